@@ -1,0 +1,2 @@
+const { Testing } = require('cdktf');
+Testing.setupJest();
