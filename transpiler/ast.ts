@@ -1,0 +1,101 @@
+/**
+ * The AST view the validator walks: a YAML node together with the key that led to it, like ct's
+ * `astyaml.YamlNode`. In `json` tag mode (used to validate the Ignition output) keys are read in
+ * camelCase, so `type_guid` in the CLC matches Ignition's `typeGuid` (ct-spec 10.5).
+ */
+import type { YamlNode } from './yaml/node';
+
+export type TagMode = 'yaml' | 'json';
+
+/** Key renames made by `changeKey`, shared by every view of one tree. */
+type Renames = Map<YamlNode, Map<string, { from: string; node: AstNode }>>;
+
+export class AstNode {
+  constructor(
+    readonly node: YamlNode,
+    /** The key node that introduced this value (absent for the root and list items). */
+    readonly key: YamlNode | undefined,
+    /** YAML path for messages, e.g. `storage.files[0].mode`. */
+    readonly path: string,
+    readonly tagMode: TagMode = 'yaml',
+    private readonly renames: Renames = new Map(),
+  ) {}
+
+  /** The document's root node; undefined for an empty document. */
+  static fromDocument(doc: YamlNode, tagMode: TagMode = 'yaml'): AstNode | undefined {
+    const root = doc.kind === 'document' ? doc.children[0] : doc;
+    return root ? new AstNode(root, doc, '', tagMode) : undefined;
+  }
+
+  /** The same tree read with another tag mode (ct switches to `json` before converting). */
+  withTagMode(tagMode: TagMode): AstNode {
+    return new AstNode(this.node, this.key, this.path, tagMode, this.renames);
+  }
+
+  /** 1-based position of the value (ct: `ValueLineCol`). */
+  get valuePosition(): { line: number; column: number } {
+    return { line: this.node.line + 1, column: this.node.column + 1 };
+  }
+
+  /** 1-based position of the key (ct: `KeyLineCol`); the value's position where there is no key. */
+  get keyPosition(): { line: number; column: number } {
+    const k = this.key ?? this.node;
+    return { line: k.line + 1, column: k.column + 1 };
+  }
+
+  sliceChild(index: number): AstNode | undefined {
+    if (this.node.kind !== 'sequence' || index >= this.node.children.length) return undefined;
+    return new AstNode(this.node.children[index], undefined, `${this.path}[${index}]`, this.tagMode, this.renames);
+  }
+
+  /**
+   * The mapping's entries by key (later duplicates win, as in a Go map), keys converted to
+   * camelCase in json mode; undefined when this node is not a mapping (aliases included).
+   */
+  keyValueMap(): Map<string, AstNode> | undefined {
+    if (this.node.kind !== 'mapping') return undefined;
+    const out = new Map<string, AstNode>();
+    const c = this.node.children;
+    for (let i = 0; i + 1 < c.length; i += 2) {
+      const keyText = c[i].value;
+      const name = this.tagMode === 'json' ? snakeToCamel(keyText) : keyText;
+      out.set(name, new AstNode(c[i + 1], c[i], this.path ? `${this.path}.${keyText}` : keyText, this.tagMode, this.renames));
+    }
+    const renamed = this.renames.get(this.node);
+    if (renamed) {
+      for (const [to, { from, node }] of renamed) {
+        out.delete(from);
+        out.set(to, node);
+      }
+    }
+    return out;
+  }
+
+  /** The child at a key (mapping) or index (sequence), following a path of them. */
+  child(...path: (string | number)[]): AstNode | undefined {
+    let cur: AstNode | undefined = this as AstNode;
+    for (const step of path) {
+      if (!cur) return undefined;
+      cur = typeof step === 'number' ? cur.sliceChild(step) : cur.keyValueMap()?.get(step);
+    }
+    return cur;
+  }
+
+  /**
+   * Makes `newKey` resolve to `value` in place of `oldKey` (ct's `ChangeKey`), so that checks on
+   * the Ignition output find the CLC node they came from (e.g. `contents.remote.url` read as
+   * `contents.source`).
+   */
+  changeKey(oldKey: string, newKey: string, value: AstNode): void {
+    let renamed = this.renames.get(this.node);
+    if (!renamed) {
+      renamed = new Map();
+      this.renames.set(this.node, renamed);
+    }
+    renamed.set(newKey, { from: oldKey, node: value });
+  }
+}
+
+export function snakeToCamel(key: string): string {
+  return key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,138 @@
+/**
+ * The one diagnostics type of the transpiler, modelled on Ignition's
+ * `validate/report` package that ct prints (ct-spec 10.1).
+ */
+
+export type Severity = 'error' | 'warning' | 'info' | 'deprecated';
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly message: string;
+  /** 1-based line in the CLC source; 0 when ct reports no position. */
+  readonly line: number;
+  /** 1-based column in the CLC source; 0 when ct reports no position. */
+  readonly column: number;
+  /** Path of the YAML node the entry is about, e.g. `storage.files[0].mode`; '' when unknown. */
+  readonly path: string;
+}
+
+/** An ordered list of diagnostics; entries are never sorted (ct prints them in production order). */
+export class Report {
+  readonly entries: Diagnostic[] = [];
+
+  static of(severity: Severity, message: string): Report {
+    const r = new Report();
+    r.add(severity, message);
+    return r;
+  }
+
+  add(severity: Severity, message: string, line = 0, column = 0, path = ''): this {
+    this.entries.push({ severity, message, line, column, path });
+    return this;
+  }
+
+  merge(other: Report): this {
+    this.entries.push(...other.entries);
+    return this;
+  }
+
+  /** Gives a position to every entry that has none yet (Ignition's `AddPosition`). */
+  addPosition(line: number, column: number, path = ''): this {
+    for (let i = 0; i < this.entries.length; i++) {
+      const e = this.entries[i];
+      if (e.line === 0) {
+        this.entries[i] = { ...e, line, column, path: e.path || path };
+      }
+    }
+    return this;
+  }
+
+  get isEmpty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /** Any error is fatal; with `strict`, any entry at all is (ct-spec 10.7). */
+  isFatal(strict = false): boolean {
+    return strict ? this.entries.length > 0 : this.entries.some((e) => e.severity === 'error');
+  }
+
+  /** The report as ct's Report.String() renders it, before main's printf pass. */
+  toString(): string {
+    return this.entries.map(renderEntry).join('\n');
+  }
+}
+
+export function renderEntry(e: Diagnostic): string {
+  return e.line !== 0 ? `${e.severity} at line ${e.line}, column ${e.column}\n${e.message}` : `${e.severity}: ${e.message}`;
+}
+
+/**
+ * ct prints each report through `fmt.Sprintf(report)`, with the report as the format string, so
+ * `%` sequences are mangled exactly as Go's fmt does with no arguments (ct-spec 10.1).
+ */
+export function goSprintfNoArgs(format: string): string {
+  let out = '';
+  let i = 0;
+  while (i < format.length) {
+    const c = format[i];
+    if (c !== '%') {
+      out += c;
+      i++;
+      continue;
+    }
+    i++;
+    // flags
+    let flags = '';
+    while (i < format.length && '+-# 0'.includes(format[i])) flags += format[i++];
+    // width and precision (digits, '*' would consume a missing argument too)
+    let width = '';
+    while (i < format.length && /[0-9]/.test(format[i])) width += format[i++];
+    let precision = '';
+    if (format[i] === '.') {
+      precision = '.';
+      i++;
+      while (i < format.length && /[0-9]/.test(format[i])) precision += format[i++];
+    }
+    if (i >= format.length) {
+      out += '%!(NOVERB)';
+      break;
+    }
+    // Decode one full code point as the verb.
+    const cp = format.codePointAt(i) as number;
+    const verb = String.fromCodePoint(cp);
+    i += verb.length;
+    if (verb === '%') {
+      out += '%';
+      continue;
+    }
+    void flags;
+    void width;
+    void precision;
+    out += `%!${verb}(MISSING)`;
+  }
+  return out;
+}
+
+/** Thrown by `transpile` when ct would fail; carries every diagnostic ct would print. */
+export class TranspileError extends Error {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    /** The exact bytes ct writes to stderr for this failure. */
+    readonly stderr: string,
+    /** Where the config came from (a file path, or a description), for messages. */
+    readonly origin?: string,
+  ) {
+    super(TranspileError.describe(diagnostics, origin));
+    this.name = 'TranspileError';
+  }
+
+  private static describe(diagnostics: readonly Diagnostic[], origin?: string): string {
+    const where = origin ? `${origin}: ` : '';
+    const lines = diagnostics.map((d) => {
+      const pos = d.line !== 0 ? `${origin ?? '<config>'}:${d.line}:${d.column}` : (origin ?? '<config>');
+      const path = d.path ? ` (at ${d.path})` : '';
+      return `  ${pos}: ${d.severity}: ${d.message}${path}`;
+    });
+    return `${where}Container Linux Config failed to transpile:\n${lines.join('\n')}`;
+  }
+}
