@@ -1,0 +1,147 @@
+/**
+ * Builds the node tree of the first document, as go-yaml's `parser.parse()` does for `Unmarshal`.
+ * Later documents are never built; v2 still reads one event past the first document (its parser
+ * pre-fetches), so a syntax error right at the start of the second document fails in v2 only.
+ */
+import { failf, type YamlFlavor, YamlSyntaxError } from './errors';
+import type { ScalarStyle, YamlKind, YamlNode } from './node';
+import { Parser } from './parser';
+import { readSource } from './reader';
+import { plainTag, shortTag } from './resolve';
+import { Scanner } from './scanner';
+import { Ev, Style, type YamlEvent } from './tokens';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type BuildNode = Mutable<YamlNode> & { children: BuildNode[] };
+
+const STYLES: Record<number, ScalarStyle> = {
+  [Style.Plain]: 'plain',
+  [Style.Single]: 'single',
+  [Style.Double]: 'double',
+  [Style.Literal]: 'literal',
+  [Style.Folded]: 'folded',
+};
+
+function newNode(kind: YamlKind, ev: YamlEvent, tag: string, value = ''): BuildNode {
+  const n: BuildNode = {
+    kind,
+    line: ev.start.line,
+    column: ev.start.column,
+    tag,
+    value,
+    style: STYLES[ev.style] ?? 'plain',
+    flow: ev.flow,
+    anchor: ev.anchor,
+    // Every node gets the same fields, in the same order, so they share one hidden class.
+    alias: undefined,
+    children: [],
+    explicitTag: ev.tag !== '' ? ev.tag : undefined,
+  };
+  return n;
+}
+
+function scalarTag(ev: YamlEvent, flavor: YamlFlavor): string {
+  if (ev.tag !== '' && ev.tag !== '!') return shortTag(ev.tag);
+  if (ev.style !== Style.Plain) return '!!str';
+  return plainTag(ev.value, flavor);
+}
+
+function collectionTag(ev: YamlEvent, fallback: string): string {
+  return ev.tag !== '' && ev.tag !== '!' ? shortTag(ev.tag) : fallback;
+}
+
+class Composer {
+  private readonly anchors = new Map<string, BuildNode>();
+  private readonly aliases: BuildNode[] = [];
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly flavor: YamlFlavor,
+  ) {}
+
+  private next(): YamlEvent {
+    return this.parser.next() as YamlEvent;
+  }
+
+  private register(n: BuildNode): void {
+    if (n.anchor !== '') this.anchors.set(n.anchor, n);
+  }
+
+  firstDocument(): YamlNode | undefined {
+    this.next(); // STREAM-START
+    const start = this.next();
+    if (start.kind === Ev.StreamEnd) return undefined;
+    const doc = newNode('document', start, '');
+    doc.children.push(this.root());
+    this.next(); // DOCUMENT-END
+    if (this.flavor === 'v2') {
+      this.parser.next();
+      // The fork looks aliases up when decoding, so the last anchor of that name wins.
+      for (const a of this.aliases) {
+        const target = this.anchors.get(a.value);
+        if (target) {
+          a.alias = target;
+          a.tag = target.tag;
+        }
+      }
+    }
+    return doc;
+  }
+
+  private root(): BuildNode {
+    const stack: BuildNode[] = [];
+    let root: BuildNode | undefined;
+    const attach = (n: BuildNode): void => {
+      if (stack.length === 0) root = n;
+      else stack[stack.length - 1].children.push(n);
+    };
+    do {
+      const ev = this.next();
+      switch (ev.kind) {
+        case Ev.Scalar: {
+          const n = newNode('scalar', ev, scalarTag(ev, this.flavor), ev.value);
+          this.register(n);
+          attach(n);
+          break;
+        }
+        case Ev.Alias: {
+          const n = newNode('alias', ev, '', ev.anchor);
+          n.anchor = '';
+          if (this.flavor === 'v3') {
+            const target = this.anchors.get(ev.anchor);
+            if (!target) failf(`unknown anchor '${ev.anchor}' referenced`);
+            n.alias = target;
+            n.tag = target.tag;
+          } else {
+            this.aliases.push(n);
+          }
+          attach(n);
+          break;
+        }
+        case Ev.SequenceStart:
+        case Ev.MappingStart: {
+          const seq = ev.kind === Ev.SequenceStart;
+          const n = newNode(seq ? 'sequence' : 'mapping', ev, collectionTag(ev, seq ? '!!seq' : '!!map'));
+          this.register(n);
+          attach(n);
+          stack.push(n);
+          break;
+        }
+        default:
+          stack.pop();
+      }
+    } while (stack.length > 0);
+    return root as BuildNode;
+  }
+}
+
+/** The document node of the first document, or undefined when the stream holds none. */
+export function parseFirstDocument(input: string | Uint8Array, flavor: YamlFlavor): YamlNode | undefined {
+  try {
+    const parser = new Parser(new Scanner(readSource(input), flavor));
+    return new Composer(parser, flavor).firstDocument();
+  } catch (e) {
+    if (e instanceof YamlSyntaxError) throw e.toYamlError(flavor);
+    throw e;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The scanner's view of the decoded input (scannerc.go's buffer primitives): the position as a
+ * libyaml mark, character classes at the cursor, and libyaml's `cache()` calls, which only matter
+ * when an invalid sequence lies ahead (see reader.ts).
+ */
+import { isBlank, isBlankZ, isBreak, isBreakZ } from './chars';
+import { type Mark, type YamlFlavor, YamlSyntaxError } from './errors';
+import type { InputWindow, SourceText } from './reader';
+
+/** `avail` when the whole input is valid: kept a small integer so the hot check stays cheap. */
+const NO_LIMIT = 0x3fffffff;
+const HASH = 0x23;
+const DASH = 0x2d;
+const DOT = 0x2e;
+
+/** ASCII characters a plain scalar simply continues over (block and flow context). */
+function plainTable(stops: string): Uint8Array {
+  const t = new Uint8Array(128).fill(1);
+  for (const ch of stops) t[ch.charCodeAt(0)] = 0;
+  t[0] = 0;
+  return t;
+}
+const BLOCK_PLAIN = plainTable(' \t\r\n:');
+const FLOW_PLAIN = plainTable(' \t\r\n:,?[]{}');
+
+export class Cursor {
+  protected readonly cps: Int32Array;
+  private readonly text: string;
+  private readonly offsets: Int32Array | null;
+  private readonly window: InputWindow | null;
+  protected readonly v3: boolean;
+  private avail: number;
+
+  /** Characters consumed: libyaml's `mark.index`. */
+  protected pos = 0;
+  protected line = 0;
+  protected column = 0;
+  /** Line breaks consumed since the last non-blank character (v3 line comments). */
+  protected newlines = 0;
+
+  constructor(src: SourceText, flavor: YamlFlavor) {
+    this.cps = src.cps;
+    this.text = src.text;
+    this.offsets = src.offsets;
+    this.window = src.window;
+    this.avail = src.window ? 0 : NO_LIMIT;
+    this.v3 = flavor === 'v3';
+  }
+
+  protected mark(): Mark {
+    return { index: this.pos, line: this.line, column: this.column };
+  }
+
+  /** libyaml's `cache(parser, n)`: only matters when the input holds an invalid sequence. */
+  protected cache(n: number): void {
+    if (this.pos + n > this.avail) {
+      const w = this.window as InputWindow;
+      w.fill(this.pos, n);
+      this.avail = w.avail;
+    }
+  }
+
+  protected slice(from: number, to: number): string {
+    const o = this.offsets;
+    return o ? this.text.slice(o[from], o[to]) : this.text.slice(from, to);
+  }
+
+  protected skip(): void {
+    if (!isBlank(this.cps[this.pos])) this.newlines = 0;
+    this.pos++;
+    this.column++;
+  }
+
+  /**
+   * Advances to the next line break (or the end), as a run of skip() calls would. Without an
+   * invalid sequence ahead no buffer refill can fail, so the per-character cache check is skipped.
+   */
+  protected skipToBreak(): void {
+    const cps = this.cps;
+    if (this.window) {
+      while (!isBreakZ(cps[this.pos])) {
+        this.skip();
+        this.cache(1);
+      }
+      return;
+    }
+    let p = this.pos;
+    let nonBlank = false;
+    for (let c = cps[p]; !isBreakZ(c); c = cps[++p]) if (c !== 0x20 && c !== 0x09) nonBlank = true;
+    if (nonBlank) this.newlines = 0;
+    this.column += p - this.pos;
+    this.pos = p;
+  }
+
+  /** Advances over characters that cannot end a plain scalar (fast path of scanPlainScalar). */
+  protected skipPlainRun(flow: boolean): void {
+    if (this.window) return;
+    const cps = this.cps;
+    const safe = flow ? FLOW_PLAIN : BLOCK_PLAIN;
+    let p = this.pos;
+    for (let c = cps[p]; c < 128 ? safe[c] === 1 : c !== 0x85 && c !== 0x2028 && c !== 0x2029; c = cps[++p]);
+    if (p > this.pos) {
+      this.newlines = 0;
+      this.column += p - this.pos;
+      this.pos = p;
+    }
+  }
+
+  protected skipLine(): void {
+    const c = this.cps[this.pos];
+    if (c === 0x0d && this.cps[this.pos + 1] === 0x0a) {
+      this.pos += 2;
+    } else if (isBreak(c)) {
+      this.pos++;
+    } else {
+      return;
+    }
+    this.column = 0;
+    this.line++;
+    this.newlines++;
+  }
+
+  /** Consumes a line break and returns it normalised (`\n`, or LS/PS kept). */
+  protected readLine(): string {
+    const c = this.cps[this.pos];
+    let out: string;
+    if (c === 0x0d && this.cps[this.pos + 1] === 0x0a) {
+      out = '\n';
+      this.pos += 2;
+    } else if (c === 0x0d || c === 0x0a || c === 0x85) {
+      out = '\n';
+      this.pos++;
+    } else if (c === 0x2028 || c === 0x2029) {
+      out = String.fromCharCode(c);
+      this.pos++;
+    } else {
+      return '';
+    }
+    this.column = 0;
+    this.line++;
+    this.newlines++;
+    return out;
+  }
+
+  protected isDocumentIndicator(): boolean {
+    const p = this.pos;
+    const c = this.cps;
+    return (
+      this.column === 0 &&
+      ((c[p] === DASH && c[p + 1] === DASH && c[p + 2] === DASH) || (c[p] === DOT && c[p + 1] === DOT && c[p + 2] === DOT)) &&
+      isBlankZ(c[p + 3])
+    );
+  }
+
+  protected error(contextMark: Mark, problem: string): never {
+    throw new YamlSyntaxError('scanner', problem, this.mark(), contextMark);
+  }
+
+  protected skipBlanks(): void {
+    while (isBlank(this.cps[this.pos])) {
+      this.skip();
+      this.cache(1);
+    }
+  }
+
+  /** v3 consumes a comment that follows a token on the same line right after the token. */
+  protected scanLineComment(): void {
+    if (this.newlines > 0) return;
+    const cps = this.cps;
+    for (let peek = 0; peek < 512; peek++) {
+      this.cache(peek + 1);
+      const c = cps[this.pos + peek];
+      if (isBlank(c)) continue;
+      if (c === HASH) {
+        const seen = this.pos + peek;
+        for (;;) {
+          this.cache(1);
+          if (isBreakZ(cps[this.pos])) {
+            if (this.pos >= seen) break;
+            this.cache(2);
+            this.skipLine();
+          } else {
+            this.skip();
+          }
+        }
+      }
+      break;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The YAML engine of the ct port: a TypeScript port of go-yaml's libyaml reader, scanner and
+ * parser, node building and decoding, in the two flavors ct builds use: `v2` is the 2017
+ * github.com/ajeddeloh/yaml fork (ct v0.9.0), `v3` is gopkg.in/yaml.v3 (Flatcar ct v0.9.4).
+ */
+import type { GoType } from '../schema';
+import { parseFirstDocument } from './compose';
+import { decodeDocument } from './decode';
+import type { YamlFlavor } from './errors';
+import type { YamlNode } from './node';
+
+export { YamlError, type YamlFlavor } from './errors';
+export type { ScalarStyle, YamlKind, YamlNode } from './node';
+export { nodeFromValue } from './from-value';
+
+/**
+ * The document node of the first document in `input` (go-yaml reads only the first), or
+ * undefined when the stream holds no document (empty or comments only: "Configuration is empty").
+ * An explicit empty document (`---`) is a document whose root is a null scalar.
+ * Throws YamlError with go-yaml's message on syntax errors.
+ */
+export function parseDocument(input: string | Uint8Array, flavor: YamlFlavor): YamlNode | undefined {
+  return parseFirstDocument(input, flavor);
+}
+
+/**
+ * go-yaml `Unmarshal` of `doc` into a value of `type` (schema.ts representation). Throws YamlError
+ * with go-yaml's text: `yaml: unmarshal errors:\n  line N: ...` for type errors (all collected),
+ * or a single `yaml: ...` error for fatal ones. Errors thrown by `embedded` hooks propagate as-is.
+ */
+export function decode(doc: YamlNode | undefined, type: GoType, flavor: YamlFlavor): unknown {
+  return decodeDocument(doc, type, flavor);
+}

@@ -1,0 +1,339 @@
+/** Scalar scanning (scannerc.go): block (`|`, `>`), quoted and plain scalars, with folding and escapes. */
+import { asHex, isBlank, isBlankZ, isBreak, isBreakZ, isDigit, isHex } from './chars';
+import { Cursor } from './cursor';
+import type { Mark } from './errors';
+import { Style, type Token, Tok, token } from './tokens';
+
+const C = (s: string): number => s.charCodeAt(0);
+const HASH = C('#');
+const DASH = C('-');
+const COLON = C(':');
+const SQUOTE = C("'");
+const DQUOTE = C('"');
+const BACKSLASH = C('\\');
+const COMMA = 0x2c;
+const QUESTION = 0x3f;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+
+const SIMPLE_ESCAPES: Record<number, string> = {
+  [C('0')]: '\0',
+  [C('a')]: '\x07',
+  [C('b')]: '\b',
+  [C('t')]: '\t',
+  0x09: '\t',
+  [C('n')]: '\n',
+  [C('v')]: '\v',
+  [C('f')]: '\f',
+  [C('r')]: '\r',
+  [C('e')]: '\x1b',
+  [C(' ')]: ' ',
+  [DQUOTE]: '"',
+  [SQUOTE]: "'",
+  [BACKSLASH]: '\\',
+  [C('N')]: '\x85',
+  [C('_')]: '\xa0',
+  [C('L')]: '\u2028',
+  [C('P')]: '\u2029',
+};
+const HEX_ESCAPES: Record<number, number> = { [C('x')]: 2, [C('u')]: 4, [C('U')]: 8 };
+
+/** The scalar scanners; the scanner subclass owns the indentation, flow level and simple-key state. */
+export abstract class ScalarScanner extends Cursor {
+  protected indent = -1;
+  protected flowLevel = 0;
+  protected simpleKeyAllowed = false;
+
+  // Out-parameters of scanBlockScalarBreaks.
+  private bsIndent = 0;
+  private bsBreaks = '';
+  private bsEnd: Mark = { index: 0, line: 0, column: 0 };
+
+  protected scanBlockScalar(literal: boolean): Token {
+    const cps = this.cps;
+    const start = this.mark();
+    this.skip();
+    this.cache(1);
+    let chomping = 0;
+    let increment = 0;
+    let c = cps[this.pos];
+    if (c === C('+') || c === DASH) {
+      chomping = c === C('+') ? 1 : -1;
+      this.skip();
+      this.cache(1);
+      if (isDigit(cps[this.pos])) {
+        if (cps[this.pos] === C('0')) this.error(start, 'found an indentation indicator equal to 0');
+        increment = cps[this.pos] - 0x30;
+        this.skip();
+      }
+    } else if (isDigit(c)) {
+      if (c === C('0')) this.error(start, 'found an indentation indicator equal to 0');
+      increment = c - 0x30;
+      this.skip();
+      this.cache(1);
+      c = cps[this.pos];
+      if (c === C('+') || c === DASH) {
+        chomping = c === C('+') ? 1 : -1;
+        this.skip();
+      }
+    }
+    this.cache(1);
+    this.skipBlanks();
+    if (cps[this.pos] === HASH) {
+      if (this.v3) this.scanLineComment();
+      while (!isBreakZ(cps[this.pos])) {
+        this.skip();
+        this.cache(1);
+      }
+    }
+    if (!isBreakZ(cps[this.pos])) this.error(start, 'did not find expected comment or line break');
+    if (isBreak(cps[this.pos])) {
+      this.cache(2);
+      this.skipLine();
+    }
+    let end = this.mark();
+    let indent = 0;
+    if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
+
+    let s = '';
+    let leadingBreak = '';
+    this.scanBlockScalarBreaks(indent, '', start, end);
+    indent = this.bsIndent;
+    let trailingBreaks = this.bsBreaks;
+    end = this.bsEnd;
+    this.cache(1);
+    let leadingBlank = false;
+    while (this.column === indent && cps[this.pos] !== 0) {
+      const trailingBlank = isBlank(cps[this.pos]);
+      if (!literal && !leadingBlank && !trailingBlank && leadingBreak.length > 0 && leadingBreak[0] === '\n') {
+        if (trailingBreaks.length === 0) s += ' ';
+      } else {
+        s += leadingBreak;
+      }
+      leadingBreak = '';
+      s += trailingBreaks;
+      trailingBreaks = '';
+      leadingBlank = isBlank(cps[this.pos]);
+      const from = this.pos;
+      this.skipToBreak();
+      s += this.slice(from, this.pos);
+      this.cache(2);
+      leadingBreak = this.readLine();
+      this.scanBlockScalarBreaks(indent, trailingBreaks, start, end);
+      indent = this.bsIndent;
+      trailingBreaks = this.bsBreaks;
+      end = this.bsEnd;
+    }
+    if (chomping !== -1) s += leadingBreak;
+    if (chomping === 1) s += trailingBreaks;
+    return token(Tok.Scalar, start, end, s, '', literal ? Style.Literal : Style.Folded);
+  }
+
+  /** Eats indentation and empty lines of a block scalar, settling its indentation if not yet known. */
+  protected scanBlockScalarBreaks(indent: number, breaks: string, start: Mark, end: Mark): void {
+    const cps = this.cps;
+    end = this.mark();
+    let maxIndent = 0;
+    for (;;) {
+      this.cache(1);
+      while ((indent === 0 || this.column < indent) && cps[this.pos] === 0x20) {
+        this.skip();
+        this.cache(1);
+      }
+      if (this.column > maxIndent) maxIndent = this.column;
+      if ((indent === 0 || this.column < indent) && cps[this.pos] === 0x09) {
+        this.error(start, 'found a tab character where an indentation space is expected');
+      }
+      if (!isBreak(cps[this.pos])) break;
+      this.cache(2);
+      breaks += this.readLine();
+      end = this.mark();
+    }
+    if (indent === 0) {
+      indent = maxIndent;
+      if (indent < this.indent + 1) indent = this.indent + 1;
+      if (indent < 1) indent = 1;
+    }
+    this.bsIndent = indent;
+    this.bsBreaks = breaks;
+    this.bsEnd = end;
+  }
+
+  protected scanFlowScalar(single: boolean): Token {
+    const cps = this.cps;
+    const start = this.mark();
+    this.skip();
+    let s = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    let whitespaces = '';
+    for (;;) {
+      this.cache(4);
+      if (this.isDocumentIndicator()) this.error(start, 'found unexpected document indicator');
+      if (cps[this.pos] === 0) this.error(start, 'found unexpected end of stream');
+      let leadingBlanks = false;
+      let run = -1;
+      while (!isBlankZ(cps[this.pos])) {
+        const c = cps[this.pos];
+        if (single && c === SQUOTE && cps[this.pos + 1] === SQUOTE) {
+          if (run >= 0) s += this.slice(run, this.pos);
+          run = -1;
+          s += "'";
+          this.skip();
+          this.skip();
+        } else if (c === (single ? SQUOTE : DQUOTE)) {
+          break;
+        } else if (!single && c === BACKSLASH && isBreak(cps[this.pos + 1])) {
+          if (run >= 0) s += this.slice(run, this.pos);
+          run = -1;
+          this.cache(3);
+          this.skip();
+          this.skipLine();
+          leadingBlanks = true;
+          break;
+        } else if (!single && c === BACKSLASH) {
+          if (run >= 0) s += this.slice(run, this.pos);
+          run = -1;
+          s += this.scanEscape(start);
+        } else {
+          if (run < 0) run = this.pos;
+          this.skip();
+        }
+        this.cache(2);
+      }
+      if (run >= 0) s += this.slice(run, this.pos);
+      this.cache(1);
+      if (cps[this.pos] === (single ? SQUOTE : DQUOTE)) break;
+      while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
+        if (isBlank(cps[this.pos])) {
+          if (!leadingBlanks) whitespaces += String.fromCharCode(cps[this.pos]);
+          this.skip();
+        } else {
+          this.cache(2);
+          if (!leadingBlanks) {
+            whitespaces = '';
+            leadingBreak = this.readLine();
+            leadingBlanks = true;
+          } else {
+            trailingBreaks += this.readLine();
+          }
+        }
+        this.cache(1);
+      }
+      if (leadingBlanks) {
+        if (leadingBreak.length > 0 && leadingBreak[0] === '\n') {
+          s += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+        } else {
+          s += leadingBreak + trailingBreaks;
+        }
+        trailingBreaks = '';
+        leadingBreak = '';
+      } else {
+        s += whitespaces;
+        whitespaces = '';
+      }
+    }
+    this.skip();
+    return token(Tok.Scalar, start, this.mark(), s, '', single ? Style.Single : Style.Double);
+  }
+
+  protected scanEscape(start: Mark): string {
+    const code = this.cps[this.pos + 1];
+    const simple = SIMPLE_ESCAPES[code];
+    const length = HEX_ESCAPES[code] ?? 0;
+    if (simple === undefined && length === 0) this.error(start, 'found unknown escape character');
+    this.skip();
+    this.skip();
+    if (length === 0) return simple;
+    this.cache(length);
+    let value = 0;
+    for (let k = 0; k < length; k++) {
+      const h = this.cps[this.pos + k];
+      if (!isHex(h)) this.error(start, 'did not find expected hexdecimal number');
+      value = value * 16 + asHex(h);
+    }
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) {
+      this.error(start, 'found invalid Unicode character escape code');
+    }
+    for (let k = 0; k < length; k++) this.skip();
+    return String.fromCodePoint(value);
+  }
+
+  protected scanPlainScalar(): Token {
+    const cps = this.cps;
+    let s = '';
+    let leadingBreak = '';
+    let trailingBreaks = '';
+    let whitespaces = '';
+    let leadingBlanks = false;
+    const indent = this.indent + 1;
+    const start = this.mark();
+    let endIndex = start.index;
+    let endLine = start.line;
+    let endColumn = start.column;
+    for (;;) {
+      this.cache(4);
+      if (this.isDocumentIndicator()) break;
+      if (cps[this.pos] === HASH) break;
+      let run = -1;
+      while (!isBlankZ(cps[this.pos])) {
+        const c = cps[this.pos];
+        if (this.flowLevel > 0) {
+          // The 2017 v2 fork rejects `a:b` inside flow collections.
+          if (!this.v3 && c === COLON && !isBlankZ(cps[this.pos + 1])) this.error(start, "found unexpected ':'");
+          if (c === COMMA || c === QUESTION || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE) break;
+        }
+        if (c === COLON && isBlankZ(cps[this.pos + 1])) break;
+        if (leadingBlanks || whitespaces.length > 0) {
+          if (leadingBlanks) {
+            if (leadingBreak[0] === '\n') s += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
+            else s += leadingBreak + trailingBreaks;
+            trailingBreaks = '';
+            leadingBreak = '';
+            leadingBlanks = false;
+          } else {
+            s += whitespaces;
+            whitespaces = '';
+          }
+        }
+        if (run < 0) run = this.pos;
+        this.skip();
+        this.skipPlainRun(this.flowLevel > 0);
+        endIndex = this.pos;
+        endLine = this.line;
+        endColumn = this.column;
+        this.cache(2);
+      }
+      if (run >= 0) s += this.slice(run, this.pos);
+      if (!(isBlank(cps[this.pos]) || isBreak(cps[this.pos]))) break;
+      this.cache(1);
+      while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
+        const c = cps[this.pos];
+        if (isBlank(c)) {
+          if (leadingBlanks && this.column < indent && c === 0x09) {
+            // (sic: the 2017 fork says "violate")
+            this.error(start, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
+          }
+          if (!leadingBlanks) whitespaces += String.fromCharCode(c);
+          this.skip();
+        } else {
+          this.cache(2);
+          if (!leadingBlanks) {
+            whitespaces = '';
+            leadingBreak = this.readLine();
+            leadingBlanks = true;
+          } else {
+            trailingBreaks += this.readLine();
+          }
+        }
+        this.cache(1);
+      }
+      if (this.flowLevel === 0 && this.column < indent) break;
+    }
+    if (leadingBlanks) this.simpleKeyAllowed = true;
+    const end = { index: endIndex, line: endLine, column: endColumn };
+    return token(Tok.Scalar, start, end, s, '', Style.Plain);
+  }
+}

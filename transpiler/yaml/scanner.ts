@@ -1,0 +1,642 @@
+/**
+ * libyaml's scanner (scannerc.go): tokens, simple keys, indentation, comments, directives, anchors
+ * and tags (scalars are in scalars.ts, the input cursor in cursor.ts). The two forks differ in a
+ * few places, switched on `v3`: token lookahead and simple-key expiry, the BLOCK-END position,
+ * comment consumption, depth limits, `:` inside flow plain scalars and tag-URI checks.
+ */
+import { isAlpha, isBlank, isBlankZ, isBreak, isBreakZ, isDigit, isHex, asHex, isIndicator, isUriChar } from './chars';
+import type { Mark } from './errors';
+import { ScalarScanner } from './scalars';
+import { Tok, type Token, type TokenKind, token } from './tokens';
+
+interface SimpleKey {
+  possible: boolean;
+  required: boolean;
+  tokenNumber: number;
+  mark: Mark;
+}
+
+const MAX_DEPTH = 10000;
+const C = (s: string): number => s.charCodeAt(0);
+const HASH = C('#');
+const DASH = C('-');
+const DOT = C('.');
+const COLON = C(':');
+const SQUOTE = C("'");
+const DQUOTE = C('"');
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const COMMA = 0x2c;
+const QUESTION = 0x3f;
+const STAR = 0x2a;
+const AMP = 0x26;
+const BANG = 0x21;
+const PIPE = 0x7c;
+const GT = 0x3e;
+const PERCENT = 0x25;
+const ANCHOR_END = new Set([...'?:,]}%@`'].map(C));
+
+export class Scanner extends ScalarScanner {
+  private tokens: Token[] = [];
+  private head = 0;
+  private parsed = 0;
+  private tokenAvailable = false;
+  private streamStartProduced = false;
+  streamEndProduced = false;
+
+  private readonly indents: number[] = [];
+  private readonly simpleKeys: SimpleKey[] = [];
+  private readonly keysByToken = new Map<number, number>();
+
+  // ----- parser interface -----
+
+  peekToken(): Token {
+    if (!this.tokenAvailable) this.fetchMoreTokens();
+    return this.tokens[this.head];
+  }
+
+  skipToken(): void {
+    this.tokenAvailable = false;
+    this.parsed++;
+    this.streamEndProduced = this.tokens[this.head].kind === Tok.StreamEnd;
+    this.head++;
+    if (this.head > 256 && this.head === this.tokens.length) {
+      this.tokens = [];
+      this.head = 0;
+    }
+  }
+
+  // ----- buffer primitives -----
+
+  private insertToken(at: number, t: Token): void {
+    const tokens = this.tokens;
+    tokens.push(t);
+    if (at < 0) return;
+    // Insertions land near the end of the queue (a simple key's KEY), so shifting beats splice().
+    const i = this.head + at;
+    for (let j = tokens.length - 1; j > i; j--) tokens[j] = tokens[j - 1];
+    tokens[i] = t;
+  }
+
+  private queued(): number {
+    return this.parsed + (this.tokens.length - this.head);
+  }
+
+  // ----- token fetching -----
+
+  private fetchMoreTokens(): void {
+    for (;;) {
+      if (this.v3) {
+        // v3 keeps two tokens of lookahead for its comment handling.
+        if (this.head < this.tokens.length - 2) {
+          // v3's simple_keys_by_tok maps a token number to a stack slot, which may since hold another key.
+          const idx = this.keysByToken.get(this.parsed);
+          if (idx === undefined || !this.simpleKeyIsValid(this.simpleKeys[idx])) break;
+        }
+      } else {
+        let need = this.head === this.tokens.length;
+        if (!need) {
+          this.staleSimpleKeys();
+          for (const k of this.simpleKeys) {
+            if (k.possible && k.tokenNumber === this.parsed) {
+              need = true;
+              break;
+            }
+          }
+        }
+        if (!need) break;
+      }
+      this.fetchNextToken();
+    }
+    this.tokenAvailable = true;
+  }
+
+  private fetchNextToken(): void {
+    this.cache(1);
+    if (!this.streamStartProduced) {
+      this.fetchStreamStart();
+      return;
+    }
+    const scanMark = this.v3 ? this.mark() : null;
+    this.scanToNextToken();
+    if (!this.v3) this.staleSimpleKeys();
+    this.unrollIndent(this.column, scanMark);
+    this.cache(4);
+    const c = this.cps[this.pos];
+    if (c === 0) return this.fetchStreamEnd();
+    if (this.column === 0 && c === PERCENT) return this.fetchDirective();
+    if (this.isDocumentIndicator()) {
+      return this.fetchDocumentIndicator(c === DASH ? Tok.DocumentStart : Tok.DocumentEnd);
+    }
+    this.fetchContentToken(c);
+    if (this.v3 && this.tokens[this.tokens.length - 1].kind !== Tok.BlockEntry) this.scanLineComment();
+  }
+
+  private fetchContentToken(c: number): void {
+    const next = this.cps[this.pos + 1];
+    switch (c) {
+      case LBRACKET:
+        return this.fetchFlowCollectionStart(Tok.FlowSequenceStart);
+      case LBRACE:
+        return this.fetchFlowCollectionStart(Tok.FlowMappingStart);
+      case RBRACKET:
+        return this.fetchFlowCollectionEnd(Tok.FlowSequenceEnd);
+      case RBRACE:
+        return this.fetchFlowCollectionEnd(Tok.FlowMappingEnd);
+      case COMMA:
+        return this.fetchFlowEntry();
+    }
+    if (c === DASH && isBlankZ(next)) return this.fetchBlockEntry();
+    if (c === QUESTION && (this.flowLevel > 0 || isBlankZ(next))) return this.fetchKey();
+    if (c === COLON && (this.flowLevel > 0 || isBlankZ(next))) return this.fetchValue();
+    switch (c) {
+      case STAR:
+        return this.fetchAnchor(Tok.Alias);
+      case AMP:
+        return this.fetchAnchor(Tok.Anchor);
+      case BANG:
+        return this.fetchTag();
+      case PIPE:
+        if (this.flowLevel === 0) return this.fetchBlockScalar(true);
+        break;
+      case GT:
+        if (this.flowLevel === 0) return this.fetchBlockScalar(false);
+        break;
+      case SQUOTE:
+        return this.fetchFlowScalar(true);
+      case DQUOTE:
+        return this.fetchFlowScalar(false);
+    }
+    if (
+      !(isBlankZ(c) || isIndicator(c)) ||
+      (c === DASH && !isBlank(next)) ||
+      (this.flowLevel === 0 && (c === QUESTION || c === COLON) && !isBlankZ(next))
+    ) {
+      return this.fetchPlainScalar();
+    }
+    this.error(this.mark(), 'found character that cannot start any token');
+  }
+
+  // ----- simple keys -----
+
+  /** v2: expire keys that can no longer be simple keys (other line, or over 1024 characters back). */
+  private staleSimpleKeys(): void {
+    for (let i = 0; i < this.simpleKeys.length; i++) {
+      const k = this.simpleKeys[i];
+      if (k.possible && (k.mark.line < this.line || k.mark.index + 1024 < this.pos)) {
+        if (k.required) this.error(k.mark, "could not find expected ':'");
+        k.possible = false;
+      }
+    }
+  }
+
+  /** v3: the same expiry, checked lazily. */
+  private simpleKeyIsValid(k: SimpleKey): boolean {
+    if (!k.possible) return false;
+    if (k.mark.line < this.line || k.mark.index + 1024 < this.pos) {
+      if (k.required) this.error(k.mark, "could not find expected ':'");
+      k.possible = false;
+      return false;
+    }
+    return true;
+  }
+
+  private saveSimpleKey(): void {
+    const required = this.flowLevel === 0 && this.indent === this.column;
+    if (this.simpleKeyAllowed) {
+      const key: SimpleKey = { possible: true, required, tokenNumber: this.queued(), mark: this.mark() };
+      this.removeSimpleKey();
+      this.simpleKeys[this.simpleKeys.length - 1] = key;
+      if (this.v3) this.keysByToken.set(key.tokenNumber, this.simpleKeys.length - 1);
+    }
+  }
+
+  private removeSimpleKey(): void {
+    const k = this.simpleKeys[this.simpleKeys.length - 1];
+    if (k.possible) {
+      if (k.required) this.error(k.mark, "could not find expected ':'");
+      k.possible = false;
+      if (this.v3) this.keysByToken.delete(k.tokenNumber);
+    }
+  }
+
+  private increaseFlowLevel(): void {
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber: this.queued(), mark: this.mark() });
+    this.flowLevel++;
+    if (this.v3 && this.flowLevel > MAX_DEPTH) {
+      this.error(this.simpleKeys[this.simpleKeys.length - 1].mark, `exceeded max depth of ${MAX_DEPTH}`);
+    }
+  }
+
+  private decreaseFlowLevel(): void {
+    if (this.flowLevel > 0) {
+      this.flowLevel--;
+      const k = this.simpleKeys.pop() as SimpleKey;
+      if (this.v3) this.keysByToken.delete(k.tokenNumber);
+    }
+  }
+
+  // ----- indentation -----
+
+  private rollIndent(column: number, number: number, kind: TokenKind, mark: Mark): void {
+    if (this.flowLevel > 0) return;
+    if (this.indent < column) {
+      this.indents.push(this.indent);
+      this.indent = column;
+      if (this.v3 && this.indents.length > MAX_DEPTH) {
+        this.error(this.simpleKeys[this.simpleKeys.length - 1].mark, `exceeded max depth of ${MAX_DEPTH}`);
+      }
+      this.insertToken(number > -1 ? number - this.parsed : -1, token(kind, mark, mark));
+    }
+  }
+
+  private unrollIndent(column: number, scanMark: Mark | null): void {
+    if (this.flowLevel > 0 || this.indent <= column) return;
+    // v3 places BLOCK-END just before the whitespace that preceded the dedent.
+    const at = scanMark ? { index: scanMark.index - 1, line: scanMark.line, column: scanMark.column } : this.mark();
+    while (this.indent > column) {
+      this.insertToken(-1, token(Tok.BlockEnd, at, at));
+      this.indent = this.indents.pop() as number;
+    }
+  }
+
+  // ----- fetchers -----
+
+  private fetchStreamStart(): void {
+    this.indent = -1;
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, mark: this.mark() });
+    this.simpleKeyAllowed = true;
+    this.streamStartProduced = true;
+    const m = this.mark();
+    this.insertToken(-1, token(Tok.StreamStart, m, m));
+  }
+
+  private fetchStreamEnd(): void {
+    if (this.column !== 0) {
+      this.column = 0;
+      this.line++;
+    }
+    this.unrollIndent(-1, this.v3 ? this.mark() : null);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    const m = this.mark();
+    this.insertToken(-1, token(Tok.StreamEnd, m, m));
+  }
+
+  private fetchDirective(): void {
+    this.unrollIndent(-1, this.v3 ? this.mark() : null);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insertToken(-1, this.scanDirective());
+  }
+
+  private fetchDocumentIndicator(kind: TokenKind): void {
+    this.unrollIndent(-1, this.v3 ? this.mark() : null);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    const start = this.mark();
+    this.skip();
+    this.skip();
+    this.skip();
+    this.insertToken(-1, token(kind, start, this.mark()));
+  }
+
+  private fetchFlowCollectionStart(kind: TokenKind): void {
+    this.saveSimpleKey();
+    this.increaseFlowLevel();
+    this.simpleKeyAllowed = true;
+    this.fetchIndicator(kind);
+  }
+
+  private fetchFlowCollectionEnd(kind: TokenKind): void {
+    this.removeSimpleKey();
+    this.decreaseFlowLevel();
+    this.simpleKeyAllowed = false;
+    this.fetchIndicator(kind);
+  }
+
+  private fetchFlowEntry(): void {
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    this.fetchIndicator(Tok.FlowEntry);
+  }
+
+  private fetchIndicator(kind: TokenKind): void {
+    const start = this.mark();
+    this.skip();
+    this.insertToken(-1, token(kind, start, this.mark()));
+  }
+
+  private fetchBlockEntry(): void {
+    if (this.flowLevel === 0) {
+      if (!this.simpleKeyAllowed) this.error(this.mark(), 'block sequence entries are not allowed in this context');
+      this.rollIndent(this.column, -1, Tok.BlockSequenceStart, this.mark());
+    }
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    this.fetchIndicator(Tok.BlockEntry);
+  }
+
+  private fetchKey(): void {
+    if (this.flowLevel === 0) {
+      if (!this.simpleKeyAllowed) this.error(this.mark(), 'mapping keys are not allowed in this context');
+      this.rollIndent(this.column, -1, Tok.BlockMappingStart, this.mark());
+    }
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = this.flowLevel === 0;
+    this.fetchIndicator(Tok.Key);
+  }
+
+  private fetchValue(): void {
+    const key = this.simpleKeys[this.simpleKeys.length - 1];
+    const found = this.v3 ? this.simpleKeyIsValid(key) : key.possible;
+    if (found) {
+      this.insertToken(key.tokenNumber - this.parsed, token(Tok.Key, key.mark, key.mark));
+      this.rollIndent(key.mark.column, key.tokenNumber, Tok.BlockMappingStart, key.mark);
+      key.possible = false;
+      if (this.v3) this.keysByToken.delete(key.tokenNumber);
+      this.simpleKeyAllowed = false;
+    } else {
+      if (this.flowLevel === 0) {
+        if (!this.simpleKeyAllowed) this.error(this.mark(), 'mapping values are not allowed in this context');
+        this.rollIndent(this.column, -1, Tok.BlockMappingStart, this.mark());
+      }
+      this.simpleKeyAllowed = this.flowLevel === 0;
+    }
+    this.fetchIndicator(Tok.Value);
+  }
+
+  private fetchAnchor(kind: TokenKind): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insertToken(-1, this.scanAnchor(kind));
+  }
+
+  private fetchTag(): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insertToken(-1, this.scanTag());
+  }
+
+  private fetchBlockScalar(literal: boolean): void {
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = true;
+    this.insertToken(-1, this.scanBlockScalar(literal));
+  }
+
+  private fetchFlowScalar(single: boolean): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insertToken(-1, this.scanFlowScalar(single));
+  }
+
+  private fetchPlainScalar(): void {
+    this.saveSimpleKey();
+    this.simpleKeyAllowed = false;
+    this.insertToken(-1, this.scanPlainScalar());
+  }
+
+  // ----- whitespace and comments -----
+
+  private scanToNextToken(): void {
+    const cps = this.cps;
+    for (;;) {
+      this.cache(1);
+      if (this.column === 0 && cps[this.pos] === 0xfeff) this.skip();
+      this.cache(1);
+      // Tabs are whitespace only in flow context or where a simple key cannot start.
+      while (cps[this.pos] === 0x20 || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && cps[this.pos] === 0x09)) {
+        this.skip();
+        this.cache(1);
+      }
+      if (cps[this.pos] === HASH) {
+        if (this.v3) {
+          this.scanComments();
+        } else {
+          this.skipToBreak();
+        }
+      }
+      if (!isBreak(cps[this.pos])) break;
+      this.cache(2);
+      this.skipLine();
+      if (this.flowLevel === 0) this.simpleKeyAllowed = true;
+    }
+  }
+
+  /** v3's comment scan: also swallows further comment lines found within a 512-character peek. */
+  private scanComments(): void {
+    const cps = this.cps;
+    for (let peek = 0; peek < 512; peek++) {
+      this.cache(peek + 1);
+      const c = cps[this.pos + peek];
+      if (isBlank(c)) continue;
+      const closeFlow = this.flowLevel > 0 && (c === RBRACKET || c === RBRACE);
+      if (closeFlow || isBreakZ(c)) {
+        if (closeFlow || !isBreak(c)) break;
+        continue;
+      }
+      if (c !== HASH) break;
+      const seen = this.pos + peek;
+      for (;;) {
+        this.cache(1);
+        if (isBreakZ(cps[this.pos])) {
+          if (this.pos >= seen) break;
+          this.cache(2);
+          this.skipLine();
+        } else {
+          this.skip();
+        }
+      }
+      peek = 0;
+    }
+  }
+
+  // ----- directives -----
+
+  private scanDirective(): Token {
+    const start = this.mark();
+    this.skip();
+    const name = this.scanDirectiveName(start);
+    let t: Token;
+    if (name === 'YAML') {
+      this.cache(1);
+      this.skipBlanks();
+      const major = this.scanVersionNumber(start);
+      if (this.cps[this.pos] !== DOT) this.error(start, "did not find expected digit or '.' character");
+      this.skip();
+      const minor = this.scanVersionNumber(start);
+      t = { ...token(Tok.VersionDirective, start, this.mark()), major, minor };
+    } else if (name === 'TAG') {
+      this.cache(1);
+      this.skipBlanks();
+      const handle = this.scanTagHandle(true, start);
+      this.cache(1);
+      if (!isBlank(this.cps[this.pos])) this.error(start, 'did not find expected whitespace');
+      this.skipBlanks();
+      const prefix = this.scanTagUri('', start);
+      this.cache(1);
+      if (!isBlankZ(this.cps[this.pos])) this.error(start, 'did not find expected whitespace or line break');
+      t = token(Tok.TagDirective, start, this.mark(), handle, prefix);
+    } else {
+      this.error(start, 'found unknown directive name');
+    }
+    this.cache(1);
+    this.skipBlanks();
+    if (this.cps[this.pos] === HASH) {
+      while (!isBreakZ(this.cps[this.pos])) {
+        this.skip();
+        this.cache(1);
+      }
+    }
+    if (!isBreakZ(this.cps[this.pos])) this.error(start, 'did not find expected comment or line break');
+    if (isBreak(this.cps[this.pos])) {
+      this.cache(2);
+      this.skipLine();
+    }
+    return t;
+  }
+
+  private scanDirectiveName(start: Mark): string {
+    this.cache(1);
+    const from = this.pos;
+    while (isAlpha(this.cps[this.pos])) {
+      this.skip();
+      this.cache(1);
+    }
+    if (this.pos === from) this.error(start, 'could not find expected directive name');
+    if (!isBlankZ(this.cps[this.pos])) this.error(start, 'found unexpected non-alphabetical character');
+    return this.slice(from, this.pos);
+  }
+
+  private scanVersionNumber(start: Mark): number {
+    this.cache(1);
+    let value = 0;
+    let length = 0;
+    while (isDigit(this.cps[this.pos])) {
+      if (++length > 2) this.error(start, 'found extremely long version number');
+      value = value * 10 + (this.cps[this.pos] - 0x30);
+      this.skip();
+      this.cache(1);
+    }
+    if (length === 0) this.error(start, 'did not find expected version number');
+    return value;
+  }
+
+  // ----- anchors and tags -----
+
+  private scanAnchor(kind: TokenKind): Token {
+    const start = this.mark();
+    this.skip();
+    this.cache(1);
+    const from = this.pos;
+    while (isAlpha(this.cps[this.pos])) {
+      this.skip();
+      this.cache(1);
+    }
+    const end = this.mark();
+    const c = this.cps[this.pos];
+    if (this.pos === from || !(isBlankZ(c) || ANCHOR_END.has(c))) {
+      this.error(start, 'did not find expected alphabetic or numeric character');
+    }
+    return token(kind, start, end, this.slice(from, this.pos));
+  }
+
+  private scanTag(): Token {
+    const start = this.mark();
+    this.cache(2);
+    let handle: string;
+    let suffix: string;
+    if (this.cps[this.pos + 1] === C('<')) {
+      handle = '';
+      this.skip();
+      this.skip();
+      suffix = this.scanTagUri('', start);
+      if (this.cps[this.pos] !== C('>')) this.error(start, "did not find the expected '>'");
+      this.skip();
+    } else {
+      handle = this.scanTagHandle(false, start);
+      if (handle.length > 1 && handle.endsWith('!')) {
+        suffix = this.scanTagUri('', start);
+      } else {
+        suffix = this.scanTagUri(handle, start);
+        handle = '!';
+        if (suffix.length === 0) {
+          handle = '';
+          suffix = '!';
+        }
+      }
+    }
+    this.cache(1);
+    if (!isBlankZ(this.cps[this.pos])) this.error(start, 'did not find expected whitespace or line break');
+    return token(Tok.Tag, start, this.mark(), handle, suffix);
+  }
+
+  private scanTagHandle(directive: boolean, start: Mark): string {
+    this.cache(1);
+    if (this.cps[this.pos] !== C('!')) this.error(start, "did not find expected '!'");
+    const from = this.pos;
+    this.skip();
+    this.cache(1);
+    while (isAlpha(this.cps[this.pos])) {
+      this.skip();
+      this.cache(1);
+    }
+    if (this.cps[this.pos] === C('!')) {
+      this.skip();
+    } else if (directive && this.pos - from !== 1) {
+      this.error(start, "did not find expected '!'");
+    }
+    return this.slice(from, this.pos);
+  }
+
+  private scanTagUri(head: string, start: Mark): string {
+    let s = head.length > 1 ? head.slice(1) : '';
+    // v2 counts the head and the plain characters (not %-escapes); v3 asks whether anything was seen.
+    let length = head.length;
+    let hasTag = head.length > 0;
+    this.cache(1);
+    while (isUriChar(this.cps[this.pos])) {
+      if (this.cps[this.pos] === PERCENT) {
+        s += this.scanUriEscapes(start);
+      } else {
+        s += this.slice(this.pos, this.pos + 1);
+        this.skip();
+        length++;
+      }
+      this.cache(1);
+      hasTag = true;
+    }
+    if (this.v3 ? !hasTag : length === 0) this.error(start, 'did not find expected tag URI');
+    return s;
+  }
+
+  private scanUriEscapes(start: Mark): string {
+    const bytes: number[] = [];
+    let w = 1024;
+    while (w > 0) {
+      this.cache(3);
+      const p = this.pos;
+      if (!(this.cps[p] === C('%') && isHex(this.cps[p + 1]) && isHex(this.cps[p + 2]))) {
+        this.error(start, 'did not find URI escaped octet');
+      }
+      const octet = (asHex(this.cps[p + 1]) << 4) + asHex(this.cps[p + 2]);
+      if (w === 1024) {
+        w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
+        if (w === 0) this.error(start, 'found an incorrect leading UTF-8 octet');
+      } else if ((octet & 0xc0) !== 0x80) {
+        this.error(start, 'found an incorrect trailing UTF-8 octet');
+      }
+      bytes.push(octet);
+      this.skip();
+      this.skip();
+      this.skip();
+      w--;
+    }
+    return new TextDecoder().decode(new Uint8Array(bytes));
+  }
+
+  // ----- scalars -----
+
+}
