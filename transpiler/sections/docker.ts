@@ -1,0 +1,32 @@
+/** CLC `docker` -> the `docker.service` drop-in (ct's `config/types/docker.go`; ct-spec 5.11). */
+import type { Translator } from '../convert';
+import { Report } from '../diagnostics';
+import { field, ptr, slice, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
+import { appendTo } from './common';
+import { generatedUnit } from './templating';
+
+/** Typed form of the CLC `docker` section. */
+export interface DockerConfig {
+  /** Daemon flags, joined with single spaces into DOCKER_OPTS without any quoting. */
+  readonly flags?: readonly string[];
+}
+
+const dockerDef: StructDef = {
+  goName: 'types.Docker',
+  fields: [field('Flags', 'flags', slice(str))],
+};
+
+/** The top-level `docker` field (a pointer: `docker:` with a null value adds nothing). */
+export const dockerField: FieldDef = field('Docker', 'docker', ptr(struct(dockerDef)));
+
+/** The drop-in text; flags are not escaped, so embedded quotes stay raw (ct-spec 5.11). */
+export function dockerDropin(flags: readonly string[] | null): string {
+  return `[Service]\nEnvironment="DOCKER_OPTS=${(flags ?? []).join(' ')}"`;
+}
+
+export const dockerTranslator: Translator = (config, _ast, out) => {
+  const docker = config.docker as GoStruct | undefined | null;
+  if (!docker) return new Report();
+  appendTo(out.systemd, 'units', generatedUnit('docker.service', '20-clct-docker.conf', dockerDropin(docker.flags)));
+  return new Report();
+};

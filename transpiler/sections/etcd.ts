@@ -1,0 +1,254 @@
+/**
+ * CLC `etcd` -> the `etcd-member.service` drop-in (ct's `config/types/etcd.go`; ct-spec 5.12).
+ * Also hosts the port of go-semver that ct's etcd and flannel versions decode with.
+ */
+import type { ConvertContext, Dialect, Translator } from '../convert';
+import { Report } from '../diagnostics';
+import { quoteGo } from '../go/quote';
+import { YamlError } from '../yaml/errors';
+import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
+import { appendTo } from './common';
+import {
+  etcd2Options,
+  etcd30Options,
+  etcd31Options,
+  etcd32Options,
+  etcd33Options,
+  etcd34Options,
+  etcd35Options,
+} from './etcd-options';
+import { assembleUnit, generatedUnit, renderArgs, type OptionSet } from './templating';
+
+// ---- go-semver ------------------------------------------------------------------------------
+
+/** A parsed semantic version (go-semver's `Version`); int64 parts kept exact as bigint. */
+export interface Semver {
+  readonly major: bigint;
+  readonly minor: bigint;
+  readonly patch: bigint;
+  readonly preRelease: string;
+  readonly metadata: string;
+}
+
+const INT64_MAX = (1n << 63n) - 1n;
+const IDENTIFIER = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
+
+/** go-semver's `splitOff`: the text after the first `delim`, removed from `input`. */
+function splitOff(input: string, delim: string): [rest: string, tail: string] {
+  const at = input.indexOf(delim);
+  return at === -1 ? [input, ''] : [input.slice(0, at), input.slice(at + delim.length)];
+}
+
+/** Go's `strconv.ParseInt(s, 10, 64)`, with its error text. */
+function parseInt64(s: string): bigint | string {
+  const syntax = `strconv.ParseInt: parsing ${quoteGo(s)}: invalid syntax`;
+  const range = `strconv.ParseInt: parsing ${quoteGo(s)}: value out of range`;
+  const negative = s.startsWith('-');
+  const digits = s.startsWith('+') || negative ? s.slice(1) : s;
+  if (digits === '') return syntax;
+  let n = 0n;
+  for (const c of digits) {
+    if (c < '0' || c > '9') return syntax;
+    n = n * 10n + BigInt(c.charCodeAt(0) - 48);
+    // ParseUint reports overflow as soon as it happens, before any later bad character.
+    if (n >= 1n << 64n) return range;
+  }
+  if (negative ? n > INT64_MAX + 1n : n > INT64_MAX) return range;
+  return negative ? -n : n;
+}
+
+/**
+ * go-semver's `Version.Set`, as vendored: upstream ct pins a 2016 go-semver; Flatcar's v0.3.0 also
+ * validates the pre-release and metadata identifiers. Returns the version or Go's error text.
+ */
+export function parseSemver(text: string, dialect: Dialect): Semver | string {
+  const [withoutMeta, metadata] = splitOff(text, '+');
+  const [version, preRelease] = splitOff(withoutMeta, '-');
+  const dotParts = splitN(version, '.', 3);
+  if (dotParts.length !== 3) return `${version} is not in dotted-tri format`;
+  if (dialect === 'flatcar') {
+    if (preRelease !== '' && !IDENTIFIER.test(preRelease)) {
+      return `failed to validate pre-release: ${preRelease} is not a valid semver identifier`;
+    }
+    if (metadata !== '' && !IDENTIFIER.test(metadata)) {
+      return `failed to validate metadata: ${metadata} is not a valid semver identifier`;
+    }
+  }
+  const parts: bigint[] = [];
+  for (const part of dotParts) {
+    const n = parseInt64(part);
+    if (typeof n === 'string') return n;
+    parts.push(n);
+  }
+  return { major: parts[0], minor: parts[1], patch: parts[2], preRelease, metadata };
+}
+
+/** Go's `strings.SplitN(s, sep, n)` for n > 0. */
+function splitN(s: string, sep: string, n: number): string[] {
+  const out: string[] = [];
+  let rest = s;
+  while (out.length < n - 1) {
+    const at = rest.indexOf(sep);
+    if (at === -1) break;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at + sep.length);
+  }
+  out.push(rest);
+  return out;
+}
+
+/**
+ * go-semver's `UnmarshalYAML`. Its error is not a go-yaml type error, so go-yaml aborts the whole
+ * decode with that text alone (`error: 3.0 is not in dotted-tri format`, ct-spec 5.12); the decoder
+ * lets errors thrown by `embedded` hooks through as the decode error.
+ */
+export function decodeSemver(text: string, dialect: Dialect): Semver {
+  const v = parseSemver(text, dialect);
+  if (typeof v === 'string') throw new YamlError(v);
+  return v;
+}
+
+/** go-semver's `String()`: `X.Y.Z[-pre][+meta]`, the numbers re-rendered in decimal. */
+export function semverString(v: Semver): string {
+  return `${v.major}.${v.minor}.${v.patch}${v.preRelease ? `-${v.preRelease}` : ''}${v.metadata ? `+${v.metadata}` : ''}`;
+}
+
+/** go-semver's `LessThan` against a release version (one without a pre-release). */
+export function semverLessThanRelease(v: Semver, major: bigint, minor: bigint, patch: bigint): boolean {
+  const mine = [v.major, v.minor, v.patch];
+  const theirs = [major, minor, patch];
+  for (let i = 0; i < 3; i++) {
+    if (mine[i] !== theirs[i]) return mine[i] < theirs[i];
+  }
+  // Equal numbers: a pre-release sorts before the release.
+  return v.preRelease !== '';
+}
+
+/**
+ * A `*SomeVersion` field: decoded by go-semver's `UnmarshalYAML` into a `string` (hence the Go
+ * type name in type errors), then validated by `validate`.
+ */
+export function versionField(validate: (v: Semver) => Report, dialect: Dialect): FieldDef {
+  return field('Version', 'version', ptr(named('string', str, (value) => validate(decodeSemver(value as string, dialect)))));
+}
+
+// ---- etcd -------------------------------------------------------------------------------------
+
+/**
+ * Typed form of the CLC `etcd` section. Each option becomes `--<key with - for _>=<value>`; which
+ * keys exist depends on the version's option set (etcd-options.ts), others are unknown keys.
+ */
+export interface EtcdConfig {
+  /** etcd release (`X.Y.Z`); selects the option set and sets ETCD_IMAGE_TAG. @default - 3.0.0 (Flatcar 3.5.0), no image tag */
+  readonly version?: string;
+  /** Member name (`--name`); `{HOSTNAME}` needs `--platform` (ct-spec 8). */
+  readonly name?: string;
+  /** Data directory (`--data-dir`). */
+  readonly data_dir?: string;
+  /** URLs to listen on for peers (`--listen-peer-urls`). */
+  readonly listen_peer_urls?: string;
+  /** URLs to listen on for clients (`--listen-client-urls`). */
+  readonly listen_client_urls?: string;
+  /** Peer URLs advertised to the cluster (`--initial-advertise-peer-urls`). */
+  readonly initial_advertise_peer_urls?: string;
+  /** Client URLs advertised to the cluster (`--advertise-client-urls`). */
+  readonly advertise_client_urls?: string;
+  /** Static bootstrap member list, `name=url,...` (`--initial-cluster`). */
+  readonly initial_cluster?: string;
+  /** `new` or `existing` (`--initial-cluster-state`). */
+  readonly initial_cluster_state?: string;
+  /** Bootstrap token (`--initial-cluster-token`). */
+  readonly initial_cluster_token?: string;
+  /** Discovery URL (`--discovery`). */
+  readonly discovery?: string;
+  /** Client certificate (`--cert-file`). */
+  readonly cert_file?: string;
+  /** Client key (`--key-file`). */
+  readonly key_file?: string;
+  /** Client CA (`--trusted-ca-file`). */
+  readonly trusted_ca_file?: string;
+  /** Any other option of the selected set: strings, ints or bools as the set declares them. */
+  readonly [option: string]: string | number | boolean | undefined;
+}
+
+export const ETCD_VERSION_TOO_OLD = 'Etcd version specified is not valid (too old)';
+export const ETCD_MINOR_VERSION_TOO_NEW =
+  'Etcd minor version specified is too new, only options available in the previous minor version will be accepted';
+export const ETCD_MAJOR_VERSION_TOO_NEW = 'Etcd version is not valid (too new)';
+
+/** The version ct assumes without `version:`: upstream 3.0.0, Flatcar 3.5.0 (ct-spec 11). */
+export function defaultEtcdVersion(dialect: Dialect): Semver {
+  return { major: 3n, minor: dialect === 'flatcar' ? 5n : 0n, patch: 0n, preRelease: '', metadata: '' };
+}
+
+/** The newest etcd minor (of major 3) that has its own option set in this build. */
+function newestEtcdMinor(dialect: Dialect): bigint {
+  return dialect === 'flatcar' ? 5n : 3n;
+}
+
+/** ct's `EtcdVersion.Validate` (ct-spec 5.12). */
+export function validateEtcdVersion(v: Semver, dialect: Dialect): Report {
+  if (semverLessThanRelease(v, 2n, 3n, 0n)) return Report.of('error', ETCD_VERSION_TOO_OLD);
+  if ((v.major === 2n && v.minor > 3n) || (v.major === 3n && v.minor > newestEtcdMinor(dialect))) {
+    return Report.of('warning', ETCD_MINOR_VERSION_TOO_NEW);
+  }
+  if (v.major > 3n) return Report.of('error', ETCD_MAJOR_VERSION_TOO_NEW);
+  return new Report();
+}
+
+/** ct's `Etcd.UnmarshalYAML`: the option set for a version, or none (ct-spec 5.12). */
+export function selectEtcdOptions(v: Semver, dialect: Dialect): OptionSet | undefined {
+  if (v.major === 2n && v.minor >= 3n) return etcd2Options;
+  if (v.major !== 3n || v.minor < 0n) return undefined;
+  if (v.minor === 0n) return etcd30Options;
+  if (v.minor === 1n) return etcd31Options;
+  if (v.minor === 2n) return etcd32Options;
+  if (dialect !== 'flatcar' || v.minor === 3n) return etcd33Options;
+  return v.minor === 4n ? etcd34Options : etcd35Options;
+}
+
+/** The version in effect: the explicit one (already checked by decode), or the default. */
+function effectiveEtcdVersion(etcd: GoStruct, dialect: Dialect): Semver {
+  const explicit = etcd.version as string | undefined | null;
+  return explicit === undefined || explicit === null ? defaultEtcdVersion(dialect) : decodeSemver(explicit, dialect);
+}
+
+function etcdDef(dialect: Dialect): StructDef {
+  return {
+    goName: 'types.Etcd',
+    fields: [versionField((v) => validateEtcdVersion(v, dialect), dialect)],
+    embedded: (value) => selectEtcdOptions(effectiveEtcdVersion(value, dialect), dialect)?.def,
+  };
+}
+
+const etcdFields: Record<Dialect, FieldDef> = {
+  coreos: field('Etcd', 'etcd', ptr(struct(etcdDef('coreos')))),
+  flatcar: field('Etcd', 'etcd', ptr(struct(etcdDef('flatcar')))),
+};
+
+/**
+ * The top-level `etcd` field. A function of the dialect: the default version, the known option
+ * sets and the "minor too new" bound differ between upstream and Flatcar (ct-spec 11).
+ */
+export function etcdField(dialect: Dialect): FieldDef {
+  return etcdFields[dialect];
+}
+
+/** ct's `etcdContents`: the drop-in text, or a templating error (ct-spec 5.12, 8). */
+export function etcdDropin(etcd: GoStruct, ctx: Pick<ConvertContext, 'dialect' | 'platform'>): { contents: string } | { error: string } {
+  const version = effectiveEtcdVersion(etcd, ctx.dialect);
+  const args = renderArgs(selectEtcdOptions(version, ctx.dialect), etcd);
+  // ETCD_IMAGE_TAG only when the version was written out (ct-spec pitfall 7).
+  const vars = etcd.version === undefined || etcd.version === null ? [] : [`ETCD_IMAGE_TAG=v${semverString(version)}`];
+  const unit = assembleUnit('/usr/lib/coreos/etcd-wrapper $ETCD_OPTS', args, vars, ctx.platform);
+  return unit.ok ? { contents: unit.value.render() } : { error: unit.error };
+}
+
+export const etcdTranslator: Translator = (config, _ast, out, ctx) => {
+  const etcd = config.etcd as GoStruct | undefined | null;
+  if (!etcd) return new Report();
+  const dropin = etcdDropin(etcd, ctx);
+  if ('error' in dropin) return Report.of('error', dropin.error);
+  appendTo(out.systemd, 'units', generatedUnit('etcd-member.service', '20-clct-etcd-member.conf', dropin.contents));
+  return new Report();
+};

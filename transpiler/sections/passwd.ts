@@ -1,0 +1,179 @@
+/** CLC `passwd` (ct's `config/types/passwd.go`): users, then groups, copied one to one. */
+import { Report } from '../diagnostics';
+import type { Translator } from '../convert';
+import { bool, field, int, ptr, slice, str, struct, uint, type GoStruct, type StructDef } from '../schema';
+import { appendTo, copySlice } from './common';
+
+/** Legacy `create` options of a user (deprecated by ct in favour of user-level fields). */
+export interface UserCreateConfig {
+  /** User ID (unsigned). */
+  readonly uid?: number;
+  /** GECOS comment field. */
+  readonly gecos?: string;
+  /** Home directory. */
+  readonly home_dir?: string;
+  /** Do not create the home directory. */
+  readonly no_create_home?: boolean;
+  /** Primary group name. */
+  readonly primary_group?: string;
+  /** Supplementary groups. */
+  readonly groups?: readonly string[];
+  /** Do not create a group with the user's name. */
+  readonly no_user_group?: boolean;
+  /** Create a system account. */
+  readonly system?: boolean;
+  /** Do not add the user to lastlog/faillog. */
+  readonly no_log_init?: boolean;
+  /** Login shell. */
+  readonly shell?: string;
+}
+
+/** A user account to create or modify. */
+export interface UserConfig {
+  /** Login name. */
+  readonly name: string;
+  /** Password hash (crypt format); `''` is emitted too. */
+  readonly password_hash?: string;
+  /** Public SSH keys for `~/.ssh/authorized_keys`. */
+  readonly ssh_authorized_keys?: readonly string[];
+  /** User ID; 0 is emitted too. */
+  readonly uid?: number;
+  /** GECOS comment field. */
+  readonly gecos?: string;
+  /** Home directory. */
+  readonly home_dir?: string;
+  /** Do not create the home directory. */
+  readonly no_create_home?: boolean;
+  /** Primary group name. */
+  readonly primary_group?: string;
+  /** Supplementary groups. */
+  readonly groups?: readonly string[];
+  /** Do not create a group with the user's name. */
+  readonly no_user_group?: boolean;
+  /** Create a system account. */
+  readonly system?: boolean;
+  /** Do not add the user to lastlog/faillog. */
+  readonly no_log_init?: boolean;
+  /** Login shell. */
+  readonly shell?: string;
+  /** Deprecated: legacy creation options; cannot be combined with the user-level fields. */
+  readonly create?: UserCreateConfig;
+}
+
+/** A group to create. */
+export interface GroupConfig {
+  /** Group name. */
+  readonly name: string;
+  /** Group ID (unsigned). */
+  readonly gid?: number;
+  /** Password hash for the group. */
+  readonly password_hash?: string;
+  /** Create a system group. */
+  readonly system?: boolean;
+}
+
+/** The `passwd` section. */
+export interface PasswdConfig {
+  /** Users, in order. */
+  readonly users?: readonly UserConfig[];
+  /** Groups, in order. */
+  readonly groups?: readonly GroupConfig[];
+}
+
+const userCreateDef: StructDef = {
+  goName: 'types.UserCreate',
+  fields: [
+    field('Uid', 'uid', ptr(uint)),
+    field('GECOS', 'gecos', str),
+    field('Homedir', 'home_dir', str),
+    field('NoCreateHome', 'no_create_home', bool),
+    field('PrimaryGroup', 'primary_group', str),
+    field('Groups', 'groups', slice(str)),
+    field('NoUserGroup', 'no_user_group', bool),
+    field('System', 'system', bool),
+    field('NoLogInit', 'no_log_init', bool),
+    field('Shell', 'shell', str),
+  ],
+};
+
+const userDef: StructDef = {
+  goName: 'types.User',
+  fields: [
+    field('Name', 'name', str),
+    field('PasswordHash', 'password_hash', ptr(str)),
+    field('SSHAuthorizedKeys', 'ssh_authorized_keys', slice(str)),
+    field('Create', 'create', ptr(struct(userCreateDef))),
+    field('UID', 'uid', ptr(int)),
+    field('Gecos', 'gecos', str),
+    field('HomeDir', 'home_dir', str),
+    field('NoCreateHome', 'no_create_home', bool),
+    field('PrimaryGroup', 'primary_group', str),
+    field('Groups', 'groups', slice(str)),
+    field('NoUserGroup', 'no_user_group', bool),
+    field('System', 'system', bool),
+    field('NoLogInit', 'no_log_init', bool),
+    field('Shell', 'shell', str),
+  ],
+};
+
+const groupDef: StructDef = {
+  goName: 'types.Group',
+  fields: [
+    field('Name', 'name', str),
+    field('Gid', 'gid', ptr(uint)),
+    field('PasswordHash', 'password_hash', str),
+    field('System', 'system', bool),
+  ],
+};
+
+export const passwdDef: StructDef = {
+  goName: 'types.Passwd',
+  fields: [field('Users', 'users', slice(struct(userDef))), field('Groups', 'groups', slice(struct(groupDef)))],
+};
+
+function convertCreate(create: GoStruct | undefined): GoStruct | undefined {
+  if (!create) return undefined;
+  return {
+    uid: create.uid,
+    gecos: create.gecos,
+    groups: copySlice(create.groups),
+    homeDir: create.home_dir,
+    noCreateHome: create.no_create_home,
+    noLogInit: create.no_log_init,
+    noUserGroup: create.no_user_group,
+    primaryGroup: create.primary_group,
+    shell: create.shell,
+    system: create.system,
+  };
+}
+
+export const passwdTranslator: Translator = (config, _ast, out) => {
+  const passwd = config.passwd as GoStruct;
+  for (const user of passwd.users ?? []) {
+    appendTo(out.passwd, 'users', {
+      name: user.name,
+      passwordHash: user.password_hash,
+      sshAuthorizedKeys: copySlice(user.ssh_authorized_keys),
+      uid: user.uid,
+      gecos: user.gecos,
+      homeDir: user.home_dir,
+      noCreateHome: user.no_create_home,
+      primaryGroup: user.primary_group,
+      groups: copySlice(user.groups),
+      noUserGroup: user.no_user_group,
+      system: user.system,
+      noLogInit: user.no_log_init,
+      shell: user.shell,
+      create: convertCreate(user.create),
+    });
+  }
+  for (const group of passwd.groups ?? []) {
+    appendTo(out.passwd, 'groups', {
+      name: group.name,
+      gid: group.gid,
+      passwordHash: group.password_hash,
+      system: group.system,
+    });
+  }
+  return new Report();
+};

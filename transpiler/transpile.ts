@@ -1,0 +1,208 @@
+/**
+ * ct's pipeline (ct-spec 2, 4, 10): Parse (decode + CLC checks) -> platform check -> convert
+ * (translators in order) -> Ignition validation -> marshal. A pure function of its input; file
+ * reads for `contents.local` go through an injectable reader.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TranspileOptions, TranspileResult } from './api';
+import { AstNode } from './ast';
+import type { ConvertContext, Dialect } from './convert';
+import { goSprintfNoArgs, Report, TranspileError, type Diagnostic } from './diagnostics';
+import { marshalGo } from './go/json';
+import { ignitionConfigType, newIgnitionConfig, validateIgnition } from './ignition';
+import { struct, zeroValue, type GoStruct, type GoType } from './schema';
+import { GoPanic } from './sections/common';
+import { configDef } from './sections/config';
+import type { ContainerLinuxConfig } from './sections';
+import { isSupportedPlatform } from './sections/platform';
+import { translators } from './translators';
+import { validate } from './validate';
+import { decode, nodeFromValue, parseDocument, YamlError } from './yaml';
+import type { YamlNode } from './yaml/node';
+
+const YAML_FLAVOR = { coreos: 'v2', flatcar: 'v3' } as const;
+
+/** Reads `contents.local` files; throws an Error whose message is Go's. */
+export type LocalFileReader = (path: string) => Uint8Array;
+
+/** Reads relative to `cwd` and words failures like Go's `ioutil.ReadFile` (ct-spec 5.5.3). */
+export function goFileReader(cwd: string): LocalFileReader {
+  return (path) => {
+    try {
+      return readFileSync(resolve(cwd, path));
+    } catch (err) {
+      throw new Error(goFileError(path, err));
+    }
+  };
+}
+
+const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  ENOTDIR: 'not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EISDIR: 'is a directory',
+};
+
+function goFileError(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  // a directory opens fine in Go and fails on read
+  const op = code === 'EISDIR' ? 'read' : 'open';
+  return `${op} ${path}: ${GO_ERRNO_TEXT[code] ?? (err as Error).message}`;
+}
+
+/** One report as ct's `stderr()` prints it: through printf, then one newline (ct-spec 10.1). */
+export function printReport(report: Report): string {
+  return goSprintfNoArgs(report.toString()).replace(/\n$/, '') + '\n';
+}
+
+/** ct crashed (a Go panic): it exits with 2 and a stack trace instead of a report (ct-spec 9). */
+export class TranspilePanic extends TranspileError {
+  readonly exitCode = 2;
+}
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly panicked?: boolean;
+  readonly stderr: string;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly ignition?: GoStruct;
+  readonly json?: string;
+}
+
+type Input = string | Uint8Array | ContainerLinuxConfig;
+
+function parseInput(input: Input, dialect: Dialect): YamlNode | undefined {
+  if (typeof input === 'string' || input instanceof Uint8Array) return parseDocument(input, YAML_FLAVOR[dialect]);
+  return nodeFromValue(input);
+}
+
+/** A typed object has no source text: its diagnostics keep their path but no line and column. */
+function dropPositions(report: Report): void {
+  report.entries.forEach((e, i) => (report.entries[i] = { ...e, line: 0, column: 0 }));
+}
+
+interface Parsed {
+  readonly report: Report;
+  readonly config?: GoStruct;
+  readonly ast?: AstNode;
+}
+
+/** ct's `config.Parse` (ct-spec 10.2). */
+function parse(input: Input, dialect: Dialect): Parsed {
+  const type = struct(configDef(dialect));
+  let doc: YamlNode | undefined;
+  let config: GoStruct;
+  try {
+    doc = parseInput(input, dialect);
+    config = decode(doc, type, YAML_FLAVOR[dialect]) as GoStruct;
+  } catch (err) {
+    // a decode failure is one positionless entry (ct-spec 9)
+    if (err instanceof YamlError) return { report: Report.of('error', err.message) };
+    throw err;
+  }
+  const ast = doc && AstNode.fromDocument(doc);
+  const report = new Report();
+  if (!ast) {
+    report.add('warning', 'Configuration is empty');
+    report.merge(validate(config, type, undefined, false));
+  } else {
+    report.merge(validate(config, type, ast, true));
+  }
+  return { report, config, ast };
+}
+
+/**
+ * Completes the translators' output: fields they leave out get Go's zero value, as in a Go struct
+ * literal (nil pointers stay undefined).
+ */
+function fillGoZeros(value: unknown, type: GoType): unknown {
+  switch (type.kind) {
+    case 'named':
+      return fillGoZeros(value, type.elem);
+    case 'ptr':
+      return value === undefined || value === null ? undefined : fillGoZeros(value, type.elem);
+    case 'slice':
+      if (!Array.isArray(value)) return null;
+      for (let i = 0; i < value.length; i++) value[i] = fillGoZeros(value[i], type.elem);
+      return value;
+    case 'struct': {
+      const obj: GoStruct = value && typeof value === 'object' ? (value as GoStruct) : {};
+      for (const f of type.def.fields) {
+        const current = obj[f.key];
+        obj[f.key] = current === undefined && f.type.kind !== 'ptr' ? zeroValue(f.type) : fillGoZeros(current, f.type);
+      }
+      return obj;
+    }
+    default:
+      return value ?? zeroValue(type);
+  }
+}
+
+/** ct's `config.Convert` (ct-spec 4). */
+function convert(config: GoStruct, ast: AstNode | undefined, ctx: ConvertContext): { report: Report; out?: GoStruct } {
+  if (!isSupportedPlatform(ctx.platform)) {
+    return { report: Report.of('error', 'unsupported platform') };
+  }
+  const type: GoType = ignitionConfigType(ctx.dialect);
+  const jsonAst = ast?.withTagMode('json');
+  const out = newIgnitionConfig(ctx.dialect) as unknown as GoStruct;
+  const report = new Report();
+  for (const translate of translators) report.merge(translate(config, jsonAst, out, ctx));
+  if (report.isFatal()) return { report };
+  fillGoZeros(out, type);
+  report.merge(validateIgnition(out, ctx.dialect, jsonAst));
+  return report.isFatal() ? { report } : { report, out };
+}
+
+function run(input: Input, options: TranspileOptions, readFile: LocalFileReader): Outcome {
+  const dialect = options.dialect ?? 'coreos';
+  const strict = options.strict ?? false;
+  const typed = typeof input !== 'string' && !(input instanceof Uint8Array);
+  const parsed = parse(input, dialect);
+  if (typed) dropPositions(parsed.report);
+  let stderr = parsed.report.isEmpty ? '' : printReport(parsed.report);
+  const diagnostics = [...parsed.report.entries];
+  if (!parsed.config || parsed.report.isFatal(strict)) {
+    return { ok: false, stderr: stderr + 'Failed to parse config\n', diagnostics };
+  }
+
+  const ctx: ConvertContext = { dialect, platform: options.platform ?? '', filesDir: options.filesDir ?? '', readFile };
+  let converted: ReturnType<typeof convert>;
+  try {
+    converted = convert(parsed.config, parsed.ast, ctx);
+  } catch (err) {
+    if (!(err instanceof GoPanic)) throw err;
+    // the Go stack trace that follows cannot be reproduced; its header can
+    return { ok: false, panicked: true, stderr: `${stderr}panic: ${err.panicMessage}\n\ngoroutine 1 [running]:\n`, diagnostics };
+  }
+  if (typed) dropPositions(converted.report);
+  diagnostics.push(...converted.report.entries);
+  if (!converted.report.isEmpty) stderr += printReport(converted.report);
+  // the convert phase prints no trailer (ct-spec 2)
+  if (!converted.out || converted.report.isFatal(strict)) return { ok: false, stderr, diagnostics };
+
+  const type = ignitionConfigType(dialect);
+  const json = marshalGo(converted.out, type, options.pretty ?? false);
+  return { ok: true, stderr, diagnostics, ignition: JSON.parse(json) as GoStruct, json };
+}
+
+/** `transpile` with an explicit reader for `contents.local` (the CLI reads relative to its cwd). */
+export function transpileWith(input: Input, options: TranspileOptions, readFile: LocalFileReader): TranspileResult {
+  const outcome = run(input, options, readFile);
+  if (outcome.panicked) throw new TranspilePanic(outcome.diagnostics, outcome.stderr, options.origin);
+  if (!outcome.ok || outcome.json === undefined || !outcome.ignition) {
+    throw new TranspileError(outcome.diagnostics, outcome.stderr, options.origin);
+  }
+  return { ignition: outcome.ignition, json: outcome.json, warnings: outcome.diagnostics, stderr: outcome.stderr };
+}
+
+/**
+ * Transpiles a Container Linux Config (YAML text, bytes, or a typed object) to Ignition JSON,
+ * byte for byte like ct. Throws `TranspileError` (with ct's exact stderr) where ct exits 1.
+ */
+export function transpile(input: Input, options: TranspileOptions = {}): TranspileResult {
+  return transpileWith(input, options, goFileReader(process.cwd()));
+}
