@@ -1,0 +1,83 @@
+/** Where a CoreOSInstance's Container Linux Config comes from: inline text, a file, or an object. */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ContainerLinuxConfig } from '../transpiler';
+
+/** The config ready for `transpile`, with a name for messages. */
+export interface ConfigSource {
+  readonly input: string | ContainerLinuxConfig;
+  /** The file path (relative to the working directory when below it), or `inline config`. */
+  readonly origin: string;
+  /** Base directory for `contents.local`: the config file's directory. */
+  readonly filesDir?: string;
+  /** The config variable names, keyed by the token (or text) each one was given. */
+  readonly variableNames: ReadonlyMap<string, string>;
+}
+
+export interface ConfigSourceProps {
+  readonly config?: string | ContainerLinuxConfig;
+  readonly configFile?: string;
+  readonly configVariables?: { readonly [name: string]: string };
+}
+
+export const INLINE_ORIGIN = 'inline config';
+
+// `{{ name }}`, with optional spaces inside the braces.
+const VARIABLE_REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+export function loadConfigSource(props: ConfigSourceProps): ConfigSource {
+  if ((props.config === undefined) === (props.configFile === undefined)) {
+    throw new Error('set exactly one of config (CLC text or object) and configFile (path to a CLC file)');
+  }
+  const variables = props.configVariables ?? {};
+  const variableNames = new Map(Object.entries(variables).map(([name, value]) => [value, name]));
+  if (props.configFile !== undefined) {
+    const text = readConfigFile(props.configFile);
+    const input = props.configVariables ? substituteVariables(text, variables, displayPath(props.configFile)) : text;
+    return { input, origin: displayPath(props.configFile), filesDir: path.dirname(path.resolve(props.configFile)), variableNames };
+  }
+  if (typeof props.config === 'string') {
+    const input = props.configVariables ? substituteVariables(props.config, variables, INLINE_ORIGIN) : props.config;
+    return { input, origin: INLINE_ORIGIN, variableNames };
+  }
+  if (props.configVariables) {
+    throw new Error('configVariables apply to CLC text only; in a typed config object, use the values directly');
+  }
+  return { input: props.config as ContainerLinuxConfig, origin: INLINE_ORIGIN, variableNames };
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+function readConfigFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new Error(`configFile ${file}: ${reason} (resolved to ${path.resolve(file)})`);
+  }
+}
+
+/** Replaces each `{{ name }}`; an unknown name, or a variable never referenced, is an error. */
+function substituteVariables(text: string, variables: { readonly [name: string]: string }, origin: string): string {
+  const unused = new Set(Object.keys(variables));
+  const substituted = text.replace(VARIABLE_REFERENCE, (reference, name: string, offset: number) => {
+    if (!Object.prototype.hasOwnProperty.call(variables, name)) {
+      const defined = Object.keys(variables).join(', ') || 'none';
+      throw new Error(`${origin}:${lineColumn(text, offset)}: ${reference} is not in configVariables (defined: ${defined})`);
+    }
+    unused.delete(name);
+    return variables[name];
+  });
+  if (unused.size > 0) {
+    throw new Error(`configVariables ${[...unused].join(', ')} not used in ${origin} (reference them as {{ name }})`);
+  }
+  return substituted;
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${before[before.length - 1].length + 1}`;
+}

@@ -1,0 +1,142 @@
+/**
+ * Carries cdktf tokens (Terraform references such as `var.ssh_public_key`) through the transpiler.
+ * Each string token is swapped for a placeholder before transpiling and put back afterwards, so
+ * Terraform fills in the value inside the Ignition JSON at plan time.
+ */
+import { Fn, Token } from 'cdktf';
+import { terraformTemplate, type TemplatePart } from './terraform-escaping';
+
+// cdktf's string-token encoding, `${TfToken[TOKEN.12]}` (cdktf/lib/tokens/private/encoding.js).
+const STRING_TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
+// Any other encoded token (list, map) that has no place inside one JSON string.
+const OTHER_TOKEN = /[#$]\{TfToken\[/;
+
+/**
+ * Swaps tokens for placeholders and back. A placeholder is lower-case letters and digits only,
+ * which YAML, Go's JSON and `%q` quoting, data-URL encoding and ct's lower-casing all leave as is.
+ */
+export class ConfigTokens {
+  private readonly tokens: string[] = [];
+  private readonly labels: string[] = [];
+  private readonly prefix: string;
+
+  /**
+   * @param sourceText the config text (or its JSON), so the placeholder prefix cannot occur in it
+   * @param labelOf how a token is named in messages
+   */
+  constructor(
+    sourceText: string,
+    private readonly labelOf: (token: string) => string = (token) => token,
+  ) {
+    let prefix = 'cdktftoken';
+    while (sourceText.toLowerCase().includes(prefix)) prefix += 'q';
+    this.prefix = prefix;
+  }
+
+  get isEmpty(): boolean {
+    return this.tokens.length === 0;
+  }
+
+  /** Replaces every string token in `text`; any other kind of token is refused. */
+  hideInText(text: string, where: string): string {
+    const hidden = text.replace(STRING_TOKEN, (token) => this.placeholderFor(token));
+    if (OTHER_TOKEN.test(hidden)) {
+      throw new Error(`${where} contains a list or map token; only string tokens can go into a config (use Fn.join or Token.asString)`);
+    }
+    return hidden;
+  }
+
+  /** Replaces the tokens in every string of a typed config; number tokens are refused. */
+  hideInObject<T>(value: T, where: string): T {
+    if (typeof value === 'string') return this.hideInText(value, where) as T;
+    if (typeof value === 'number' && Token.isUnresolved(value)) {
+      throw new Error(`${where} is a number token; only string tokens can go into a config`);
+    }
+    if (Array.isArray(value)) return value.map((item, i) => this.hideInObject(item, `${where}[${i}]`)) as T;
+    if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value).map(([key, item]) => [key, this.hideInObject(item, `${where}.${key}`)]);
+      return Object.fromEntries(entries) as T;
+    }
+    return value;
+  }
+
+  /** Puts the original tokens back into every string of a transpiled object. */
+  restoreInObject<T>(value: T): T {
+    if (this.isEmpty) return value;
+    if (typeof value === 'string') return this.mapPlaceholders(value, (i) => this.tokens[i]) as T;
+    if (Array.isArray(value)) return value.map((item) => this.restoreInObject(item)) as T;
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.restoreInObject(item)])) as T;
+    }
+    return value;
+  }
+
+  /** A message with each placeholder shown as the token's label. */
+  reveal(message: string): string {
+    const revealed = this.mapPlaceholders(message, (i) => this.labels[i]);
+    // go-yaml shortens long values in its messages (`cdktfto...`), beyond mapping back.
+    const shortened = !this.isEmpty && revealed.includes(this.prefix.slice(0, 7));
+    return shortened ? `${revealed}\n  (${this.prefix}… stands for a Terraform value, which can only be used where the config takes a string)` : revealed;
+  }
+
+  /**
+   * Refuses tokens that ct wrote into a `data:` URL (inline file contents, update.conf): there the
+   * value would also need percent-encoding, which Terraform cannot do byte-exactly yet.
+   */
+  assertNoneInDataUrls(ignition: unknown, where: string, path = ''): void {
+    if (this.isEmpty) return;
+    if (typeof ignition === 'string') {
+      const found = this.placeholderRegex().exec(ignition);
+      if (found && ignition.startsWith('data:')) {
+        throw new Error(
+          `${where}: ${this.reveal(found[0])} ends up in file contents (${path}); ` +
+            'Terraform values inside file contents are not supported yet; use the value in a systemd unit (e.g. Environment=) instead',
+        );
+      }
+    } else if (Array.isArray(ignition)) {
+      ignition.forEach((item, i) => this.assertNoneInDataUrls(item, where, `${path}[${i}]`));
+    } else if (ignition !== null && typeof ignition === 'object') {
+      for (const [key, item] of Object.entries(ignition)) this.assertNoneInDataUrls(item, where, path ? `${path}.${key}` : key);
+    }
+  }
+
+  /**
+   * The transpiled JSON as a Terraform string: literals escaped, and each token put back as an
+   * interpolation that JSON-encodes its value at plan time, so a value holding `"`, `\`, `<`, or a
+   * newline still yields the bytes ct would write (Terraform's jsonencode escapes like Go's).
+   */
+  toTerraformJson(json: string): string {
+    const parts: TemplatePart[] = [];
+    let last = 0;
+    for (const match of json.matchAll(this.placeholderRegex())) {
+      parts.push({ literal: json.slice(last, match.index) });
+      parts.push({ interpolation: jsonStringBody(this.tokens[Number(match[1])]) });
+      last = match.index + match[0].length;
+    }
+    parts.push({ literal: json.slice(last) });
+    return terraformTemplate(parts);
+  }
+
+  private placeholderFor(token: string): string {
+    let index = this.tokens.indexOf(token);
+    if (index < 0) {
+      index = this.tokens.push(token) - 1;
+      this.labels.push(this.labelOf(token));
+    }
+    return `${this.prefix}${index}x`;
+  }
+
+  private placeholderRegex(): RegExp {
+    return new RegExp(`${this.prefix}(\\d+)x`, 'g');
+  }
+
+  private mapPlaceholders(text: string, replacement: (index: number) => string): string {
+    return text.replace(this.placeholderRegex(), (placeholder, index: string) => replacement(Number(index)) ?? placeholder);
+  }
+}
+
+/** `jsonencode(value)` without its surrounding quotes: the value as the inside of a JSON string. */
+function jsonStringBody(token: string): string {
+  const quote = Fn.rawString('"');
+  return Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(token), quote), quote);
+}

@@ -1,0 +1,257 @@
+/**
+ * A Compute Engine instance booted from an Ignition config that is transpiled, at synth time, from
+ * a Container Linux Config (CLC).
+ */
+import { Annotations, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { transpile, TranspileError, type ContainerLinuxConfig, type TranspileResult } from '../transpiler';
+import { ConfigTokens } from './config-tokens';
+import { loadConfigSource, type ConfigSource } from './config-source';
+import {
+  instanceNameFromIds,
+  validateDiskSize,
+  validateInstanceName,
+  validateLabels,
+  validateMetadataKeys,
+  validateTags,
+  validateUserDataSize,
+} from './gce-validation';
+import { ComputeInstance, type ComputeInstanceServiceAccount } from './google';
+
+/** The product's original image family; see the warning in `warnAboutRetiredImage`. */
+const DEFAULT_IMAGE = 'coreos-stable';
+
+export interface CoreOSInstanceProps {
+  /**
+   * The instance name.
+   * @default - the construct path below the stack, joined with `-`, lower-cased, with other
+   * characters replaced by `-` (an id directly under the stack is used as is when valid)
+   */
+  readonly name?: string;
+  /** The zone to run in, e.g. `us-central1-c`. */
+  readonly zone: string;
+  /** The machine type, e.g. `f1-micro` or `e2-small`. */
+  readonly machineType: string;
+  /**
+   * The boot image: a family, image name or self link, as `google_compute_instance` accepts it.
+   * CoreOS Container Linux images are gone from GCE since 2020; `kinvolk-public/flatcar-stable`
+   * boots the same Ignition.
+   * @default 'coreos-stable'
+   */
+  readonly image?: string;
+  /**
+   * Boot disk size in GB.
+   * @default - the image's size
+   */
+  readonly bootDiskSizeGb?: number;
+  /**
+   * Boot disk type, e.g. `pd-balanced`, `pd-ssd`, `hyperdisk-balanced`.
+   * @default - Compute Engine's default, `pd-standard`
+   */
+  readonly bootDiskType?: string;
+  /**
+   * The VPC network.
+   * @default 'default'
+   */
+  readonly network?: string;
+  /**
+   * The subnetwork; needed for custom-mode networks.
+   * @default - the network's subnetwork in the zone's region (auto-mode networks)
+   */
+  readonly subnetwork?: string;
+  /**
+   * Whether the instance gets an ephemeral external IP address (`access_config {}`).
+   * @default true
+   */
+  readonly externalIp?: boolean;
+  /**
+   * Network tags, for firewall rules and routes.
+   * @default - no tags
+   */
+  readonly tags?: readonly string[];
+  /**
+   * Labels on the instance.
+   * @default - no labels
+   */
+  readonly labels?: { readonly [key: string]: string };
+  /**
+   * The service account the instance runs as.
+   * @default - no service account: the instance gets no Google credentials
+   */
+  readonly serviceAccountEmail?: string;
+  /**
+   * OAuth scopes of the service account; needs `serviceAccountEmail`.
+   * @default ['cloud-platform'] when serviceAccountEmail is set (grant access through IAM roles)
+   */
+  readonly scopes?: readonly string[];
+  /**
+   * Extra instance metadata, e.g. `enable-oslogin`. Must not contain `user-data`: the config owns it.
+   * @default - only `user-data`
+   */
+  readonly metadata?: { readonly [key: string]: string };
+  /**
+   * The Container Linux Config: YAML text, or a typed object. Set exactly one of config and configFile.
+   * cdktf string tokens (e.g. a TerraformVariable's `stringValue`) may appear in it, except inside
+   * file contents.
+   * @default - configFile is used
+   */
+  readonly config?: string | ContainerLinuxConfig;
+  /**
+   * Path of a Container Linux Config YAML file, relative to the working directory or absolute.
+   * Its directory is the base for `contents.local`.
+   * @default - config is used
+   */
+  readonly configFile?: string;
+  /**
+   * Values for `{{ name }}` references in the config text (config or configFile). A value that is
+   * a cdktf token stays a live Terraform reference; other values are inserted as written. Every
+   * reference must have a value and every value must be referenced.
+   * @default - the text is used as written
+   */
+  readonly configVariables?: { readonly [name: string]: string };
+}
+
+/**
+ * A `google_compute_instance` whose `metadata.user-data` is Ignition transpiled from a CLC.
+ *
+ * @example
+ * const key = new TerraformVariable(stack, 'ssh_public_key', { type: 'string' });
+ * new CoreOSInstance(stack, 'web-0', {
+ *   zone: 'us-central1-c',
+ *   machineType: 'e2-small',
+ *   configFile: 'configs/core.yaml', // with `- "{{ ssh_public_key }}"` under ssh_authorized_keys
+ *   configVariables: { ssh_public_key: key.stringValue },
+ * });
+ */
+export class CoreOSInstance extends Construct {
+  /** The underlying resource (construct id `Resource`). */
+  public readonly instance: ComputeInstance;
+  /** The Ignition config; tokens from the config appear in it as tokens. */
+  public readonly ignition: Record<string, unknown>;
+  /** The Ignition JSON as Terraform receives it: escaped, with tokens as interpolations. */
+  public readonly userData: string;
+  /** The instance name, as given or derived: known at synth time, e.g. for internal DNS names. */
+  public readonly name: string;
+  /** The instance's self link. */
+  public readonly selfLink: string;
+  /** The primary internal IP (`network_interface.0.network_ip`). */
+  public readonly internalIp: string;
+  /** The ephemeral external IP (`access_config.0.nat_ip`); undefined when externalIp is false. */
+  public readonly externalIp?: string;
+
+  constructor(scope: Construct, id: string, props: CoreOSInstanceProps) {
+    super(scope, id);
+    const name = props.name ?? instanceNameFromIds(this.idsBelowStack());
+    this.refuse(propsProblems(name, props));
+    const { ignition, userData } = this.renderUserData(props);
+    this.ignition = ignition;
+    this.userData = userData;
+
+    const image = props.image ?? DEFAULT_IMAGE;
+    const externalIp = props.externalIp ?? true;
+    this.instance = new ComputeInstance(this, 'Resource', {
+      name,
+      zone: props.zone,
+      machineType: props.machineType,
+      bootDisk: { initializeParams: { image, size: props.bootDiskSizeGb, type: props.bootDiskType } },
+      networkInterface: [
+        {
+          network: props.network ?? 'default',
+          subnetwork: props.subnetwork,
+          accessConfig: externalIp ? [{}] : undefined,
+        },
+      ],
+      tags: props.tags ? [...props.tags] : undefined,
+      labels: props.labels,
+      serviceAccount: serviceAccount(props),
+      metadata: { ...props.metadata, 'user-data': userData },
+    });
+    this.name = name;
+    this.selfLink = this.instance.selfLink;
+    this.internalIp = this.instance.networkInterface.get(0).networkIp;
+    this.externalIp = externalIp ? this.instance.networkInterface.get(0).accessConfig.get(0).natIp : undefined;
+    this.warnAboutRetiredImage(image);
+  }
+
+  /** Transpiles the config for GCE, carrying its tokens through, and escapes it for Terraform. */
+  private renderUserData(props: CoreOSInstanceProps): { ignition: Record<string, unknown>; userData: string } {
+    const source = this.guard(() => loadConfigSource(props));
+    const tokens = new ConfigTokens(configText(source), (token) => labelOf(token, source));
+    const input = this.guard(() =>
+      typeof source.input === 'string' ? tokens.hideInText(source.input, source.origin) : tokens.hideInObject(source.input, source.origin),
+    );
+    let result: TranspileResult;
+    try {
+      result = transpile(input, { platform: 'gce', origin: source.origin, filesDir: source.filesDir });
+    } catch (error) {
+      if (error instanceof TranspileError) throw new Error(`${this.describe()}: ${tokens.reveal(error.message)}`);
+      throw error;
+    }
+    for (const warning of result.warnings) {
+      const at = warning.line !== 0 ? `${source.origin}:${warning.line}:${warning.column}` : source.origin;
+      const path = warning.path ? ` (at ${warning.path})` : '';
+      Annotations.of(this).addWarning(`${at}: ${warning.severity}: ${tokens.reveal(warning.message)}${path}`);
+    }
+    this.guard(() => tokens.assertNoneInDataUrls(result.ignition, source.origin));
+    this.refuse(validateUserDataSize(result.json));
+    return { ignition: tokens.restoreInObject(result.ignition), userData: tokens.toTerraformJson(result.json) };
+  }
+
+  /** Construct ids from below the stack down to this one, the input for the default name. */
+  private idsBelowStack(): string[] {
+    const stack = TerraformStack.of(this);
+    const scopes = this.node.scopes;
+    return scopes.slice(scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
+  }
+
+  private warnAboutRetiredImage(image: string): void {
+    if (/(^|\/)coreos-(stable|beta|alpha)$/.test(image) || image.includes('coreos-cloud')) {
+      Annotations.of(this).addWarning(
+        `image "${image}": CoreOS Container Linux reached end of life in 2020 and its GCE images were removed; ` +
+          'new instances need e.g. image "kinvolk-public/flatcar-stable" (Flatcar boots the same Ignition)',
+      );
+    }
+  }
+
+  private describe(): string {
+    return `CoreOSInstance ${this.node.path}`;
+  }
+
+  private refuse(problems: readonly string[]): void {
+    if (problems.length > 0) throw new Error(`${this.describe()}: ${problems.join('; ')}`);
+  }
+
+  /** Runs `step`, prefixing any error it throws with this construct's path. */
+  private guard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw new Error(`${this.describe()}: ${(error as Error).message}`);
+    }
+  }
+}
+
+function propsProblems(name: string, props: CoreOSInstanceProps): string[] {
+  return [
+    ...validateInstanceName(name),
+    ...validateTags(props.tags ?? []),
+    ...validateLabels(props.labels ?? {}),
+    ...validateMetadataKeys(props.metadata ?? {}),
+    ...validateDiskSize(props.bootDiskSizeGb),
+    ...(props.scopes && props.serviceAccountEmail === undefined ? ['scopes need serviceAccountEmail'] : []),
+  ];
+}
+
+function serviceAccount(props: CoreOSInstanceProps): ComputeInstanceServiceAccount | undefined {
+  if (props.serviceAccountEmail === undefined) return undefined;
+  return { email: props.serviceAccountEmail, scopes: [...(props.scopes ?? ['cloud-platform'])] };
+}
+
+function configText(source: ConfigSource): string {
+  return typeof source.input === 'string' ? source.input : JSON.stringify(source.input);
+}
+
+function labelOf(token: string, source: ConfigSource): string {
+  const variable = source.variableNames.get(token);
+  return variable ? `{{ ${variable} }}` : token;
+}
