@@ -15,7 +15,16 @@ export interface TranspileOptions {
   readonly dialect?: Dialect;
   /** Where the config came from (a file path), used in error messages. @default - none */
   readonly origin?: string;
+  /**
+   * Ignition spec of the output. `3.3.0` translates ct's 2.x result the way Flatcar's Ignition does
+   * at boot (`translateToV33`); a 2.x version must be the dialect's own.
+   * @default - the dialect's own: '2.2.0' for coreos, '2.3.0' for flatcar
+   */
+  readonly ignitionVersion?: IgnitionVersion;
 }
+
+/** Output specs: the dialects' own 2.x versions, or 3.3.0 translated from them. */
+export type IgnitionVersion = '3.3.0' | '2.2.0' | '2.3.0';
 
 export interface TranspileResult {
   /** The Ignition config as a plain object (parse of `json`). */

@@ -5,9 +5,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { IgnitionVersion } from './api';
 import type { Dialect } from './convert';
 import { TranspileError } from './diagnostics';
 import { quoteGo } from './go/quote';
+import { ignitionVersionError } from './ign3/ct-output';
 import { SUPPORTED_PLATFORMS } from './sections/platform';
 import { goFileReader, TranspilePanic, transpileWith } from './transpile';
 /**
@@ -114,6 +116,11 @@ const FLAGS: readonly FlagDef[] = [
   { name: 'platform', kind: 'string', usage: `Platform to target. Accepted values: [${SUPPORTED_PLATFORMS.join(' ')}].` },
   { name: 'files-dir', kind: 'string', usage: 'Directory to read local files from.' },
   { name: 'dialect', kind: 'string', usage: 'Which ct to behave like: coreos (ct v0.9.0) or flatcar (ct v0.9.4).', defaultValue: 'coreos' },
+  {
+    name: 'ignition-version',
+    kind: 'string',
+    usage: "Ignition spec of the output: the dialect's own (2.2.0 coreos, 2.3.0 flatcar) or 3.3.0, translated as Flatcar's Ignition does at boot.",
+  },
 ];
 
 /** What one ct invocation writes and returns. */
@@ -148,6 +155,12 @@ export function runCt(argv: readonly string[], stdin: Uint8Array | (() => Uint8A
     const message = `invalid value ${quoteGo(dialect)} for flag -dialect: must be coreos or flatcar`;
     return { stdout: '', stderr: `${message}\n${usage(PROGRAM, FLAGS)}`, exitCode: 2 };
   }
+  const ignitionVersion = flags['ignition-version'] as string;
+  const versionError = ignitionVersionError(dialect as Dialect, ignitionVersion || undefined);
+  if (versionError) {
+    const message = `invalid value ${quoteGo(ignitionVersion)} for flag -ignition-version: ${versionError}`;
+    return { stdout: '', stderr: `${message}\n${usage(PROGRAM, FLAGS)}`, exitCode: 2 };
+  }
   if (flags.help) return { stdout: '', stderr: usage(PROGRAM, FLAGS), exitCode: 0 };
   if (flags.version) return { stdout: CT_VERSION[dialect as Dialect] + '\n', stderr: '', exitCode: 0 };
 
@@ -173,6 +186,7 @@ export function runCt(argv: readonly string[], stdin: Uint8Array | (() => Uint8A
         platform: flags.platform as string,
         filesDir: flags['files-dir'] as string,
         origin: inFile || undefined,
+        ignitionVersion: (ignitionVersion || undefined) as IgnitionVersion | undefined,
       },
       goFileReader(cwd),
     );

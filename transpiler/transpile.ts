@@ -10,6 +10,7 @@ import { AstNode } from './ast';
 import type { ConvertContext, Dialect } from './convert';
 import { goSprintfNoArgs, Report, TranspileError, type Diagnostic } from './diagnostics';
 import { marshalGo } from './go/json';
+import { emitV33, ignitionVersionError, wantsV33 } from './ign3/ct-output';
 import { ignitionConfigType, newIgnitionConfig, validateIgnition } from './ignition';
 import { struct, zeroValue, type GoStruct, type GoType } from './schema';
 import { GoPanic } from './sections/common';
@@ -160,6 +161,8 @@ function convert(config: GoStruct, ast: AstNode | undefined, ctx: ConvertContext
 function run(input: Input, options: TranspileOptions, readFile: LocalFileReader): Outcome {
   const dialect = options.dialect ?? 'coreos';
   const strict = options.strict ?? false;
+  const versionError = ignitionVersionError(dialect, options.ignitionVersion);
+  if (versionError) throw new Error(versionError);
   const typed = typeof input !== 'string' && !(input instanceof Uint8Array);
   const parsed = parse(input, dialect);
   if (typed) dropPositions(parsed.report);
@@ -186,6 +189,13 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
 
   const type = ignitionConfigType(dialect);
   const json = marshalGo(converted.out, type, options.pretty ?? false);
+  if (wantsV33(options.ignitionVersion)) {
+    // Flatcar's boot-time 2.x -> 3 translation of exactly these bytes (ignition-2to3 §2)
+    const v33 = emitV33(json, options.pretty ?? false);
+    if (!v33.ok) return { ok: false, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, v33.error] };
+    const all = [...diagnostics, ...v33.warnings];
+    return { ok: true, stderr: stderr + v33.stderr, diagnostics: all, ignition: JSON.parse(v33.json) as GoStruct, json: v33.json };
+  }
   return { ok: true, stderr, diagnostics, ignition: JSON.parse(json) as GoStruct, json };
 }
 

@@ -1,0 +1,48 @@
+/** Why a 2.x config does not become spec 3, worded as Flatcar's `config.Parse` returns it (ignition-2to3 §2, §6). */
+import { quoteGo } from '../go/quote';
+
+/**
+ * - `parse`: `v2_4.Parse` refused the input (`unable to parse 2.x ignition: ...`);
+ * - `translate`: `v24tov31.Translate` refused it (`unable to translate 2.x ignition to 3.1: ...`);
+ * - `crash`: the real translator panics here; this port refuses instead (§6.6);
+ * - `unsupported`: input this port does not translate (spec 1, 2.0 and 2.1).
+ */
+export type Ign3FailureKind = 'parse' | 'translate' | 'crash' | 'unsupported';
+
+const PREFIX: Readonly<Record<Ign3FailureKind, string>> = {
+  parse: 'unable to parse 2.x ignition: ',
+  translate: 'unable to translate 2.x ignition to 3.1: ',
+  crash: 'unable to translate 2.x ignition to 3.1: ',
+  unsupported: 'unable to parse 2.x ignition: ',
+};
+
+export class Ign3TranslationError extends Error {
+  /** The error text exactly as Flatcar's `config.Parse` returns it (crash/unsupported: this port's own words). */
+  readonly flatcarMessage: string;
+
+  constructor(
+    readonly kind: Ign3FailureKind,
+    /** The inner error (`Check2_4`'s error, or a 3.1 validation report). */
+    readonly detail: string,
+  ) {
+    super(PREFIX[kind] + detail);
+    this.name = 'Ign3TranslationError';
+    this.flatcarMessage = PREFIX[kind] + detail;
+  }
+}
+
+export const translateError = (detail: string): Ign3TranslationError => new Ign3TranslationError('translate', detail);
+
+/** `util.DuplicateInodeError` (two spaces after the first full stop are Flatcar's). */
+export const duplicateInodeMessage = (old: string, added: string): string =>
+  `Config has conflicting inodes: ${quoteGo(old)} and ${quoteGo(added)}.  All files, directories and links must specify a unique \`path\`.`;
+
+/** `util.UsesOwnLinkError`. */
+export const usesOwnLinkMessage = (name: string, linkPath: string): string =>
+  `${name} uses link defined in config ${quoteGo(linkPath)}. Please use a link not defined in Storage:Links`;
+
+/** `util.DuplicateDropinError`. */
+export const duplicateDropinMessage = (unit: string, dropin: string): string =>
+  `Config has duplicate dropin name ${quoteGo(dropin)} in unit ${quoteGo(unit)}.  All dropins must specify a unique \`name\`.`;
+
+export const CREATE_WITHOUT_FORCE = 'Config must force filesystem creation in case `mount.create` object is defined.';

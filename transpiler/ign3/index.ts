@@ -1,0 +1,57 @@
+/**
+ * Ignition spec 3.3.0 from a 2.x config, exactly as Flatcar's Ignition translates 2.x at boot
+ * (shared/docs/ignition-2to3.md): `v2_4.Parse` -> `v24tov31.Translate` (empty filesystem map) ->
+ * 3.1.0 bytes -> `v3_3.ParseCompatibleVersion`. Systemd units keep first-occurrence order.
+ */
+import { marshalGo } from '../go/json';
+import type { GoStruct } from '../schema';
+import { checkV24 } from './check-v24';
+import { Ign3TranslationError, translateError } from './errors';
+import { valueColumn } from './json-positions';
+import { parseV2 } from './read-v2';
+import { translateV24ToV31 } from './translate-v24-v31';
+import { ignitionConfigV31, ignitionConfigV33 } from './types-v3';
+import { upgradeV31ToV33 } from './upgrade-v31-v33';
+import { renderV3Report, validateV31, type V3Entry } from './validate-v31';
+
+export { Ign3TranslationError, type Ign3FailureKind } from './errors';
+export { ignitionConfigV31, ignitionConfigV33 } from './types-v3';
+export type { V3Entry, V3Path } from './validate-v31';
+
+export const IGNITION_VERSION_V33 = '3.3.0';
+
+export interface V33Translation {
+  /** The 3.3.0 config, Go-shaped (schema.ts representation of `ignitionConfigV33`). */
+  readonly config: GoStruct;
+  /** The exact compact 3.1.0 bytes Flatcar hands to its 3.x parser. */
+  readonly v31Json: string;
+  /** Warnings of the 3.x parse (Flatcar only logs them), positioned in `v31Json`. */
+  readonly warnings: readonly V3Entry[];
+  /** `warnings` as Flatcar's report prints them; '' when none. */
+  readonly report: string;
+}
+
+/**
+ * Translates a 2.x Ignition config (JSON text, bytes, or the parsed JSON object) to spec 3.3.0.
+ * Throws Ign3TranslationError with Flatcar's error text where Flatcar refuses the config, and
+ * with kind 'crash' where Flatcar's translator panics.
+ */
+export function translateToV33(config2x: string | Uint8Array | object): V33Translation {
+  const parsed = parseV2(config2x);
+  const paths = checkV24(parsed.config);
+  const v31 = translateV24ToV31(parsed.config, paths);
+  const entries = validateV31(v31);
+  if (entries.some((e) => e.kind === 'error')) throw translateError(renderV3Report(entries));
+  const v31Json = marshalGo(v31, ignitionConfigV31, false);
+  const warnings = entries.map((e) => ({ ...e, column: valueColumn(v31Json, e.path) }));
+  return { config: upgradeV31ToV33(v31), v31Json, warnings, report: renderV3Report(warnings) };
+}
+
+/** The 3.3.0 JSON like Go: `json.Marshal`, or `json.MarshalIndent(v, "", "  ")` plus "\n" when pretty. */
+export function marshalV33(config: GoStruct, pretty: boolean): string {
+  return marshalGo(config, ignitionConfigV33, pretty);
+}
+
+export function isIgn3TranslationError(err: unknown): err is Ign3TranslationError {
+  return err instanceof Ign3TranslationError;
+}
