@@ -9,3 +9,5 @@ export type { TranspileOptions, TranspileResult } from './api';
 export type { Dialect } from './convert';
 export { TranspileError, type Diagnostic, type Severity } from './diagnostics';
 export type * from './sections';
+export { translateToV33, marshalV33, Ign3TranslationError, type V33Translation } from './ign3';
+export type { IgnitionVersion } from './api';
