@@ -8,6 +8,7 @@ import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
 import { CoreOSInstance } from './constructs/coreos-instance';
 import { GoogleProvider } from './constructs/google';
+import { Image } from './constructs/image';
 
 /** The directory holding cdktf.json, found from here so that `dist/main.js` and `main.ts` agree. */
 export function projectRoot(from: string = __dirname): string {
@@ -40,7 +41,7 @@ export class CoreOSStack extends TerraformStack {
       name: 'us-central1-c--f1-micro',
       machineType: 'f1-micro',
       zone: 'us-central1-c',
-      image: 'coreos-stable',
+      image: Image.coreos('stable'),
       network: 'default',
       externalIp: true,
       configFile: path.join(projectRoot(), 'configs', 'core.yaml'),

@@ -1,7 +1,8 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Testing } from 'cdktf';
+import { App, Testing } from 'cdktf';
 import { transpile } from '../transpiler';
 import { ComputeInstance, GoogleProvider } from '../constructs/google';
 import { CoreOSStack, projectRoot } from '../main';
@@ -65,7 +66,33 @@ describe('the default app', () => {
   test('synthesizes the same JSON twice', () => {
     expect(synthDefaultApp()).toBe(synthesized);
   });
+
+  test('two App synths into two directories write byte-identical stacks', () => {
+    const synthInto = (): Map<string, Buffer> => {
+      const outdir = mkdtempSync(path.join(tmpdir(), 'coreos-synth-'));
+      try {
+        const app = new App({ outdir, stackTraces: false });
+        new CoreOSStack(app, 'coreos');
+        app.synth();
+        // cdk.tf.json names its outdir in the local backend's path; compare with that swapped out.
+        return new Map(filesBelow(outdir).map((file) => [file, Buffer.from(readFileSync(path.join(outdir, file), 'utf8').replaceAll(outdir, '<outdir>'))]));
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    };
+    const first = synthInto();
+    const second = synthInto();
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    expect(first.has(path.join('stacks', 'coreos', 'cdk.tf.json'))).toBe(true);
+    for (const [file, bytes] of first) expect({ file, same: bytes.equals(second.get(file) as Buffer) }).toEqual({ file, same: true });
+  });
 });
+
+function filesBelow(dir: string, prefix = ''): string[] {
+  return readdirSync(path.join(dir, prefix))
+    .sort()
+    .flatMap((name) => (statSync(path.join(dir, prefix, name)).isDirectory() ? filesBelow(dir, path.join(prefix, name)) : [path.join(prefix, name)]));
+}
 
 describe('projectRoot', () => {
   test('finds cdktf.json from the source tree and from dist/', () => {

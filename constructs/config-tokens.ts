@@ -3,8 +3,7 @@
  * Each string token is swapped for a placeholder before transpiling and put back afterwards, so
  * Terraform fills in the value inside the Ignition JSON at plan time.
  */
-import { Fn, Token } from 'cdktf';
-import { terraformTemplate, type TemplatePart } from './terraform-escaping';
+import { Token } from 'cdktf';
 
 // cdktf's string-token encoding, `${TfToken[TOKEN.12]}` (cdktf/lib/tokens/private/encoding.js).
 const STRING_TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
@@ -79,42 +78,29 @@ export class ConfigTokens {
     return shortened ? `${revealed}\n  (${this.prefix}… stands for a Terraform value, which can only be used where the config takes a string)` : revealed;
   }
 
-  /**
-   * Refuses tokens that ct wrote into a `data:` URL (inline file contents, update.conf): there the
-   * value would also need percent-encoding, which Terraform cannot do byte-exactly yet.
-   */
-  assertNoneInDataUrls(ignition: unknown, where: string, path = ''): void {
-    if (this.isEmpty) return;
-    if (typeof ignition === 'string') {
-      const found = this.placeholderRegex().exec(ignition);
-      if (found && ignition.startsWith('data:')) {
-        throw new Error(
-          `${where}: ${this.reveal(found[0])} ends up in file contents (${path}); ` +
-            'Terraform values inside file contents are not supported yet; use the value in a systemd unit (e.g. Environment=) instead',
-        );
-      }
-    } else if (Array.isArray(ignition)) {
-      ignition.forEach((item, i) => this.assertNoneInDataUrls(item, where, `${path}[${i}]`));
-    } else if (ignition !== null && typeof ignition === 'object') {
-      for (const [key, item] of Object.entries(ignition)) this.assertNoneInDataUrls(item, where, path ? `${path}.${key}` : key);
-    }
+  /** Every token, in placeholder order. */
+  get values(): readonly string[] {
+    return this.tokens;
   }
 
-  /**
-   * The transpiled JSON as a Terraform string: literals escaped, and each token put back as an
-   * interpolation that JSON-encodes its value at plan time, so a value holding `"`, `\`, `<`, or a
-   * newline still yields the bytes ct would write (Terraform's jsonencode escapes like Go's).
-   */
-  toTerraformJson(json: string): string {
-    const parts: TemplatePart[] = [];
-    let last = 0;
-    for (const match of json.matchAll(this.placeholderRegex())) {
-      parts.push({ literal: json.slice(last, match.index) });
-      parts.push({ interpolation: jsonStringBody(this.tokens[Number(match[1])]) });
-      last = match.index + match[0].length;
-    }
-    parts.push({ literal: json.slice(last) });
-    return terraformTemplate(parts);
+  /** The prefix of every placeholder, e.g. `cdktftoken`. */
+  get placeholderPrefix(): string {
+    return this.prefix;
+  }
+
+  /** The token behind placeholder number `index`. */
+  tokenAt(index: number): string {
+    return this.tokens[index];
+  }
+
+  /** The token's name in messages, e.g. `{{ ssh_public_key }}`. */
+  labelAt(index: number): string {
+    return this.labels[index];
+  }
+
+  /** Matches placeholders; group 1 is the token's index. */
+  placeholderRegex(): RegExp {
+    return new RegExp(`${this.prefix}(\\d+)x`, 'g');
   }
 
   private placeholderFor(token: string): string {
@@ -126,17 +112,7 @@ export class ConfigTokens {
     return `${this.prefix}${index}x`;
   }
 
-  private placeholderRegex(): RegExp {
-    return new RegExp(`${this.prefix}(\\d+)x`, 'g');
-  }
-
   private mapPlaceholders(text: string, replacement: (index: number) => string): string {
     return text.replace(this.placeholderRegex(), (placeholder, index: string) => replacement(Number(index)) ?? placeholder);
   }
-}
-
-/** `jsonencode(value)` without its surrounding quotes: the value as the inside of a JSON string. */
-function jsonStringBody(token: string): string {
-  const quote = Fn.rawString('"');
-  return Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(token), quote), quote);
 }

@@ -4,22 +4,24 @@
  */
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { createHash } from 'node:crypto';
 import { transpile, TranspileError, type ContainerLinuxConfig, type TranspileResult } from '../transpiler';
+import type { IgnitionVersion } from '../transpiler/api';
+import { ConfigChangeBehavior, configChangeLifecycle, type ConfigFingerprint } from './config-change';
 import { ConfigTokens } from './config-tokens';
 import { loadConfigSource, type ConfigSource } from './config-source';
 import {
+  checkUserDataSize,
   instanceNameFromIds,
   validateDiskSize,
   validateInstanceName,
   validateLabels,
   validateMetadataKeys,
   validateTags,
-  validateUserDataSize,
 } from './gce-validation';
 import { ComputeInstance, type ComputeInstanceServiceAccount } from './google';
-
-/** The product's original image family; see the warning in `warnAboutRetiredImage`. */
-const DEFAULT_IMAGE = 'coreos-stable';
+import { ignitionVersionProblems, Image, ImageDistribution, sectionProblems } from './image';
+import { renderUserDataTemplate } from './user-data-template';
 
 export interface CoreOSInstanceProps {
   /**
@@ -33,12 +35,32 @@ export interface CoreOSInstanceProps {
   /** The machine type, e.g. `f1-micro` or `e2-small`. */
   readonly machineType: string;
   /**
-   * The boot image: a family, image name or self link, as `google_compute_instance` accepts it.
-   * CoreOS Container Linux images are gone from GCE since 2020; `kinvolk-public/flatcar-stable`
-   * boots the same Ignition.
-   * @default 'coreos-stable'
+   * The boot image: a preset such as `Image.flatcar('stable')`, or a family, image name or self
+   * link as `google_compute_instance` accepts it. CoreOS Container Linux images are gone from GCE
+   * since 2020 (synth warns); Flatcar boots the same Ignition. Fedora CoreOS needs
+   * `ignitionVersion: '3.3.0'` and no etcd, flannel, update or locksmith section (synth error).
+   * @default Image.coreos('stable'), i.e. 'coreos-stable', the product's original image
    */
-  readonly image?: string;
+  readonly image?: Image | string;
+  /**
+   * The Ignition spec of the user-data: ct's own 2.2.0, or 3.3.0 translated from it the way
+   * Flatcar's Ignition does at boot. Fedora CoreOS needs 3.3.0; Flatcar boots both.
+   * @default '2.2.0', what CoreOS Container Linux and Flatcar boot
+   */
+  readonly ignitionVersion?: IgnitionVersion;
+  /**
+   * Keep Terraform from replacing the VM when the image family moves on to a new image
+   * (`ignore_changes` on `boot_disk[0].initialize_params[0].image`).
+   * @default false
+   */
+  readonly ignoreImageDrift?: boolean;
+  /**
+   * What a changed config does to an existing VM. Ignition runs only at first boot, so only
+   * REPLACE gets a new config onto the machine; UPDATE_IN_PLACE just rewrites the metadata, and
+   * IGNORE keeps the first user-data in Terraform's state.
+   * @default ConfigChangeBehavior.REPLACE
+   */
+  readonly onConfigChange?: ConfigChangeBehavior;
   /**
    * Boot disk size in GB.
    * @default - the image's size
@@ -91,8 +113,8 @@ export interface CoreOSInstanceProps {
   readonly metadata?: { readonly [key: string]: string };
   /**
    * The Container Linux Config: YAML text, or a typed object. Set exactly one of config and configFile.
-   * cdktf string tokens (e.g. a TerraformVariable's `stringValue`) may appear in it, except inside
-   * file contents.
+   * Any string in it may hold cdktf string tokens (a TerraformVariable's `stringValue`, another
+   * resource's attribute, an `Fn` call); they stay live Terraform references in the user-data.
    * @default - configFile is used
    */
   readonly config?: string | ContainerLinuxConfig;
@@ -126,10 +148,15 @@ export interface CoreOSInstanceProps {
 export class CoreOSInstance extends Construct {
   /** The underlying resource (construct id `Resource`). */
   public readonly instance: ComputeInstance;
-  /** The Ignition config; tokens from the config appear in it as tokens. */
+  /**
+   * The Ignition config as ct wrote it, with the config's tokens back in place. Terraform gets
+   * file contents that hold tokens as a `data:;base64,` URL instead (see `userData`).
+   */
   public readonly ignition: Record<string, unknown>;
   /** The Ignition JSON as Terraform receives it: escaped, with tokens as interpolations. */
   public readonly userData: string;
+  /** The boot image and its distribution. */
+  public readonly image: Image;
   /** The instance name, as given or derived: known at synth time, e.g. for internal DNS names. */
   public readonly name: string;
   /** The instance's self link. */
@@ -142,18 +169,18 @@ export class CoreOSInstance extends Construct {
   constructor(scope: Construct, id: string, props: CoreOSInstanceProps) {
     super(scope, id);
     const name = props.name ?? instanceNameFromIds(this.idsBelowStack());
-    this.refuse(propsProblems(name, props));
-    const { ignition, userData } = this.renderUserData(props);
+    this.image = Image.of(props.image ?? Image.coreos('stable'));
+    this.refuse([...propsProblems(name, props), ...ignitionVersionProblems(this.image, props.ignitionVersion)]);
+    const { ignition, userData, fingerprint } = this.renderUserData(props, name);
     this.ignition = ignition;
     this.userData = userData;
 
-    const image = props.image ?? DEFAULT_IMAGE;
     const externalIp = props.externalIp ?? true;
     this.instance = new ComputeInstance(this, 'Resource', {
       name,
       zone: props.zone,
       machineType: props.machineType,
-      bootDisk: { initializeParams: { image, size: props.bootDiskSizeGb, type: props.bootDiskType } },
+      bootDisk: { initializeParams: { image: this.image.image, size: props.bootDiskSizeGb, type: props.bootDiskType } },
       networkInterface: [
         {
           network: props.network ?? 'default',
@@ -165,16 +192,17 @@ export class CoreOSInstance extends Construct {
       labels: props.labels,
       serviceAccount: serviceAccount(props),
       metadata: { ...props.metadata, 'user-data': userData },
+      lifecycle: configChangeLifecycle(this, props.onConfigChange ?? ConfigChangeBehavior.REPLACE, fingerprint, props.ignoreImageDrift ?? false),
     });
     this.name = name;
     this.selfLink = this.instance.selfLink;
     this.internalIp = this.instance.networkInterface.get(0).networkIp;
     this.externalIp = externalIp ? this.instance.networkInterface.get(0).accessConfig.get(0).natIp : undefined;
-    this.warnAboutRetiredImage(image);
+    this.warnAboutRetiredImage();
   }
 
   /** Transpiles the config for GCE, carrying its tokens through, and escapes it for Terraform. */
-  private renderUserData(props: CoreOSInstanceProps): { ignition: Record<string, unknown>; userData: string } {
+  private renderUserData(props: CoreOSInstanceProps, name: string): RenderedUserData {
     const source = this.guard(() => loadConfigSource(props));
     const tokens = new ConfigTokens(configText(source), (token) => labelOf(token, source));
     const input = this.guard(() =>
@@ -182,7 +210,7 @@ export class CoreOSInstance extends Construct {
     );
     let result: TranspileResult;
     try {
-      result = transpile(input, { platform: 'gce', origin: source.origin, filesDir: source.filesDir });
+      result = transpile(input, { platform: 'gce', origin: source.origin, filesDir: source.filesDir, ignitionVersion: props.ignitionVersion });
     } catch (error) {
       if (error instanceof TranspileError) throw new Error(`${this.describe()}: ${tokens.reveal(error.message)}`);
       throw error;
@@ -192,9 +220,17 @@ export class CoreOSInstance extends Construct {
       const path = warning.path ? ` (at ${warning.path})` : '';
       Annotations.of(this).addWarning(`${at}: ${warning.severity}: ${tokens.reveal(warning.message)}${path}`);
     }
-    this.guard(() => tokens.assertNoneInDataUrls(result.ignition, source.origin));
-    this.refuse(validateUserDataSize(result.json));
-    return { ignition: tokens.restoreInObject(result.ignition), userData: tokens.toTerraformJson(result.json) };
+    this.refuse(sectionProblems(this.image, result.ignition));
+    const rendered = renderUserDataTemplate(result.json, result.ignition, tokens);
+    for (const warning of rendered.warnings) Annotations.of(this).addWarning(`${source.origin}: warning: ${warning}`);
+    const size = checkUserDataSize(name, rendered.sizeBytes);
+    if (size.error) this.refuse([size.error]);
+    if (size.warning) Annotations.of(this).addWarning(size.warning);
+    return {
+      ignition: tokens.restoreInObject(result.ignition),
+      userData: rendered.template,
+      fingerprint: { ignition_sha256: createHash('sha256').update(result.json).digest('hex'), token_values: [...tokens.values] },
+    };
   }
 
   /** Construct ids from below the stack down to this one, the input for the default name. */
@@ -204,11 +240,11 @@ export class CoreOSInstance extends Construct {
     return scopes.slice(scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
   }
 
-  private warnAboutRetiredImage(image: string): void {
-    if (/(^|\/)coreos-(stable|beta|alpha)$/.test(image) || image.includes('coreos-cloud')) {
+  private warnAboutRetiredImage(): void {
+    if (this.image.distribution === ImageDistribution.COREOS) {
       Annotations.of(this).addWarning(
-        `image "${image}": CoreOS Container Linux reached end of life in 2020 and its GCE images were removed; ` +
-          'new instances need e.g. image "kinvolk-public/flatcar-stable" (Flatcar boots the same Ignition)',
+        `image "${this.image.image}": CoreOS Container Linux reached end of life in 2020 and its GCE images were removed; ` +
+          `new instances need e.g. image: Image.flatcar('stable') ("${Image.flatcar('stable').image}"), which boots the same Ignition`,
       );
     }
   }
@@ -229,6 +265,12 @@ export class CoreOSInstance extends Construct {
       throw new Error(`${this.describe()}: ${(error as Error).message}`);
     }
   }
+}
+
+interface RenderedUserData {
+  readonly ignition: Record<string, unknown>;
+  readonly userData: string;
+  readonly fingerprint: ConfigFingerprint;
 }
 
 function propsProblems(name: string, props: CoreOSInstanceProps): string[] {

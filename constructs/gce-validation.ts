@@ -74,10 +74,27 @@ export function validateDiskSize(sizeGb: number | undefined): string[] {
   return Number.isInteger(sizeGb) && sizeGb >= 1 ? [] : [`bootDiskSizeGb must be a whole number of GB, at least 1 (got ${sizeGb})`];
 }
 
-/** The user-data must fit one metadata value; Terraform values only add to the measured size. */
-export function validateUserDataSize(json: string): string[] {
-  const bytes = Buffer.byteLength(json);
-  return bytes > MAX_METADATA_VALUE_BYTES
-    ? [`the Ignition config is ${bytes} bytes; GCE allows ${MAX_METADATA_VALUE_BYTES} per metadata value`]
-    : [];
+/** Above this share of the limit, synth warns that the user-data is close to it. */
+const NEAR_LIMIT_SHARE = 0.9;
+
+/**
+ * The user-data must fit one metadata value. An error when it does not, a warning when it is close;
+ * Terraform values are counted at their placeholder's length, so the real size may be larger.
+ */
+export function checkUserDataSize(instanceName: string, bytes: number): { error?: string; warning?: string } {
+  const limit = `${MAX_METADATA_VALUE_BYTES} bytes (256 KiB), Google Cloud's limit for one metadata value`;
+  if (bytes > MAX_METADATA_VALUE_BYTES) {
+    return {
+      error:
+        `instance "${instanceName}": the user-data (Ignition config) is ${bytes} bytes, over ${limit}; ` +
+        'make it smaller: gzip large file contents (contents.remote.url with a data: URL and compression: gzip), ' +
+        'fetch files from a remote URL (contents.remote.url, e.g. a GCS object), ' +
+        'or move part of the config to a remote config merged with ignition.config.append',
+    };
+  }
+  if (bytes > MAX_METADATA_VALUE_BYTES * NEAR_LIMIT_SHARE) {
+    const percent = Math.floor((bytes / MAX_METADATA_VALUE_BYTES) * 100);
+    return { warning: `instance "${instanceName}": the user-data is ${bytes} bytes, ${percent}% of ${limit}; Terraform values add to it` };
+  }
+  return {};
 }

@@ -31,3 +31,16 @@ function escapeLiteralNextToInterpolations(literal: string): string {
     .replace(/%\{/g, () => '%%{')
     .replace(/\$+(?=\{|$)/g, (dollars) => `\${"${dollars}"}`);
 }
+
+/**
+ * A literal as a quoted HCL string for a cdktf function argument. cdktf passes an argument that is
+ * already quoted through, escaping only `${` (as `$${`) and newlines, so the rest is done here.
+ */
+export function hclStringArgument(literal: string): string {
+  const body = literal
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+    .replace(/%\{/g, '%%{');
+  return `"${body}"`;
+}

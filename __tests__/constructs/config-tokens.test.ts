@@ -1,4 +1,4 @@
-import { Testing, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { Testing, TerraformStack, TerraformVariable } from 'cdktf';
 import { ConfigTokens } from '../../constructs/config-tokens';
 
 function variableToken(name = 'key'): string {
@@ -33,25 +33,5 @@ describe('ConfigTokens', () => {
     expect(tokens.hideInObject({ users: [{ keys: [token], uid: 1, admin: true }] }, 'config')).toEqual({
       users: [{ keys: ['cdktftoken0x'], uid: 1, admin: true }],
     });
-  });
-
-  test('refuses placeholders in data URLs only', () => {
-    const tokens = new ConfigTokens('');
-    tokens.hideInText(variableToken(), 'x');
-    expect(() => tokens.assertNoneInDataUrls({ units: [{ contents: 'ExecStart=cdktftoken0x' }] }, 'f.yaml')).not.toThrow();
-    expect(() => tokens.assertNoneInDataUrls({ files: [{ contents: { source: 'data:,cdktftoken0x' } }] }, 'f.yaml')).toThrow(
-      /^f\.yaml: \$\{TfToken\[TOKEN\.\d+\]\} ends up in file contents \(files\[0\]\.contents\.source\)/,
-    );
-  });
-
-  test('writes tokens back as interpolations that JSON-encode the value', () => {
-    const stack = new TerraformStack(Testing.app(), 'stack');
-    const key = new TerraformVariable(stack, 'key', { type: 'string' });
-    const tokens = new ConfigTokens('');
-    const hidden = tokens.hideInText(key.stringValue, 'x');
-    new TerraformOutput(stack, 'json', { value: tokens.toTerraformJson(`{"k":"${hidden}","u":"\${X}"}`) });
-
-    const value = JSON.parse(Testing.synth(stack)).output.json.value;
-    expect(value).toBe('{"k":"${trimsuffix(trimprefix(jsonencode(var.key), "\\""), "\\"")}","u":"${"$"}{X}"}');
   });
 });

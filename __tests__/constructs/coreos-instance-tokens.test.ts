@@ -64,21 +64,22 @@ describe('CoreOSInstance with Terraform values in the config', () => {
     expect(users[0].sshAuthorizedKeys).toEqual([token]);
   });
 
-  test('a token inside inline file contents is refused, for now', () => {
+  test('a token inside inline file contents becomes a base64 data URL that Terraform computes', () => {
     const config = (value: string) => `storage:
   files:
     - filesystem: root
       path: /etc/motd
       mode: 0644
       contents:
-        inline: "hello ${value}"
+        inline: "hello \\"${value}\\" \${HOME}\\n"
 `;
-    expect(() =>
-      synthInstance((stack) => {
-        const motd = new TerraformVariable(stack, 'motd', { type: 'string' });
-        return new CoreOSInstance(stack, 'vm', { ...BASE_PROPS, config: config(motd.stringValue) });
-      }),
-    ).toThrow(/CoreOSInstance stack\/vm: inline config: \$\{TfToken\[TOKEN\.\d+\]\} ends up in file contents \(storage\.files\[0\]\.contents\.source\); Terraform values inside file contents are not supported yet/);
+    const { instance } = synthInstance((stack) => {
+      const motd = new TerraformVariable(stack, 'motd', { type: 'string' });
+      return new CoreOSInstance(stack, 'vm', { ...BASE_PROPS, config: config(motd.stringValue) });
+    });
+    expect(instance.metadata['user-data']).toContain(
+      '"source":"data:;base64,${base64encode(join("", ["hello \\"", var.motd, "\\" $${HOME}\\n"]))}"',
+    );
   });
 
   test('list and number tokens are refused with a hint', () => {

@@ -1,4 +1,4 @@
-import { escapeTerraformTemplate, terraformTemplate } from '../../constructs/terraform-escaping';
+import { escapeTerraformTemplate, hclStringArgument, terraformTemplate } from '../../constructs/terraform-escaping';
 import { evaluateTerraformTemplate } from './evaluate-terraform-template';
 
 describe('escapeTerraformTemplate', () => {
@@ -31,5 +31,17 @@ describe('terraformTemplate', () => {
     const template = terraformTemplate([{ literal }, key]);
     expect(template).toBe(`${written}\${var.key}`);
     expect(evaluateTerraformTemplate(template, { key: 'K' })).toBe(`${literal}K`);
+  });
+});
+
+describe('hclStringArgument', () => {
+  test.each([
+    ['plain', '"plain"'],
+    ['say "hi" \\ bye', '"say \\"hi\\" \\\\ bye"'],
+    ['line\nnext\ttab\u0001', '"line\\nnext\\u0009tab\\u0001"'],
+    ['%{ if } and ${left to cdktf}', '"%%{ if } and ${left to cdktf}"'],
+    ['é 😀', '"é 😀"'],
+  ])('%j is written %s', (literal, written) => {
+    expect(hclStringArgument(literal)).toBe(written);
   });
 });

@@ -1,0 +1,104 @@
+/** Boot images for a CoreOSInstance: the distribution decides which Ignition spec it can boot. */
+
+/** The operating system family behind an image. */
+export enum ImageDistribution {
+  /** CoreOS Container Linux: Ignition spec 2; retired in 2020, its GCE images are gone. */
+  COREOS = 'coreos',
+  /** Flatcar Container Linux, CoreOS's continuation: Ignition spec 2 (and 3 from release 3185). */
+  FLATCAR = 'flatcar',
+  /** Fedora CoreOS: Ignition spec 3 only. */
+  FEDORA_COREOS = 'fedora-coreos',
+  /** Anything else; the config is passed as written. */
+  CUSTOM = 'custom',
+}
+
+export type CoreOSChannel = 'stable' | 'beta' | 'alpha';
+export type FlatcarChannel = 'stable' | 'beta' | 'alpha' | 'lts';
+export type FedoraCoreOSStream = 'stable' | 'testing' | 'next';
+
+const FLATCAR_PROJECT = 'projects/kinvolk-public/global/images/family';
+const FEDORA_COREOS_PROJECT = 'projects/fedora-coreos-cloud/global/images/family';
+
+/**
+ * A boot image: a preset (`Image.flatcar('stable')`) or any image (`Image.custom(...)`).
+ * CoreOSInstance's `image` also takes a plain string, classified with `Image.of`.
+ */
+export class Image {
+  /** CoreOS Container Linux, by image family (as the original product used it). */
+  public static coreos(channel: CoreOSChannel = 'stable'): Image {
+    return new Image(`coreos-${channel}`, ImageDistribution.COREOS);
+  }
+
+  /** Flatcar Container Linux: `projects/kinvolk-public/global/images/family/flatcar-<channel>`. */
+  public static flatcar(channel: FlatcarChannel = 'stable'): Image {
+    return new Image(`${FLATCAR_PROJECT}/flatcar-${channel}`, ImageDistribution.FLATCAR);
+  }
+
+  /** Fedora CoreOS: `projects/fedora-coreos-cloud/global/images/family/fedora-coreos-<stream>`. */
+  public static fedoraCoreOS(stream: FedoraCoreOSStream = 'stable'): Image {
+    return new Image(`${FEDORA_COREOS_PROJECT}/fedora-coreos-${stream}`, ImageDistribution.FEDORA_COREOS);
+  }
+
+  /** Any image, family or self link, as `google_compute_instance` accepts it. */
+  public static custom(image: string): Image {
+    return new Image(image, ImageDistribution.CUSTOM);
+  }
+
+  /** An image given as a string, with its distribution recognized from the name. */
+  public static of(image: string | Image): Image {
+    if (image instanceof Image) return image;
+    return new Image(image, distributionOf(image));
+  }
+
+  private constructor(
+    /** The value of `boot_disk.initialize_params.image`. */
+    public readonly image: string,
+    public readonly distribution: ImageDistribution,
+  ) {}
+}
+
+function distributionOf(image: string): ImageDistribution {
+  if (image.includes('fedora-coreos')) return ImageDistribution.FEDORA_COREOS;
+  if (/(^|\/)coreos-(stable|beta|alpha)$/.test(image) || /(^|\/)coreos-cloud\//.test(image)) return ImageDistribution.COREOS;
+  if (image.includes('flatcar')) return ImageDistribution.FLATCAR;
+  return ImageDistribution.CUSTOM;
+}
+
+/** Ignition spec 3 output, the only spec Fedora CoreOS boots. */
+export const IGNITION_V3 = '3.3.0';
+
+/** Why `image` cannot boot Ignition of `ignitionVersion`, or nothing. */
+export function ignitionVersionProblems(image: Image, ignitionVersion: string | undefined): string[] {
+  const v3 = ignitionVersion === IGNITION_V3;
+  if (image.distribution === ImageDistribution.FEDORA_COREOS && !v3) {
+    return [`image "${image.image}" is Fedora CoreOS, which boots Ignition spec 3 only: set ignitionVersion: '${IGNITION_V3}'`];
+  }
+  if (image.distribution === ImageDistribution.COREOS && v3) {
+    return [`image "${image.image}" is CoreOS Container Linux, which boots Ignition spec 2 only: leave ignitionVersion unset, or use Image.flatcar('stable')`];
+  }
+  return [];
+}
+
+// What ct generates for the CLC sections whose services Fedora CoreOS does not have.
+const CONTAINER_LINUX_ONLY: readonly [section: string, generated: (ignition: IgnitionOutput) => boolean][] = [
+  ['etcd', (ignition) => hasDropin(ignition, 'etcd-member.service', '20-clct-etcd-member.conf')],
+  ['flannel', (ignition) => hasDropin(ignition, 'flanneld.service', '20-clct-flannel.conf')],
+  ['update/locksmith', (ignition) => (ignition.storage?.files ?? []).some((file) => file.path === '/etc/coreos/update.conf')],
+];
+
+interface IgnitionOutput {
+  readonly systemd?: { readonly units?: readonly { readonly name: string; readonly dropins?: readonly { readonly name: string }[] }[] };
+  readonly storage?: { readonly files?: readonly { readonly path: string }[] };
+}
+
+/** Sections of the config that Fedora CoreOS cannot honour (no etcd-member, flanneld, locksmithd, update_engine). */
+export function sectionProblems(image: Image, ignition: IgnitionOutput): string[] {
+  if (image.distribution !== ImageDistribution.FEDORA_COREOS) return [];
+  return CONTAINER_LINUX_ONLY.filter(([, generated]) => generated(ignition)).map(
+    ([section]) => `the ${section} section configures a Container Linux service that Fedora CoreOS does not have: remove it, or run that service as a container unit`,
+  );
+}
+
+function hasDropin(ignition: IgnitionOutput, unit: string, dropin: string): boolean {
+  return (ignition.systemd?.units ?? []).some((u) => u.name === unit && (u.dropins ?? []).some((d) => d.name === dropin));
+}

@@ -1,0 +1,189 @@
+/**
+ * Turns the transpiled Ignition JSON, whose config tokens are still placeholders, into the
+ * Terraform string for `metadata.user-data`: literal text escaped, each token a live interpolation
+ * rendered so that Terraform yields the bytes ct would have written for the token's value.
+ */
+import { Fn } from 'cdktf';
+import { decodeDataUrl } from '../transpiler/go/dataurl';
+import { goJsonString } from '../transpiler/go/json';
+import type { ConfigTokens } from './config-tokens';
+import { escapeTerraformTemplate, hclStringArgument, terraformTemplate, type TemplatePart } from './terraform-escaping';
+
+export interface UserDataTemplate {
+  /** The Terraform template string. */
+  readonly template: string;
+  /** Size of the Ignition JSON Terraform will produce, counting each token as its placeholder. */
+  readonly sizeBytes: number;
+  /** Where a token's final value escapes a check or a byte-exact rendering. */
+  readonly warnings: readonly string[];
+}
+
+type Ignition = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const UPDATE_CONF = '/etc/coreos/update.conf';
+// ct's generated drop-ins whose option values are Go `%q`-quoted (etcd.go, flannel.go).
+const QUOTING_DROPINS = /^20-clct-(etcd-member|flannel)\.conf$/;
+const DATA_URL_BASE64 = 'data:;base64,';
+
+export function renderUserDataTemplate(json: string, ignition: Ignition, tokens: ConfigTokens): UserDataTemplate {
+  if (tokens.isEmpty) return { template: escapeTerraformTemplate(json), sizeBytes: Buffer.byteLength(json), warnings: [] };
+  return new TemplateBuilder(json, tokens).build(ignition);
+}
+
+class TemplateBuilder {
+  private readonly warnings = new Set<string>();
+  private readonly fileExpressions: string[] = [];
+  private readonly renderedSources = new Set<string>();
+  private measured: string;
+
+  constructor(
+    private text: string,
+    private readonly tokens: ConfigTokens,
+  ) {
+    this.measured = text;
+  }
+
+  build(ignition: Ignition): UserDataTemplate {
+    for (const unit of ignition.systemd?.units ?? []) {
+      for (const dropin of unit.dropins ?? []) {
+        if (QUOTING_DROPINS.test(dropin.name)) this.markQuotedOptions(dropin.contents, unit.name);
+      }
+    }
+    for (const file of ignition.storage?.files ?? []) {
+      if (file.path === UPDATE_CONF) this.renderDataUrlWithTokens(file.contents?.source, true);
+    }
+    this.renderDataUrlsWithTokens(ignition);
+    this.warnAboutUnvalidated(ignition, '');
+    return { template: terraformTemplate(this.parts()), sizeBytes: Buffer.byteLength(this.measured), warnings: [...this.warnings] };
+  }
+
+  /** Option values in etcd and flannel drop-ins are `%q`-quoted by ct; mark their tokens `q`. */
+  private markQuotedOptions(contents: string, unit: string): void {
+    const marked = contents.replace(this.tokens.placeholderRegex(), (placeholder, index: string, offset: number) => {
+      if (!insideQuotes(contents, offset)) return placeholder;
+      this.warnings.add(
+        `${this.tokens.labelAt(Number(index))} in an option of ${unit} is quoted by Terraform's jsonencode, which equals ct's Go %q ` +
+          'only for printable ASCII other than <, > and & (other characters get different escapes; check the value)',
+      );
+      return `${this.tokens.placeholderPrefix}${index}q`;
+    });
+    this.replaceJsonString(contents, marked);
+  }
+
+  /**
+   * ct percent-encodes file contents into a `data:,` URL, which Terraform cannot reproduce; such a
+   * file is written as `data:;base64,${base64encode(...)}` instead, an equivalent Ignition 2.2 URL.
+   */
+  private renderDataUrlWithTokens(source: unknown, isUpdateConf: boolean): void {
+    if (typeof source !== 'string' || !source.startsWith('data:') || !this.tokens.placeholderRegex().test(source)) return;
+    if (this.renderedSources.has(source)) return;
+    this.renderedSources.add(source);
+    const decoded = decodeDataUrl(source).dataUrl;
+    if (!decoded) return;
+    const contents = Buffer.from(decoded.data).toString('utf8');
+    const elements = this.fileElements(contents, isUpdateConf);
+    const joined = elements.length === 1 ? elements[0] : Fn.join('', elements);
+    const marker = `${this.tokens.placeholderPrefix}${this.fileExpressions.push(Fn.base64encode(joined)) - 1}f`;
+    this.replaceJsonString(source, marker);
+    this.measured = this.measured.split(goJsonString(source)).join(goJsonString(DATA_URL_BASE64 + Buffer.from(contents).toString('base64')));
+  }
+
+  /** Every other `source` (file contents and appends, config merges, CA certificates) with a token. */
+  private renderDataUrlsWithTokens(node: unknown): void {
+    if (Array.isArray(node)) node.forEach((item) => this.renderDataUrlsWithTokens(item));
+    else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'source') this.renderDataUrlWithTokens(value, false);
+        else this.renderDataUrlsWithTokens(value);
+      }
+    }
+  }
+
+  /** The file's text as join() elements: quoted literals and tokens, rendered as ct renders them. */
+  private fileElements(contents: string, isUpdateConf: boolean): string[] {
+    const elements: string[] = [];
+    let last = 0;
+    for (const match of contents.matchAll(this.tokens.placeholderRegex())) {
+      if (match.index > last) elements.push(hclStringArgument(contents.slice(last, match.index)));
+      elements.push(isUpdateConf ? this.updateConfToken(contents, match.index, Number(match[1])) : this.tokens.tokenAt(Number(match[1])));
+      last = match.index + match[0].length;
+    }
+    if (last < contents.length) elements.push(hclStringArgument(contents.slice(last)));
+    return elements;
+  }
+
+  /** update.conf: ct lower-cases GROUP, writes SERVER raw and `%q`-quotes the locksmith values. */
+  private updateConfToken(contents: string, offset: number, index: number): string {
+    const token = this.tokens.tokenAt(index);
+    const line = contents.slice(contents.lastIndexOf('\n', offset) + 1);
+    if (line.startsWith('GROUP=')) return Fn.lower(token);
+    if (insideQuotes(contents, offset)) {
+      this.warnings.add(`${this.tokens.labelAt(index)} in locksmith is quoted by Terraform's jsonencode, which equals ct's Go %q only for printable ASCII other than <, > and &`);
+      return jsonStringBody(token);
+    }
+    if (line.startsWith('SERVER=')) this.warnings.add(`${this.tokens.labelAt(index)} in update.server: the URL is not validated (ct checked a stand-in)`);
+    return token;
+  }
+
+  /** Swaps one JSON string of the transpiled text for another, wherever it occurs. */
+  private replaceJsonString(before: string, after: string): void {
+    if (before !== after) this.text = this.text.split(goJsonString(before)).join(goJsonString(after));
+  }
+
+  /** Paths and URLs that hold a token were checked by the transpiler with a placeholder only. */
+  private warnAboutUnvalidated(node: unknown, path: string): void {
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => this.warnAboutUnvalidated(item, `${path}[${i}]`));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        const at = path ? `${path}.${key}` : key;
+        if (typeof value !== 'string') this.warnAboutUnvalidated(value, at);
+        else if (VALIDATED_KEYS[key] && !(key === 'source' && value.startsWith('data:'))) this.warnAboutToken(value, at, VALIDATED_KEYS[key]);
+      }
+    }
+  }
+
+  private warnAboutToken(value: string, at: string, what: string): void {
+    for (const match of value.matchAll(this.tokens.placeholderRegex())) {
+      this.warnings.add(`${this.tokens.labelAt(Number(match[1]))} in ${at}: the ${what} is not validated (the transpiler checked a stand-in)`);
+    }
+  }
+
+  private parts(): TemplatePart[] {
+    const parts: TemplatePart[] = [];
+    const marker = new RegExp(`${this.tokens.placeholderPrefix}(\\d+)([xqf])`, 'g');
+    let last = 0;
+    for (const match of this.text.matchAll(marker)) {
+      parts.push({ literal: this.text.slice(last, match.index) });
+      const index = Number(match[1]);
+      if (match[2] === 'f') parts.push({ literal: DATA_URL_BASE64 }, { interpolation: this.fileExpressions[index] });
+      else if (match[2] === 'q') parts.push({ interpolation: jsonStringBody(jsonStringBody(this.tokens.tokenAt(index))) });
+      else parts.push({ interpolation: jsonStringBody(this.tokens.tokenAt(index)) });
+      last = match.index + match[0].length;
+    }
+    parts.push({ literal: this.text.slice(last) });
+    return parts;
+  }
+}
+
+/** Ignition keys whose values the transpiler validates: a token there is only checked as a stand-in. */
+const VALIDATED_KEYS: Readonly<Record<string, string>> = { path: 'path', target: 'link target', device: 'device path', source: 'URL' };
+
+/** Whether `offset` lies inside a `"…"` (with `\` escapes) on its line. */
+function insideQuotes(text: string, offset: number): boolean {
+  let inside = false;
+  for (let i = text.lastIndexOf('\n', offset - 1) + 1; i < offset; i++) {
+    if (inside && text[i] === '\\') i++;
+    else if (text[i] === '"') inside = !inside;
+  }
+  return inside;
+}
+
+/**
+ * `jsonencode(value)` without its surrounding quotes: the value as the inside of a JSON string,
+ * escaped like Go's encoding/json (which is how ct writes every string).
+ */
+export function jsonStringBody(token: string): string {
+  const quote = Fn.rawString('"');
+  return Fn.trimsuffix(Fn.trimprefix(Fn.jsonencode(token), quote), quote);
+}
