@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { decode, parseDocument, type YamlFlavor } from '../../transpiler/yaml';
-import { config } from './fixtures';
+import { configType } from './fixtures';
 
 const root = path.join(__dirname, '..', 'conformance', 'ct');
 const vectors = fs
@@ -25,7 +25,7 @@ function yamlError(stderr: string): string | undefined {
 
 function run(input: Buffer, flavor: YamlFlavor): string | undefined {
   try {
-    decode(parseDocument(input, flavor), config, flavor);
+    decode(parseDocument(input, flavor), configType(flavor), flavor);
     return undefined;
   } catch (e) {
     return (e as Error).message;

@@ -2,7 +2,7 @@
 import { decode, nodeFromValue, parseDocument, YamlError, type YamlFlavor } from '../../transpiler/yaml';
 import { plainTag, resolve } from '../../transpiler/yaml/resolve';
 import { bool, field, int, ptr, slice, str, struct, uint, type GoType } from '../../transpiler/schema';
-import { config } from './fixtures';
+import { configType } from './fixtures';
 
 const flavors = ['v2', 'v3'] as const;
 
@@ -140,30 +140,30 @@ describe.each(flavors)('decoding (%s)', (flavor) => {
   });
 
   test('wrong kinds name the Go type', () => {
-    expect(failure('- a\n', config, flavor)).toBe('yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into types.Config');
-    expect(failure('storage: x\n', config, flavor)).toBe('yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `x` into types.Storage');
+    expect(failure('- a\n', configType(flavor), flavor)).toBe('yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into types.Config');
+    expect(failure('storage: x\n', configType(flavor), flavor)).toBe('yaml: unmarshal errors:\n  line 1: cannot unmarshal !!str `x` into types.Storage');
   });
 
   describe('embedded options (etcd)', () => {
     test('options are decoded into the same object', () => {
-      const out = run('etcd:\n  version: 3.2.0\n  name: n1\n  heartbeat_interval: 5\n', config, flavor) as { etcd: unknown };
+      const out = run('etcd:\n  version: 3.2.0\n  name: n1\n  heartbeat_interval: 5\n', configType(flavor), flavor) as { etcd: unknown };
       expect(out.etcd).toEqual({ version: '3.2.0', name: 'n1', heartbeat_interval: 5 });
     });
     test('option type errors are reported like any other', () => {
-      expect(failure('etcd:\n  version: 3.2.0\n  heartbeat_interval: fast\n', config, flavor)).toBe(
+      expect(failure('etcd:\n  version: 3.2.0\n  heartbeat_interval: fast\n', configType(flavor), flavor)).toBe(
         'yaml: unmarshal errors:\n  line 3: cannot unmarshal !!str `fast` into int',
       );
     });
     test('a fixed-field error stops before the options', () => {
-      expect(failure('etcd:\n  version: [1]\n  heartbeat_interval: fast\n', config, flavor)).toBe(
+      expect(failure('etcd:\n  version: [1]\n  heartbeat_interval: fast\n', configType(flavor), flavor)).toBe(
         'yaml: unmarshal errors:\n  line 2: cannot unmarshal !!seq into string',
       );
     });
     test('the intermediate type is named like ct’s etcdCommon', () => {
-      expect(failure('etcd: [1]\n', config, flavor)).toBe('yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into types.etcdCommon');
+      expect(failure('etcd: [1]\n', configType(flavor), flavor)).toBe('yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into types.etcdCommon');
     });
     test('an error thrown by the hook aborts decoding, dropping collected type errors', () => {
-      expect(failure('passwd: 1\netcd:\n  version: 3.0\n', config, flavor)).toBe('3.0 is not in dotted-tri format');
+      expect(failure('passwd: 1\netcd:\n  version: 3.0\n', configType(flavor), flavor)).toBe('3.0 is not in dotted-tri format');
     });
   });
 });
@@ -233,4 +233,33 @@ describe('nodeFromValue', () => {
     expect(decode(nodeFromValue({ s: 'yes', m: 420, b: true }), t, flavor)).toEqual({ s: 'yes', m: 420, b: true });
     expect(() => decode(nodeFromValue({ m: 'x' }), t, flavor)).toThrow('line 1: cannot unmarshal !!str `x` into int');
   });
+
+  // Found by the robustness property: these threw TypeError or RangeError instead of a config error.
+  test.each([
+    ['a function', { a: () => 1 }, 'yaml: cannot represent a function as YAML'],
+    ['a symbol', { a: [Symbol('s')] }, 'yaml: cannot represent a symbol as YAML'],
+    ['a cycle', cyclic(), 'yaml: cannot represent a cyclic value as YAML'],
+    ['nesting deeper than 10000 levels', nested(10001), 'yaml: exceeded max depth of 10000'],
+  ])('refuses %s with a YamlError', (_name, value, message) => {
+    expect(() => nodeFromValue(value)).toThrow(new YamlError(message));
+  });
+
+  test('accepts 10000 levels and objects shared without a cycle', () => {
+    const shared = { x: 1 };
+    expect(() => nodeFromValue(nested(10000))).not.toThrow();
+    expect(nodeFromValue({ a: shared, b: [shared, shared] }).children[0].children).toHaveLength(4);
+  });
 });
+
+function cyclic(): Record<string, unknown> {
+  const value: Record<string, unknown> = { a: [] };
+  (value.a as unknown[]).push(value);
+  return value;
+}
+
+/** `depth` nested objects: { k: { k: ... 1 } }. */
+function nested(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = { k: value };
+  return value;
+}

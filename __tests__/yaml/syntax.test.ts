@@ -62,8 +62,21 @@ describe('reader errors surface when libyaml buffers reach them (512-byte reads)
   });
 });
 
-test('v3 limits nesting depth', () => {
-  expect(parseError(`${'['.repeat(10001)}`, 'v3')).toBe('yaml: exceeded max depth of 10000');
+describe('nesting depth limit', () => {
+  // v2 has no limit in Go; here it shares v3's, so deep input is one error, not a stack overflow (robustness property).
+  const deepBlockMapping = Array.from({ length: 10001 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
+  const tooDeep = 'exceeded max depth of 10000';
+  test.each([
+    ['flow sequences', '['.repeat(10001), `yaml: ${tooDeep}`, `yaml: ${tooDeep}`],
+    ['flow mappings', '{k: '.repeat(10001), `yaml: ${tooDeep}`, `yaml: ${tooDeep}`],
+    ['block mappings', deepBlockMapping, `yaml: line 10000: ${tooDeep}`, `yaml: line 10001: ${tooDeep}`],
+  ])('%s deeper than 10000 levels fail in both flavors', (_name, input, v2, v3) => {
+    expect(parseError(input, 'v2')).toBe(v2);
+    expect(parseError(input, 'v3')).toBe(v3);
+  });
+  test.each(['v2', 'v3'] as const)('%s: 10000 levels still parse', (flavor) => {
+    expect(parseError(`${'['.repeat(10000)}${']'.repeat(10000)}`, flavor)).toBeUndefined();
+  });
 });
 
 describe('first document only', () => {

@@ -151,23 +151,30 @@ class DataUrlParser {
     this.pos -= this.width;
   }
 
+  /** The bytes since the last `take`, as a latin1 string. */
+  private pending(): string {
+    return Buffer.from(this.input.subarray(this.start, this.pos)).toString('latin1');
+  }
+
   private take(): string {
-    const v = Buffer.from(this.input.subarray(this.start, this.pos)).toString('latin1');
+    const v = this.pending();
     this.start = this.pos;
     return v;
   }
 
+  /** After the prefix, the media type or a parameter: `;` starts a parameter and `,` the data. */
+  private paramOrData(r: number): boolean {
+    if (r === EOF) throw new Error('missing comma before data');
+    if (r !== 0x3b && r !== 0x2c) return false;
+    this.backup();
+    if (r === 0x3b) this.paramSemicolon();
+    else this.dataComma();
+    return true;
+  }
+
   private afterDataPrefix(): void {
     const r = this.next();
-    if (r === 0x3b) {
-      this.backup();
-      return this.paramSemicolon();
-    }
-    if (r === 0x2c) {
-      this.backup();
-      return this.dataComma();
-    }
-    if (r === EOF) throw new Error('missing comma before data');
+    if (this.paramOrData(r)) return;
     if (r === 0x78 || r === 0x58) {
       // "x-" starts an extension token type, anything else after x is a discrete type name.
       if (this.next() === 0x2d) return this.mediaTypeName(false);
@@ -182,7 +189,7 @@ class DataUrlParser {
       const r = this.next();
       if (r === 0x2f) {
         this.backup();
-        const name = Buffer.from(this.input.subarray(this.start, this.pos)).toString('latin1');
+        const name = this.pending();
         if (checkKnown && !DISCRETE_TYPES.some((t) => name.startsWith(t)) && !COMPOSITE_TYPES.some((t) => name.startsWith(t))) {
           throw new Error('invalid media type');
         }
@@ -213,17 +220,7 @@ class DataUrlParser {
   }
 
   private afterParamOrSubType(): void {
-    const r = this.next();
-    if (r === 0x3b) {
-      this.backup();
-      return this.paramSemicolon();
-    }
-    if (r === 0x2c) {
-      this.backup();
-      return this.dataComma();
-    }
-    if (r === EOF) throw new Error('missing comma before data');
-    throw new Error('expected semicolon or comma');
+    if (!this.paramOrData(this.next())) throw new Error('expected semicolon or comma');
   }
 
   private paramSemicolon(): void {

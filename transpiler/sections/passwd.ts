@@ -1,13 +1,11 @@
 /** CLC `passwd` (ct's `config/types/passwd.go`): users, then groups, copied one to one. */
 import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
-import { bool, field, int, ptr, slice, str, struct, uint, type GoStruct, type StructDef } from '../schema';
+import { bool, field, int, ptr, slice, str, struct, uint, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo, copySlice } from './common';
 
-/** Legacy `create` options of a user (deprecated by ct in favour of user-level fields). */
-export interface UserCreateConfig {
-  /** User ID (unsigned). */
-  readonly uid?: number;
+/** The account options a user and its legacy `create` block share. */
+interface AccountOptions {
   /** GECOS comment field. */
   readonly gecos?: string;
   /** Home directory. */
@@ -28,8 +26,14 @@ export interface UserCreateConfig {
   readonly shell?: string;
 }
 
+/** Legacy `create` options of a user (deprecated by ct in favour of user-level fields). */
+export interface UserCreateConfig extends AccountOptions {
+  /** User ID (unsigned). */
+  readonly uid?: number;
+}
+
 /** A user account to create or modify. */
-export interface UserConfig {
+export interface UserConfig extends AccountOptions {
   /** Login name. */
   readonly name: string;
   /** Password hash (crypt format); `''` is emitted too. */
@@ -38,24 +42,6 @@ export interface UserConfig {
   readonly ssh_authorized_keys?: readonly string[];
   /** User ID; 0 is emitted too. */
   readonly uid?: number;
-  /** GECOS comment field. */
-  readonly gecos?: string;
-  /** Home directory. */
-  readonly home_dir?: string;
-  /** Do not create the home directory. */
-  readonly no_create_home?: boolean;
-  /** Primary group name. */
-  readonly primary_group?: string;
-  /** Supplementary groups. */
-  readonly groups?: readonly string[];
-  /** Do not create a group with the user's name. */
-  readonly no_user_group?: boolean;
-  /** Create a system account. */
-  readonly system?: boolean;
-  /** Do not add the user to lastlog/faillog. */
-  readonly no_log_init?: boolean;
-  /** Login shell. */
-  readonly shell?: string;
   /** Deprecated: legacy creation options; cannot be combined with the user-level fields. */
   readonly create?: UserCreateConfig;
 }
@@ -80,12 +66,11 @@ export interface PasswdConfig {
   readonly groups?: readonly GroupConfig[];
 }
 
-const userCreateDef: StructDef = {
-  goName: 'types.UserCreate',
-  fields: [
-    field('Uid', 'uid', ptr(uint)),
-    field('GECOS', 'gecos', str),
-    field('Homedir', 'home_dir', str),
+/** The shared account fields, after the uid in both structs; Go names two of them differently in each. */
+function accountFields(gecosName: string, homeDirName: string): FieldDef[] {
+  return [
+    field(gecosName, 'gecos', str),
+    field(homeDirName, 'home_dir', str),
     field('NoCreateHome', 'no_create_home', bool),
     field('PrimaryGroup', 'primary_group', str),
     field('Groups', 'groups', slice(str)),
@@ -93,7 +78,12 @@ const userCreateDef: StructDef = {
     field('System', 'system', bool),
     field('NoLogInit', 'no_log_init', bool),
     field('Shell', 'shell', str),
-  ],
+  ];
+}
+
+const userCreateDef: StructDef = {
+  goName: 'types.UserCreate',
+  fields: [field('Uid', 'uid', ptr(uint)), ...accountFields('GECOS', 'Homedir')],
 };
 
 const userDef: StructDef = {
@@ -104,15 +94,7 @@ const userDef: StructDef = {
     field('SSHAuthorizedKeys', 'ssh_authorized_keys', slice(str)),
     field('Create', 'create', ptr(struct(userCreateDef))),
     field('UID', 'uid', ptr(int)),
-    field('Gecos', 'gecos', str),
-    field('HomeDir', 'home_dir', str),
-    field('NoCreateHome', 'no_create_home', bool),
-    field('PrimaryGroup', 'primary_group', str),
-    field('Groups', 'groups', slice(str)),
-    field('NoUserGroup', 'no_user_group', bool),
-    field('System', 'system', bool),
-    field('NoLogInit', 'no_log_init', bool),
-    field('Shell', 'shell', str),
+    ...accountFields('Gecos', 'HomeDir'),
   ],
 };
 
@@ -131,20 +113,23 @@ export const passwdDef: StructDef = {
   fields: [field('Users', 'users', slice(struct(userDef))), field('Groups', 'groups', slice(struct(groupDef)))],
 };
 
-function convertCreate(create: GoStruct | undefined): GoStruct | undefined {
-  if (!create) return undefined;
+/** The Ignition form of the shared account fields. */
+function convertAccount(account: GoStruct): GoStruct {
   return {
-    uid: create.uid,
-    gecos: create.gecos,
-    groups: copySlice(create.groups),
-    homeDir: create.home_dir,
-    noCreateHome: create.no_create_home,
-    noLogInit: create.no_log_init,
-    noUserGroup: create.no_user_group,
-    primaryGroup: create.primary_group,
-    shell: create.shell,
-    system: create.system,
+    gecos: account.gecos,
+    homeDir: account.home_dir,
+    noCreateHome: account.no_create_home,
+    primaryGroup: account.primary_group,
+    groups: copySlice(account.groups),
+    noUserGroup: account.no_user_group,
+    system: account.system,
+    noLogInit: account.no_log_init,
+    shell: account.shell,
   };
+}
+
+function convertCreate(create: GoStruct | undefined): GoStruct | undefined {
+  return create ? { uid: create.uid, ...convertAccount(create) } : undefined;
 }
 
 export const passwdTranslator: Translator = (config, _ast, out) => {
@@ -155,15 +140,7 @@ export const passwdTranslator: Translator = (config, _ast, out) => {
       passwordHash: user.password_hash,
       sshAuthorizedKeys: copySlice(user.ssh_authorized_keys),
       uid: user.uid,
-      gecos: user.gecos,
-      homeDir: user.home_dir,
-      noCreateHome: user.no_create_home,
-      primaryGroup: user.primary_group,
-      groups: copySlice(user.groups),
-      noUserGroup: user.no_user_group,
-      system: user.system,
-      noLogInit: user.no_log_init,
-      shell: user.shell,
+      ...convertAccount(user),
       create: convertCreate(user.create),
     });
   }

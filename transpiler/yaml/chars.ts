@@ -24,3 +24,18 @@ export const isUriChar = (c: number): boolean => isAlpha(c) || (c < 128 && URI_E
 /** Characters that cannot start a plain scalar (before the `-?:` exceptions). */
 const INDICATORS = table('-?:,[]{}#&*!|>\'"%@`');
 export const isIndicator = (c: number): boolean => c < 128 && INDICATORS[c] === 1;
+
+/** Code points the scanner tests for by name. */
+export const HASH = 0x23;
+export const DASH = 0x2d;
+export const DOT = 0x2e;
+export const COLON = 0x3a;
+export const SQUOTE = 0x27;
+export const DQUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const COMMA = 0x2c;
+export const QUESTION = 0x3f;
+export const LBRACKET = 0x5b;
+export const RBRACKET = 0x5d;
+export const LBRACE = 0x7b;
+export const RBRACE = 0x7d;

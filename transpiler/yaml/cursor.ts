@@ -3,15 +3,12 @@
  * libyaml mark, character classes at the cursor, and libyaml's `cache()` calls, which only matter
  * when an invalid sequence lies ahead (see reader.ts).
  */
-import { isBlank, isBlankZ, isBreak, isBreakZ } from './chars';
+import { DASH, DOT, HASH, isBlank, isBlankZ, isBreak, isBreakZ } from './chars';
 import { type Mark, type YamlFlavor, YamlSyntaxError } from './errors';
 import type { InputWindow, SourceText } from './reader';
 
 /** `avail` when the whole input is valid: kept a small integer so the hot check stays cheap. */
 const NO_LIMIT = 0x3fffffff;
-const HASH = 0x23;
-const DASH = 0x2d;
-const DOT = 0x2e;
 
 /** ASCII characters a plain scalar simply continues over (block and flow context). */
 function plainTable(stops: string): Uint8Array {
@@ -171,20 +168,22 @@ export class Cursor {
       this.cache(peek + 1);
       const c = cps[this.pos + peek];
       if (isBlank(c)) continue;
-      if (c === HASH) {
-        const seen = this.pos + peek;
-        for (;;) {
-          this.cache(1);
-          if (isBreakZ(cps[this.pos])) {
-            if (this.pos >= seen) break;
-            this.cache(2);
-            this.skipLine();
-          } else {
-            this.skip();
-          }
-        }
-      }
+      if (c === HASH) this.skipThroughComment(this.pos + peek);
       break;
+    }
+  }
+
+  /** Skips everything (line breaks too) up to the end of the comment whose `#` is at `hashPos`. */
+  protected skipThroughComment(hashPos: number): void {
+    for (;;) {
+      this.cache(1);
+      if (isBreakZ(this.cps[this.pos])) {
+        if (this.pos >= hashPos) return;
+        this.cache(2);
+        this.skipLine();
+      } else {
+        this.skip();
+      }
     }
   }
 }

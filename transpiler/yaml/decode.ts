@@ -5,7 +5,7 @@
  */
 import { type FieldDef, type GoStruct, type GoType, goTypeName, type StructDef, zeroValue } from '../schema';
 import { failf, type YamlFlavor, YamlError } from './errors';
-import { goQuote } from './goquote';
+import { quoteGo } from '../go/quote';
 import type { YamlNode } from './node';
 import { LONG_TAG_PREFIX, type Resolved, resolve, shortTag } from './resolve';
 
@@ -269,7 +269,7 @@ class Decoder {
     for (let i = 0; i < c.length; i += 2) {
       for (let j = i + 2; j < c.length; j += 2) {
         if (c[i].kind === c[j].kind && c[i].value === c[j].value) {
-          this.errors.push(`line ${c[j].line + 1}: mapping key ${goQuote(c[j].value)} already defined at line ${c[i].line + 1}`);
+          this.errors.push(`line ${c[j].line + 1}: mapping key ${quoteGo(c[j].value)} already defined at line ${c[i].line + 1}`);
         }
       }
     }

@@ -1,8 +1,15 @@
 /** Builds a node tree from a plain JS value, for configs given as typed objects instead of YAML text. */
+import { failf } from './errors';
 import type { YamlNode } from './node';
+import { MAX_DEPTH } from './scanner';
 
 function scalar(tag: string, value: string, style: 'plain' | 'double'): YamlNode {
   return { kind: 'scalar', line: 0, column: 0, tag, value, style, flow: false, anchor: '', children: [] };
+}
+
+function collection(kind: 'sequence' | 'mapping', children: YamlNode[]): YamlNode {
+  const tag = kind === 'sequence' ? '!!seq' : '!!map';
+  return { kind, line: 0, column: 0, tag, value: '', style: 'plain', flow: false, anchor: '', children };
 }
 
 function numberText(n: number): string {
@@ -11,7 +18,7 @@ function numberText(n: number): string {
   return Number.isInteger(n) && Math.abs(n) >= 1e21 ? BigInt(n).toString() : String(n);
 }
 
-function build(value: unknown): YamlNode {
+function scalarNode(value: unknown): YamlNode {
   if (value === null || value === undefined) return scalar('!!null', 'null', 'plain');
   switch (typeof value) {
     case 'string':
@@ -23,19 +30,55 @@ function build(value: unknown): YamlNode {
       return scalar(Number.isInteger(value) ? '!!int' : '!!float', numberText(value), 'plain');
     case 'bigint':
       return scalar('!!int', value.toString(), 'plain');
+    default:
+      // functions and symbols: a config error for the caller, not a crash
+      return failf(`cannot represent a ${typeof value} as YAML`);
   }
-  if (Array.isArray(value)) {
-    return { kind: 'sequence', line: 0, column: 0, tag: '!!seq', value: '', style: 'plain', flow: false, anchor: '', children: value.map(build) };
-  }
-  if (typeof value === 'object') {
-    const children: YamlNode[] = [];
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) children.push(build(k), build(v));
-    return { kind: 'mapping', line: 0, column: 0, tag: '!!map', value: '', style: 'plain', flow: false, anchor: '', children };
-  }
-  throw new TypeError(`cannot represent a ${typeof value} as YAML`);
 }
 
-/** A document node (positions unknown: line and column 0) whose root mirrors `value`. */
+/** A collection being built: its pending members (map keys and values alternate) and finished nodes. */
+interface Frame {
+  readonly source: object;
+  readonly kind: 'sequence' | 'mapping';
+  readonly members: unknown[];
+  readonly children: YamlNode[];
+}
+
+function openFrame(source: object, onPath: Set<object>): Frame {
+  if (onPath.has(source)) failf('cannot represent a cyclic value as YAML');
+  // the same limit as text input, so that the phases after this one stay within the stack
+  if (onPath.size >= MAX_DEPTH) failf(`exceeded max depth of ${MAX_DEPTH}`);
+  onPath.add(source);
+  if (Array.isArray(source)) return { source, kind: 'sequence', members: [...(source as unknown[])], children: [] };
+  return { source, kind: 'mapping', members: Object.entries(source).flat(), children: [] };
+}
+
+/** Iterative, so that deep values cannot overflow the JS stack. */
+function build(value: unknown): YamlNode {
+  if (value === null || typeof value !== 'object') return scalarNode(value);
+  const onPath = new Set<object>();
+  const path: Frame[] = [openFrame(value, onPath)];
+  for (;;) {
+    const top = path[path.length - 1];
+    if (top.children.length < top.members.length) {
+      const next = top.members[top.children.length];
+      if (next !== null && typeof next === 'object') path.push(openFrame(next, onPath));
+      else top.children.push(scalarNode(next));
+      continue;
+    }
+    path.pop();
+    onPath.delete(top.source);
+    const node = collection(top.kind, top.children);
+    if (path.length === 0) return node;
+    path[path.length - 1].children.push(node);
+  }
+}
+
+/**
+ * A document node (positions unknown: line and column 0) whose root mirrors `value`. Throws
+ * YamlError for values YAML cannot hold: functions, symbols, cycles, nesting beyond MAX_DEPTH.
+ */
 export function nodeFromValue(value: unknown): YamlNode {
-  return { kind: 'document', line: 0, column: 0, tag: '', value: '', style: 'plain', flow: false, anchor: '', children: [build(value)] };
+  const root = build(value);
+  return { kind: 'document', line: 0, column: 0, tag: '', value: '', style: 'plain', flow: false, anchor: '', children: [root] };
 }

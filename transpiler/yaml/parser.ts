@@ -1,7 +1,7 @@
 /** libyaml's parser (parserc.go): the LL(1) state machine turning tokens into events. */
 import { type Mark, YamlSyntaxError, ZERO_MARK } from './errors';
 import type { Scanner } from './scanner';
-import { Ev, type EventKind, Style, Tok, type Token, type YamlEvent } from './tokens';
+import { Ev, type EventKind, Style, Tok, type Token, type TokenKind, type YamlEvent } from './tokens';
 
 const S = {
   StreamStart: 0,
@@ -30,6 +30,11 @@ const S = {
   End: 23,
 } as const;
 type State = (typeof S)[keyof typeof S];
+
+/** Tokens after a block indicator that mean its node is empty. */
+const BLOCK_ENTRY_STOPS: readonly TokenKind[] = [Tok.BlockEntry, Tok.BlockEnd];
+const INDENTLESS_ENTRY_STOPS: readonly TokenKind[] = [Tok.BlockEntry, Tok.Key, Tok.Value, Tok.BlockEnd];
+const BLOCK_MAPPING_STOPS: readonly TokenKind[] = [Tok.Key, Tok.Value, Tok.BlockEnd];
 
 interface TagDirective {
   readonly handle: string;
@@ -301,109 +306,83 @@ export class Parser {
   }
 
   private blockSequenceEntry(first: boolean): YamlEvent {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
-    }
-    let t = this.peek();
-    if (t.kind === Tok.BlockEntry) {
-      const mark = t.end;
-      this.skip();
-      t = this.peek();
-      if (t.kind !== Tok.BlockEntry && t.kind !== Tok.BlockEnd) {
-        this.states.push(S.BlockSequenceEntry);
-        return this.node(true, false);
-      }
-      this.state = S.BlockSequenceEntry;
-      return this.emptyScalar(mark);
-    }
-    if (t.kind === Tok.BlockEnd) {
-      this.pop();
-      this.marks.pop();
-      this.skip();
-      return event(Ev.SequenceEnd, t.start, t.end);
-    }
+    this.enterCollection(first);
+    const t = this.peek();
+    if (t.kind === Tok.BlockEntry) return this.blockNodeAfterIndicator(BLOCK_ENTRY_STOPS, S.BlockSequenceEntry, false);
+    if (t.kind === Tok.BlockEnd) return this.leaveCollection(t, Ev.SequenceEnd);
     const context = this.marks.pop() as Mark;
     this.error("did not find expected '-' indicator", t.start, context);
   }
 
   private indentlessSequenceEntry(): YamlEvent {
-    let t = this.peek();
-    if (t.kind === Tok.BlockEntry) {
-      const mark = t.end;
-      this.skip();
-      t = this.peek();
-      if (t.kind !== Tok.BlockEntry && t.kind !== Tok.Key && t.kind !== Tok.Value && t.kind !== Tok.BlockEnd) {
-        this.states.push(S.IndentlessSequenceEntry);
-        return this.node(true, false);
-      }
-      this.state = S.IndentlessSequenceEntry;
-      return this.emptyScalar(mark);
-    }
+    const t = this.peek();
+    if (t.kind === Tok.BlockEntry) return this.blockNodeAfterIndicator(INDENTLESS_ENTRY_STOPS, S.IndentlessSequenceEntry, false);
     this.pop();
     return event(Ev.SequenceEnd, t.start, t.start);
   }
 
   private blockMappingKey(first: boolean): YamlEvent {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
-    }
-    let t = this.peek();
-    if (t.kind === Tok.Key) {
-      const mark = t.end;
-      this.skip();
-      t = this.peek();
-      if (t.kind !== Tok.Key && t.kind !== Tok.Value && t.kind !== Tok.BlockEnd) {
-        this.states.push(S.BlockMappingValue);
-        return this.node(true, true);
-      }
-      this.state = S.BlockMappingValue;
-      return this.emptyScalar(mark);
-    }
-    if (t.kind === Tok.BlockEnd) {
-      this.pop();
-      this.marks.pop();
-      this.skip();
-      return event(Ev.MappingEnd, t.start, t.end);
-    }
+    this.enterCollection(first);
+    const t = this.peek();
+    if (t.kind === Tok.Key) return this.blockNodeAfterIndicator(BLOCK_MAPPING_STOPS, S.BlockMappingValue, true);
+    if (t.kind === Tok.BlockEnd) return this.leaveCollection(t, Ev.MappingEnd);
     const context = this.marks.pop() as Mark;
     this.error('did not find expected key', t.start, context);
   }
 
   private blockMappingValue(): YamlEvent {
-    let t = this.peek();
-    if (t.kind === Tok.Value) {
-      const mark = t.end;
-      this.skip();
-      t = this.peek();
-      if (t.kind !== Tok.Key && t.kind !== Tok.Value && t.kind !== Tok.BlockEnd) {
-        this.states.push(S.BlockMappingKey);
-        return this.node(true, true);
-      }
-      this.state = S.BlockMappingKey;
-      return this.emptyScalar(mark);
-    }
+    const t = this.peek();
+    if (t.kind === Tok.Value) return this.blockNodeAfterIndicator(BLOCK_MAPPING_STOPS, S.BlockMappingKey, true);
     this.state = S.BlockMappingKey;
     return this.emptyScalar(t.start);
   }
 
-  private flowSequenceEntry(first: boolean): YamlEvent {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
+  /**
+   * Skips the indicator (`-`, `?` or `:`) just peeked, then parses the node after it, or gives an
+   * empty scalar at the indicator's end when one of `stops` follows; `next` is the state after.
+   */
+  private blockNodeAfterIndicator(stops: readonly TokenKind[], next: State, indentlessSequence: boolean): YamlEvent {
+    const mark = this.peek().end;
+    this.skip();
+    if (!stops.includes(this.peek().kind)) {
+      this.states.push(next);
+      return this.node(true, indentlessSequence);
     }
+    this.state = next;
+    return this.emptyScalar(mark);
+  }
+
+  /** The collection start token is skipped once, remembering where the collection began. */
+  private enterCollection(first: boolean): void {
+    if (!first) return;
+    this.marks.push(this.peek().start);
+    this.skip();
+  }
+
+  private leaveCollection(t: Token, kind: EventKind): YamlEvent {
+    this.pop();
+    this.marks.pop();
+    this.skip();
+    return event(kind, t.start, t.end);
+  }
+
+  /** Between flow entries a `,` is required; returns the token after it. */
+  private flowEntrySeparator(first: boolean, missing: string): Token {
+    const t = this.peek();
+    if (first) return t;
+    if (t.kind !== Tok.FlowEntry) {
+      const context = this.marks.pop() as Mark;
+      this.error(missing, t.start, context);
+    }
+    this.skip();
+    return this.peek();
+  }
+
+  private flowSequenceEntry(first: boolean): YamlEvent {
+    this.enterCollection(first);
     let t = this.peek();
     if (t.kind !== Tok.FlowSequenceEnd) {
-      if (!first) {
-        if (t.kind === Tok.FlowEntry) {
-          this.skip();
-          t = this.peek();
-        } else {
-          const context = this.marks.pop() as Mark;
-          this.error("did not find expected ',' or ']'", t.start, context);
-        }
-      }
+      t = this.flowEntrySeparator(first, "did not find expected ',' or ']'");
       if (t.kind === Tok.Key) {
         this.state = S.FlowSequenceEntryMappingKey;
         this.skip();
@@ -414,10 +393,7 @@ export class Parser {
         return this.node(false, false);
       }
     }
-    this.pop();
-    this.marks.pop();
-    this.skip();
-    return event(Ev.SequenceEnd, t.start, t.end);
+    return this.leaveCollection(t, Ev.SequenceEnd);
   }
 
   private flowSequenceEntryMappingKey(): YamlEvent {
@@ -433,17 +409,7 @@ export class Parser {
   }
 
   private flowSequenceEntryMappingValue(): YamlEvent {
-    let t = this.peek();
-    if (t.kind === Tok.Value) {
-      this.skip();
-      t = this.peek();
-      if (t.kind !== Tok.FlowEntry && t.kind !== Tok.FlowSequenceEnd) {
-        this.states.push(S.FlowSequenceEntryMappingEnd);
-        return this.node(false, false);
-      }
-    }
-    this.state = S.FlowSequenceEntryMappingEnd;
-    return this.emptyScalar(t.start);
+    return this.flowValue(Tok.FlowSequenceEnd, S.FlowSequenceEntryMappingEnd);
   }
 
   private flowSequenceEntryMappingEnd(): YamlEvent {
@@ -453,21 +419,10 @@ export class Parser {
   }
 
   private flowMappingKey(first: boolean): YamlEvent {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
-    }
+    this.enterCollection(first);
     let t = this.peek();
     if (t.kind !== Tok.FlowMappingEnd) {
-      if (!first) {
-        if (t.kind === Tok.FlowEntry) {
-          this.skip();
-          t = this.peek();
-        } else {
-          const context = this.marks.pop() as Mark;
-          this.error("did not find expected ',' or '}'", t.start, context);
-        }
-      }
+      t = this.flowEntrySeparator(first, "did not find expected ',' or '}'");
       if (t.kind === Tok.Key) {
         this.skip();
         t = this.peek();
@@ -483,27 +438,29 @@ export class Parser {
         return this.node(false, false);
       }
     }
-    this.pop();
-    this.marks.pop();
-    this.skip();
-    return event(Ev.MappingEnd, t.start, t.end);
+    return this.leaveCollection(t, Ev.MappingEnd);
   }
 
   private flowMappingValue(empty: boolean): YamlEvent {
-    let t = this.peek();
     if (empty) {
       this.state = S.FlowMappingKey;
-      return this.emptyScalar(t.start);
+      return this.emptyScalar(this.peek().start);
     }
+    return this.flowValue(Tok.FlowMappingEnd, S.FlowMappingKey);
+  }
+
+  /** After `:` in a flow collection: the value node, or an empty scalar when `,` or `collectionEnd` follows. */
+  private flowValue(collectionEnd: TokenKind, next: State): YamlEvent {
+    let t = this.peek();
     if (t.kind === Tok.Value) {
       this.skip();
       t = this.peek();
-      if (t.kind !== Tok.FlowEntry && t.kind !== Tok.FlowMappingEnd) {
-        this.states.push(S.FlowMappingKey);
+      if (t.kind !== Tok.FlowEntry && t.kind !== collectionEnd) {
+        this.states.push(next);
         return this.node(false, false);
       }
     }
-    this.state = S.FlowMappingKey;
+    this.state = next;
     return this.emptyScalar(t.start);
   }
 

@@ -1,22 +1,30 @@
 /** Scalar scanning (scannerc.go): block (`|`, `>`), quoted and plain scalars, with folding and escapes. */
-import { asHex, isBlank, isBlankZ, isBreak, isBreakZ, isDigit, isHex } from './chars';
+import {
+  asHex,
+  BACKSLASH,
+  COLON,
+  COMMA,
+  DASH,
+  DQUOTE,
+  HASH,
+  isBlank,
+  isBlankZ,
+  isBreak,
+  isBreakZ,
+  isDigit,
+  isHex,
+  LBRACE,
+  LBRACKET,
+  QUESTION,
+  RBRACE,
+  RBRACKET,
+  SQUOTE,
+} from './chars';
 import { Cursor } from './cursor';
 import type { Mark } from './errors';
 import { Style, type Token, Tok, token } from './tokens';
 
 const C = (s: string): number => s.charCodeAt(0);
-const HASH = C('#');
-const DASH = C('-');
-const COLON = C(':');
-const SQUOTE = C("'");
-const DQUOTE = C('"');
-const BACKSLASH = C('\\');
-const COMMA = 0x2c;
-const QUESTION = 0x3f;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
 
 const SIMPLE_ESCAPES: Record<number, string> = {
   [C('0')]: '\0',
@@ -39,6 +47,30 @@ const SIMPLE_ESCAPES: Record<number, string> = {
   [C('P')]: '\u2029',
 };
 const HEX_ESCAPES: Record<number, number> = { [C('x')]: 2, [C('u')]: 4, [C('U')]: 8 };
+
+/** The whitespace between two runs of a multi-line quoted or plain scalar, as libyaml folds it. */
+interface Folding {
+  leadingBlanks: boolean;
+  whitespaces: string;
+  leadingBreak: string;
+  trailingBreaks: string;
+}
+
+const newFolding = (): Folding => ({ leadingBlanks: false, whitespaces: '', leadingBreak: '', trailingBreaks: '' });
+
+/** The pending whitespace, folded (one line break is a space, more keep all but the first), and reset. */
+function takeFolded(fold: Folding): string {
+  if (!fold.leadingBlanks) {
+    const blanks = fold.whitespaces;
+    fold.whitespaces = '';
+    return blanks;
+  }
+  const folded = fold.leadingBreak[0] === '\n' ? fold.trailingBreaks || ' ' : fold.leadingBreak + fold.trailingBreaks;
+  fold.leadingBreak = '';
+  fold.trailingBreaks = '';
+  fold.leadingBlanks = false;
+  return folded;
+}
 
 /** The scalar scanners; the scanner subclass owns the indentation, flow level and simple-key state. */
 export abstract class ScalarScanner extends Cursor {
@@ -166,14 +198,11 @@ export abstract class ScalarScanner extends Cursor {
     const start = this.mark();
     this.skip();
     let s = '';
-    let leadingBreak = '';
-    let trailingBreaks = '';
-    let whitespaces = '';
+    const fold = newFolding();
     for (;;) {
       this.cache(4);
       if (this.isDocumentIndicator()) this.error(start, 'found unexpected document indicator');
       if (cps[this.pos] === 0) this.error(start, 'found unexpected end of stream');
-      let leadingBlanks = false;
       let run = -1;
       while (!isBlankZ(cps[this.pos])) {
         const c = cps[this.pos];
@@ -191,7 +220,7 @@ export abstract class ScalarScanner extends Cursor {
           this.cache(3);
           this.skip();
           this.skipLine();
-          leadingBlanks = true;
+          fold.leadingBlanks = true;
           break;
         } else if (!single && c === BACKSLASH) {
           if (run >= 0) s += this.slice(run, this.pos);
@@ -206,37 +235,34 @@ export abstract class ScalarScanner extends Cursor {
       if (run >= 0) s += this.slice(run, this.pos);
       this.cache(1);
       if (cps[this.pos] === (single ? SQUOTE : DQUOTE)) break;
-      while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
-        if (isBlank(cps[this.pos])) {
-          if (!leadingBlanks) whitespaces += String.fromCharCode(cps[this.pos]);
-          this.skip();
-        } else {
-          this.cache(2);
-          if (!leadingBlanks) {
-            whitespaces = '';
-            leadingBreak = this.readLine();
-            leadingBlanks = true;
-          } else {
-            trailingBreaks += this.readLine();
-          }
-        }
-        this.cache(1);
-      }
-      if (leadingBlanks) {
-        if (leadingBreak.length > 0 && leadingBreak[0] === '\n') {
-          s += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
-        } else {
-          s += leadingBreak + trailingBreaks;
-        }
-        trailingBreaks = '';
-        leadingBreak = '';
-      } else {
-        s += whitespaces;
-        whitespaces = '';
-      }
+      this.consumeFoldable(fold);
+      s += takeFolded(fold);
     }
     this.skip();
     return token(Tok.Scalar, start, this.mark(), s, '', single ? Style.Single : Style.Double);
+  }
+
+  /** Consumes blanks and line breaks into `fold`; `onBlank` may refuse a blank. */
+  private consumeFoldable(fold: Folding, onBlank?: (c: number) => void): void {
+    const cps = this.cps;
+    while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
+      const c = cps[this.pos];
+      if (isBlank(c)) {
+        onBlank?.(c);
+        if (!fold.leadingBlanks) fold.whitespaces += String.fromCharCode(c);
+        this.skip();
+      } else {
+        this.cache(2);
+        if (!fold.leadingBlanks) {
+          fold.whitespaces = '';
+          fold.leadingBreak = this.readLine();
+          fold.leadingBlanks = true;
+        } else {
+          fold.trailingBreaks += this.readLine();
+        }
+      }
+      this.cache(1);
+    }
   }
 
   protected scanEscape(start: Mark): string {
@@ -264,11 +290,14 @@ export abstract class ScalarScanner extends Cursor {
   protected scanPlainScalar(): Token {
     const cps = this.cps;
     let s = '';
-    let leadingBreak = '';
-    let trailingBreaks = '';
-    let whitespaces = '';
-    let leadingBlanks = false;
+    const fold = newFolding();
     const indent = this.indent + 1;
+    const refuseIndentingTab = (c: number): void => {
+      if (fold.leadingBlanks && this.column < indent && c === 0x09) {
+        // (sic: the 2017 fork says "violate")
+        this.error(start, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
+      }
+    };
     const start = this.mark();
     let endIndex = start.index;
     let endLine = start.line;
@@ -286,18 +315,7 @@ export abstract class ScalarScanner extends Cursor {
           if (c === COMMA || c === QUESTION || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE) break;
         }
         if (c === COLON && isBlankZ(cps[this.pos + 1])) break;
-        if (leadingBlanks || whitespaces.length > 0) {
-          if (leadingBlanks) {
-            if (leadingBreak[0] === '\n') s += trailingBreaks.length === 0 ? ' ' : trailingBreaks;
-            else s += leadingBreak + trailingBreaks;
-            trailingBreaks = '';
-            leadingBreak = '';
-            leadingBlanks = false;
-          } else {
-            s += whitespaces;
-            whitespaces = '';
-          }
-        }
+        s += takeFolded(fold);
         if (run < 0) run = this.pos;
         this.skip();
         this.skipPlainRun(this.flowLevel > 0);
@@ -309,30 +327,10 @@ export abstract class ScalarScanner extends Cursor {
       if (run >= 0) s += this.slice(run, this.pos);
       if (!(isBlank(cps[this.pos]) || isBreak(cps[this.pos]))) break;
       this.cache(1);
-      while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
-        const c = cps[this.pos];
-        if (isBlank(c)) {
-          if (leadingBlanks && this.column < indent && c === 0x09) {
-            // (sic: the 2017 fork says "violate")
-            this.error(start, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
-          }
-          if (!leadingBlanks) whitespaces += String.fromCharCode(c);
-          this.skip();
-        } else {
-          this.cache(2);
-          if (!leadingBlanks) {
-            whitespaces = '';
-            leadingBreak = this.readLine();
-            leadingBlanks = true;
-          } else {
-            trailingBreaks += this.readLine();
-          }
-        }
-        this.cache(1);
-      }
+      this.consumeFoldable(fold, refuseIndentingTab);
       if (this.flowLevel === 0 && this.column < indent) break;
     }
-    if (leadingBlanks) this.simpleKeyAllowed = true;
+    if (fold.leadingBlanks) this.simpleKeyAllowed = true;
     const end = { index: endIndex, line: endLine, column: endColumn };
     return token(Tok.Scalar, start, end, s, '', Style.Plain);
   }

@@ -2,9 +2,32 @@
  * libyaml's scanner (scannerc.go): tokens, simple keys, indentation, comments, directives, anchors
  * and tags (scalars are in scalars.ts, the input cursor in cursor.ts). The two forks differ in a
  * few places, switched on `v3`: token lookahead and simple-key expiry, the BLOCK-END position,
- * comment consumption, depth limits, `:` inside flow plain scalars and tag-URI checks.
+ * comment consumption, `:` inside flow plain scalars and tag-URI checks.
  */
-import { isAlpha, isBlank, isBlankZ, isBreak, isBreakZ, isDigit, isHex, asHex, isIndicator, isUriChar } from './chars';
+import {
+  asHex,
+  COLON,
+  COMMA,
+  DASH,
+  DOT,
+  DQUOTE,
+  HASH,
+  isAlpha,
+  isBlank,
+  isBlankZ,
+  isBreak,
+  isBreakZ,
+  isDigit,
+  isHex,
+  isIndicator,
+  isUriChar,
+  LBRACE,
+  LBRACKET,
+  QUESTION,
+  RBRACE,
+  RBRACKET,
+  SQUOTE,
+} from './chars';
 import type { Mark } from './errors';
 import { ScalarScanner } from './scalars';
 import { Tok, type Token, type TokenKind, token } from './tokens';
@@ -16,20 +39,13 @@ interface SimpleKey {
   mark: Mark;
 }
 
-const MAX_DEPTH = 10000;
+/**
+ * yaml.v3's nesting limit. The v2 fork has none (Go's stack grows to 1 GB); it is applied to v2 too,
+ * with v3's message, so that absurd nesting is one diagnostic rather than a quadratic crawl and a
+ * stack overflow further down the pipeline.
+ */
+export const MAX_DEPTH = 10000;
 const C = (s: string): number => s.charCodeAt(0);
-const HASH = C('#');
-const DASH = C('-');
-const DOT = C('.');
-const COLON = C(':');
-const SQUOTE = C("'");
-const DQUOTE = C('"');
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const COMMA = 0x2c;
-const QUESTION = 0x3f;
 const STAR = 0x2a;
 const AMP = 0x26;
 const BANG = 0x21;
@@ -225,7 +241,7 @@ export class Scanner extends ScalarScanner {
   private increaseFlowLevel(): void {
     this.simpleKeys.push({ possible: false, required: false, tokenNumber: this.queued(), mark: this.mark() });
     this.flowLevel++;
-    if (this.v3 && this.flowLevel > MAX_DEPTH) {
+    if (this.flowLevel > MAX_DEPTH) {
       this.error(this.simpleKeys[this.simpleKeys.length - 1].mark, `exceeded max depth of ${MAX_DEPTH}`);
     }
   }
@@ -245,7 +261,7 @@ export class Scanner extends ScalarScanner {
     if (this.indent < column) {
       this.indents.push(this.indent);
       this.indent = column;
-      if (this.v3 && this.indents.length > MAX_DEPTH) {
+      if (this.indents.length > MAX_DEPTH) {
         this.error(this.simpleKeys[this.simpleKeys.length - 1].mark, `exceeded max depth of ${MAX_DEPTH}`);
       }
       this.insertToken(number > -1 ? number - this.parsed : -1, token(kind, mark, mark));
@@ -438,17 +454,7 @@ export class Scanner extends ScalarScanner {
         continue;
       }
       if (c !== HASH) break;
-      const seen = this.pos + peek;
-      for (;;) {
-        this.cache(1);
-        if (isBreakZ(cps[this.pos])) {
-          if (this.pos >= seen) break;
-          this.cache(2);
-          this.skipLine();
-        } else {
-          this.skip();
-        }
-      }
+      this.skipThroughComment(this.pos + peek);
       peek = 0;
     }
   }
