@@ -28,26 +28,33 @@ export function escapeDataUrl(data: Uint8Array | string): string {
 
 /** `dataurl.Unescape` (rfc2396.go); error texts kept, including the `0x25` it always prints. */
 function unescapeRfc2396(s: Uint8Array): Uint8Array {
-  const out: number[] = [];
+  const out = new Uint8Array(s.length);
+  let n = 0;
   for (let i = 0; i < s.length; ) {
-    const [r, size] = decodeRune(s, i);
-    if (size > 1) throw new Error('rfc2396: non-ASCII char detected');
-    i += size;
-    if (r !== 0x25) {
-      out.push(s[i - 1]);
+    const b = s[i];
+    if (b >= 0x80 && decodeRune(s, i)[1] > 1) throw new Error('rfc2396: non-ASCII char detected');
+    i++;
+    if (b !== 0x25) {
+      out[n++] = b;
       continue;
     }
-    const hexPair: number[] = [];
-    for (let k = 0; k < 2; k++) {
-      if (i >= s.length) throw new Error('rfc2396: unexpected end of unescape sequence');
-      const c = s[i++];
-      if (!isHexByte(c)) throw new Error('rfc2396: invalid char 0x25 in unescape sequence');
-      hexPair.push(c);
-    }
-    out.push(parseInt(String.fromCharCode(hexPair[0], hexPair[1]), 16));
+    if (i >= s.length) throw new Error('rfc2396: unexpected end of unescape sequence');
+    const high = HEX_VALUE[s[i++]];
+    if (high < 0) throw new Error('rfc2396: invalid char 0x25 in unescape sequence');
+    if (i >= s.length) throw new Error('rfc2396: unexpected end of unescape sequence');
+    const low = HEX_VALUE[s[i++]];
+    if (low < 0) throw new Error('rfc2396: invalid char 0x25 in unescape sequence');
+    out[n++] = (high << 4) | low;
   }
-  return Uint8Array.from(out);
+  return out.slice(0, n);
 }
+
+/** Each byte's hex digit value, or -1. */
+const HEX_VALUE = (() => {
+  const t = new Int8Array(256).fill(-1);
+  for (let c = 0; c < 256; c++) if (isHexByte(c)) t[c] = parseInt(String.fromCharCode(c), 16);
+  return t;
+})();
 
 function isHexByte(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
@@ -94,6 +101,15 @@ function isUrlCharRune(r: number): boolean {
 function isBase64Rune(r: number): boolean {
   return (r >= 0x61 && r <= 0x7a) || (r >= 0x41 && r <= 0x5a) || (r >= 0x30 && r <= 0x39) || r === 0x2b || r === 0x2f || r === 0x3d;
 }
+
+function byteTable(accept: (r: number) => boolean): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let b = 0; b < 128; b++) t[b] = accept(b) ? 1 : 0;
+  return t;
+}
+
+const URL_CHAR_BYTES = byteTable(isUrlCharRune);
+const BASE64_BYTES = byteTable(isBase64Rune);
 
 const DISCRETE_TYPES = ['text', 'image', 'audio', 'video', 'application'];
 const COMPOSITE_TYPES = ['message', 'multipart'];
@@ -314,11 +330,10 @@ class DataUrlParser {
   }
 
   private lexData(): Uint8Array {
-    const accept = this.base64 ? isBase64Rune : isUrlCharRune;
-    for (;;) {
-      const r = this.next();
-      if (r === EOF) break;
-      if (!accept(r)) throw new Error('invalid data character');
+    // every accepted rune is ASCII, so bytes can be checked one by one
+    const accepted = this.base64 ? BASE64_BYTES : URL_CHAR_BYTES;
+    for (; this.pos < this.input.length; this.pos++) {
+      if (!accepted[this.input[this.pos]]) throw new Error('invalid data character');
     }
     const raw = this.input.subarray(this.start, this.pos);
     if (raw.length === 0) return new Uint8Array(0);
