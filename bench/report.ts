@@ -1,0 +1,93 @@
+/** Prints one run's results as a table and writes them as JSON under bench/results/. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Summary } from './stats';
+import type { BenchResults, TargetVerdict } from './targets';
+
+export interface RunInfo {
+  readonly startedAt: string;
+  readonly mode: 'smoke' | 'full';
+  readonly node: string;
+  readonly cpus: number;
+  readonly loadAverageAtStart: readonly number[];
+  readonly loadAverageAtEnd: readonly number[];
+  readonly peakRssSource: string;
+}
+
+type Row = readonly string[];
+
+function formatTable(header: Row, rows: readonly Row[]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
+  const line = (row: Row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function summaryCells(summary: Summary | undefined, digits: number): string[] {
+  if (!summary) return ['-', '-', '-', '-'];
+  return [summary.median.toFixed(digits), summary.p95.toFixed(digits), summary.max.toFixed(digits), String(summary.samples)];
+}
+
+function measurementRows(results: BenchResults): Row[] {
+  const rows: Row[] = [];
+  for (const variant of results.transpile) {
+    const name = `transpile ${variant.variant} (${variant.configs} configs)`;
+    rows.push([name, 'µs/config', ...summaryCells(variant.microsecondsPerConfig, 1)]);
+    rows.push([`${name} CPU`, 'µs/config', ...summaryCells(variant.cpuMicrosecondsPerConfig, 1)]);
+    const medianConfig = variant.medianConfigMicroseconds;
+    if (medianConfig !== undefined) rows.push([`${name} median config`, 'µs', medianConfig.toFixed(1), '-', '-', '-']);
+  }
+  rows.push(['ct --pretty, cold process', 'ms', ...summaryCells(results.command.ctMs, 1)]);
+  rows.push(['node -e 0', 'ms', ...summaryCells(results.command.nodeBaselineMs, 1)]);
+  for (const size of results.synth) {
+    rows.push([`synth ${size.instances} CoreOSInstance`, 'ms', ...summaryCells(size.ours.wallMs, 0)]);
+    rows.push([`synth ${size.instances} raw ComputeInstance`, 'ms', ...summaryCells(size.baseline.wallMs, 0)]);
+    rows.push([`synth ${size.instances} CoreOSInstance CPU`, 'ms', ...summaryCells(size.ours.cpuMs, 0)]);
+    rows.push([`synth ${size.instances} raw ComputeInstance CPU`, 'ms', ...summaryCells(size.baseline.cpuMs, 0)]);
+    rows.push([`synth ${size.instances} CoreOSInstance peak RSS`, 'MiB', ...summaryCells(size.ours.peakRssMiB, 0)]);
+    rows.push([`synth ${size.instances} raw ComputeInstance peak RSS`, 'MiB', ...summaryCells(size.baseline.peakRssMiB, 0)]);
+  }
+  if (results.tests) rows.push(['npm test', 's', (results.tests.wallMs / 1000).toFixed(1), '-', '-', '1']);
+  return rows;
+}
+
+function times(ratio: number | undefined): string {
+  return ratio === undefined ? '-' : `${ratio.toFixed(2)}×`;
+}
+
+function ratioRows(results: BenchResults): Row[] {
+  return [
+    ['ct / node -e 0 (median wall, CPU)', [results.command.ratio, results.command.cpuRatio].map(times).join(', ')],
+    ...results.synth.map((size): Row => [
+      `synth ${size.instances}: ours / baseline (median wall, CPU, peak RSS)`,
+      [size.wallRatio, size.cpuRatio, size.rssRatio].map(times).join(', '),
+    ]),
+  ];
+}
+
+function verdictRows(verdicts: readonly TargetVerdict[]): Row[] {
+  return verdicts.map((verdict) => [verdict.target, verdict.measured, verdict.pass === undefined ? '-' : verdict.pass ? 'PASS' : 'FAIL']);
+}
+
+export function formatReport(info: RunInfo, results: BenchResults, verdicts: readonly TargetVerdict[]): string {
+  const load = (values: readonly number[]) => values.map((value) => value.toFixed(2)).join(' ');
+  return [
+    `npm run bench (${info.mode}), ${info.startedAt}, node ${info.node}, ${info.cpus} CPUs, ` +
+      `load average ${load(info.loadAverageAtStart)} -> ${load(info.loadAverageAtEnd)}, peak RSS from ${info.peakRssSource}`,
+    '',
+    formatTable(['measurement', 'unit', 'median', 'p95', 'max', 'n'], measurementRows(results)),
+    '',
+    formatTable(['ratio', 'value'], ratioRows(results)),
+    '',
+    formatTable(['target', 'measured', 'verdict'], verdictRows(verdicts)),
+  ].join('\n');
+}
+
+/** Writes `<timestamp>.json` and `latest.json`; returns the timestamped path. */
+export function writeResults(dir: string, info: RunInfo, results: BenchResults, verdicts: readonly TargetVerdict[]): string {
+  mkdirSync(dir, { recursive: true });
+  const text = `${JSON.stringify({ ...info, results, targets: verdicts }, null, 2)}\n`;
+  const file = join(dir, `${info.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, text);
+  writeFileSync(join(dir, 'latest.json'), text);
+  return file;
+}

@@ -1,0 +1,70 @@
+/** The issue's performance targets, judged against one run's results. */
+import type { CommandBenchResult } from './command-bench';
+import type { SynthSizeResult } from './synth-bench';
+import type { TestsBenchResult } from './tests-bench';
+import type { TranspileVariantResult } from './transpile-bench';
+
+export const TRANSPILE_MICROSECONDS_PER_CONFIG = 90;
+export const CT_COLD_START_RATIO = 2;
+export const SYNTH_TARGET_INSTANCES = 1000;
+export const SYNTH_OVERHEAD_RATIO = 1.25;
+export const SYNTH_WALL_MS = 2000;
+export const SYNTH_PEAK_RSS_MIB = 300;
+export const NPM_TEST_MS = 120_000;
+
+export interface TargetVerdict {
+  readonly target: string;
+  readonly measured: string;
+  /** Undefined when this run did not measure it (e.g. --smoke). */
+  readonly pass?: boolean;
+}
+
+export interface BenchResults {
+  readonly transpile: readonly TranspileVariantResult[];
+  readonly command: CommandBenchResult;
+  readonly synth: readonly SynthSizeResult[];
+  readonly tests?: TestsBenchResult;
+}
+
+const NOT_MEASURED = 'not measured';
+
+function transpileVerdicts(results: readonly TranspileVariantResult[]): TargetVerdict[] {
+  return results.map((result) => {
+    const median = result.microsecondsPerConfig?.median;
+    return {
+      target: `transpile ${result.variant}: median ≤ ${TRANSPILE_MICROSECONDS_PER_CONFIG} µs/config`,
+      measured: median === undefined ? (result.note ?? NOT_MEASURED) : `${median.toFixed(1)} µs`,
+      pass: median === undefined ? undefined : median <= TRANSPILE_MICROSECONDS_PER_CONFIG,
+    };
+  });
+}
+
+function synthVerdicts(results: readonly SynthSizeResult[]): TargetVerdict[] {
+  const atTarget = results.find((result) => result.instances === SYNTH_TARGET_INSTANCES);
+  const wall = atTarget?.ours.wallMs.median;
+  const rss = atTarget?.ours.peakRssMiB?.median;
+  const n = SYNTH_TARGET_INSTANCES.toLocaleString('en-US');
+  return [
+    {
+      target: `synth ${n}: ours/baseline ≤ ${SYNTH_OVERHEAD_RATIO}×`,
+      measured: atTarget ? `${atTarget.wallRatio.toFixed(2)}×` : NOT_MEASURED,
+      pass: atTarget && atTarget.wallRatio <= SYNTH_OVERHEAD_RATIO,
+    },
+    { target: `synth ${n}: wall < ${SYNTH_WALL_MS / 1000} s`, measured: wall === undefined ? NOT_MEASURED : `${(wall / 1000).toFixed(2)} s`, pass: wall === undefined ? undefined : wall < SYNTH_WALL_MS },
+    { target: `synth ${n}: peak RSS < ${SYNTH_PEAK_RSS_MIB} MiB`, measured: rss === undefined ? NOT_MEASURED : `${rss.toFixed(0)} MiB`, pass: rss === undefined ? undefined : rss < SYNTH_PEAK_RSS_MIB },
+  ];
+}
+
+export function judgeTargets(results: BenchResults): TargetVerdict[] {
+  const tests = results.tests;
+  return [
+    ...transpileVerdicts(results.transpile),
+    { target: `ct cold start ≤ ${CT_COLD_START_RATIO}× node -e 0`, measured: `${results.command.ratio.toFixed(2)}×`, pass: results.command.ratio <= CT_COLD_START_RATIO },
+    ...synthVerdicts(results.synth),
+    {
+      target: `npm test < ${NPM_TEST_MS / 60_000} min`,
+      measured: tests ? `${(tests.wallMs / 1000).toFixed(1)} s${tests.exitCode === 0 ? '' : ` (exit ${tests.exitCode})`}` : NOT_MEASURED,
+      pass: tests ? tests.wallMs < NPM_TEST_MS : undefined,
+    },
+  ];
+}
