@@ -1,5 +1,5 @@
 /**
- * cdktf-coreos: CoreOS-style instances on Google Cloud with CDK for Terraform, and `transpile`,
+ * cdktf-coreos: CoreOS-style instances and clusters on Google Cloud with CDK for Terraform, and `transpile`,
  * a byte-exact TypeScript port of the Container Linux Config Transpiler (ct).
  */
 export { CoreOSInstance, type CoreOSInstanceProps } from './constructs/coreos-instance';
@@ -11,4 +11,22 @@ export {
   type FedoraCoreOSStream,
   type FlatcarChannel,
 } from './constructs/image';
+export {
+  ClusterNetwork,
+  HEALTH_CHECK_SOURCE_RANGES,
+  IAP_SOURCE_RANGE,
+  type ClusterNetworkProps,
+  type FirewallRuleOptions,
+} from './constructs/cluster-network';
+export { EtcdCluster, DEFAULT_ETCD_VERSION, type EtcdClusterProps, type EtcdMember } from './constructs/etcd-cluster';
+export { etcdArgsFromDropin, etcdDropinOf, type EtcdMemberConfig } from './constructs/etcd-member';
+export { WorkerPool, type WorkerPoolProps } from './constructs/worker-pool';
+export {
+  ContainerLinuxCluster,
+  DEFAULT_FLANNEL_VERSION,
+  type ClusterWorkerPoolProps,
+  type ContainerLinuxClusterProps,
+} from './constructs/container-linux-cluster';
+export type { ClcSnippet } from './constructs/config-composition';
+export { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './constructs/render-user-data';
 export * from './transpiler';

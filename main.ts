@@ -1,11 +1,13 @@
 /**
- * The default app: one CoreOS instance on Google Cloud, the product's original example.
- * `npm run synth` (or `node dist/main.js`) writes `cdktf.out/stacks/coreos/cdk.tf.json`.
+ * The default app: the product's original example, one CoreOS instance on Google Cloud (stack
+ * `coreos`), and a Container Linux cluster (stack `cluster`). `npm run synth` (or
+ * `node dist/main.js`) writes `cdktf.out/stacks/<stack>/cdk.tf.json`.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { App, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { App, Fn, GcsBackend, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import { Construct } from 'constructs';
+import { ContainerLinuxCluster } from './constructs/container-linux-cluster';
 import { CoreOSInstance } from './constructs/coreos-instance';
 import { GoogleProvider } from './constructs/google';
 import { Image } from './constructs/image';
@@ -52,8 +54,75 @@ export class CoreOSStack extends TerraformStack {
   }
 }
 
+export interface ClusterStackProps {
+  /**
+   * The project id. Tests and tools pass a literal so that the etcd members' DNS names are plain text.
+   * @default - the Terraform variable `project`
+   */
+  readonly project?: string;
+  /**
+   * The region: a literal, since zones and the etcd members' DNS names are built from it.
+   * @default 'us-central1'
+   */
+  readonly region?: string;
+}
+
+/** Three etcd members and a pool of three flannel + docker workers, on a new VPC with Cloud NAT. */
+export class ClusterStack extends TerraformStack {
+  public readonly cluster: ContainerLinuxCluster;
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps = {}) {
+    super(scope, id);
+    const region = props.region ?? 'us-central1';
+    const project = props.project ?? new TerraformVariable(this, 'project', { type: 'string', description: 'Google Cloud project ID' }).stringValue;
+    const sshPublicKey = new TerraformVariable(this, 'ssh_public_key', {
+      type: 'string',
+      description: 'SSH public key for user core on every node, e.g. the contents of ~/.ssh/id_ed25519.pub',
+    });
+    new GoogleProvider(this, 'google', { project, region });
+
+    this.cluster = new ContainerLinuxCluster(this, 'cluster', {
+      clusterName: 'demo',
+      region,
+      project,
+      image: Image.flatcar('stable'),
+      config: { passwd: { users: [{ name: 'core', ssh_authorized_keys: [sshPublicKey.stringValue] }] } },
+      etcdSize: 3,
+      workerCount: 3,
+    });
+    const members = this.cluster.etcd.members;
+    new TerraformOutput(this, 'etcd_member_names', { value: members.map((m) => m.name), description: 'Names of the etcd members' });
+    new TerraformOutput(this, 'etcd_internal_ips', { value: members.map((m) => m.internalIp), description: 'Internal IPs of the etcd members' });
+    new TerraformOutput(this, 'etcd_dns_names', { value: members.map((m) => m.dnsName), description: 'Zonal internal DNS names of the etcd members' });
+    new TerraformOutput(this, 'etcd_client_endpoints', {
+      value: Fn.join(',', [...this.cluster.etcd.clientEndpoints]),
+      description: 'etcd client URLs, comma-separated (ETCDCTL_ENDPOINTS)',
+    });
+    new TerraformOutput(this, 'worker_instance_group', {
+      value: this.cluster.workerPools[0].instanceGroup,
+      description: 'The workers\' regional managed instance group',
+    });
+  }
+}
+
+/**
+ * Keeps state in a GCS bucket when one is configured (env `TF_STATE_BUCKET`, or context
+ * `stateBucket`), under `<prefix>/<stack>`; otherwise state stays local (`terraform.<stack>.tfstate`).
+ */
+export function useStateBucket(stack: TerraformStack, bucket: string | undefined, prefix = 'cdktf-coreos'): void {
+  if (bucket) new GcsBackend(stack, { bucket, prefix: `${prefix}/${stack.node.id}` });
+}
+
+/** The app's stacks: `coreos` (the original instance) and `cluster`, with state where configured. */
+export function addStacks(app: App, env: NodeJS.ProcessEnv = process.env): [CoreOSStack, ClusterStack] {
+  const bucket = env.TF_STATE_BUCKET || (app.node.tryGetContext('stateBucket') as string | undefined);
+  const stacks: [CoreOSStack, ClusterStack] = [new CoreOSStack(app, 'coreos'), new ClusterStack(app, 'cluster')];
+  for (const stack of stacks) useStateBucket(stack, bucket);
+  return stacks;
+}
+
 if (require.main === module) {
   const app = new App();
-  new CoreOSStack(app, 'coreos');
+  addStacks(app);
   app.synth();
 }

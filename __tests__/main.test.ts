@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { transpile } from '../transpiler';
 import { ComputeInstance, GoogleProvider } from '../constructs/google';
-import { CoreOSStack, projectRoot } from '../main';
+import { addStacks, ClusterStack, CoreOSStack, projectRoot } from '../main';
 import { evaluateTerraformTemplate } from './constructs/evaluate-terraform-template';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -103,5 +103,78 @@ describe('projectRoot', () => {
 
   test('says where it looked when there is no cdktf.json', () => {
     expect(() => projectRoot('/')).toThrow('no cdktf.json in / or above');
+  });
+});
+
+describe('the cluster stack', () => {
+  const synthesized = Testing.synth(new ClusterStack(Testing.app(), 'cluster'), true);
+  const terraform = JSON.parse(synthesized);
+  const members = Object.values(terraform.resource.google_compute_instance) as Record<string, never>[];
+
+  test('takes the project and the SSH key from variables, the region is us-central1', () => {
+    expect(synthesized).toHaveProviderWithProperties(GoogleProvider, { project: '${var.project}', region: 'us-central1' });
+    expect(Object.keys(terraform.variable).sort()).toEqual(['project', 'ssh_public_key']);
+    expect(synthesized).not.toMatch(/ssh-(ed25519|rsa|dss) AAAA/);
+  });
+
+  test('builds three etcd members and a regional pool of three workers', () => {
+    expect(members.map((m) => [m.name, m.zone])).toEqual([
+      ['demo-etcd-0', 'us-central1-a'],
+      ['demo-etcd-1', 'us-central1-b'],
+      ['demo-etcd-2', 'us-central1-c'],
+    ]);
+    const groups = Object.values(terraform.resource.google_compute_region_instance_group_manager) as Record<string, unknown>[];
+    expect(groups).toEqual([expect.objectContaining({ name: 'demo-workers', target_size: 3 })]);
+  });
+
+  test('outputs member names, internal IPs, DNS names, client endpoints and the worker group', () => {
+    const addresses = Object.keys(terraform.resource.google_compute_instance).map((id) => `google_compute_instance.${id}`);
+    expect(terraform.output.etcd_member_names.value).toEqual(['demo-etcd-0', 'demo-etcd-1', 'demo-etcd-2']);
+    expect(terraform.output.etcd_internal_ips.value).toEqual(addresses.map((a) => `\${${a}.network_interface[0].network_ip}`));
+    expect(terraform.output.etcd_dns_names.value).toEqual([
+      'demo-etcd-0.us-central1-a.c.${var.project}.internal',
+      'demo-etcd-1.us-central1-b.c.${var.project}.internal',
+      'demo-etcd-2.us-central1-c.c.${var.project}.internal',
+    ]);
+    expect(terraform.output.etcd_client_endpoints.value).toContain('join(",", ["http://demo-etcd-0.us-central1-a.c.${var.project}.internal:2379"');
+    expect(terraform.output.worker_instance_group.value).toMatch(/^\$\{google_compute_region_instance_group_manager\.cluster_workers_[0-9A-F]{8}\.instance_group\}$/);
+  });
+
+  test('with a literal project, each member\'s user-data holds the key and its etcd bootstrap', () => {
+    const stack = new ClusterStack(Testing.app(), 'cluster', { project: 'my-project' });
+    const configs = stack.cluster.etcd.memberConfigs();
+    const literal = JSON.parse(Testing.synth(stack));
+    const instances = Object.values(literal.resource.google_compute_instance) as { name: string; metadata: Record<string, string> }[];
+    instances.forEach((instance, i) => {
+      const ignition = JSON.parse(evaluateTerraformTemplate(instance.metadata['user-data'], { ssh_public_key: EXAMPLE_KEY }));
+      expect(ignition.passwd.users).toEqual([expect.objectContaining({ name: 'core', sshAuthorizedKeys: [EXAMPLE_KEY] })]);
+      expect(configs[i].etcdArgs).toContain(`--name=${instance.name}`);
+      expect(configs[i].etcdArgs).toContain(
+        '--initial-cluster=demo-etcd-0=http://demo-etcd-0.us-central1-a.c.my-project.internal:2380,demo-etcd-1=http://demo-etcd-1.us-central1-b.c.my-project.internal:2380,demo-etcd-2=http://demo-etcd-2.us-central1-c.c.my-project.internal:2380',
+      );
+    });
+  });
+});
+
+describe('the app', () => {
+  function synthApp(env: NodeJS.ProcessEnv): Map<string, string> {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'coreos-app-'));
+    try {
+      const app = new App({ outdir, stackTraces: false });
+      addStacks(app, env);
+      app.synth();
+      return new Map(['coreos', 'cluster'].map((stack) => [stack, readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')]));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  test('synthesizes both stacks with local state by default, and GCS state when TF_STATE_BUCKET is set', () => {
+    const local = synthApp({});
+    expect([...local.keys()]).toEqual(['coreos', 'cluster']);
+    for (const json of local.values()) expect(Object.keys(JSON.parse(json).terraform.backend)).toEqual(['local']);
+    const gcs = synthApp({ TF_STATE_BUCKET: 'my-state' });
+    expect(JSON.parse(gcs.get('coreos') as string).terraform.backend).toEqual({ gcs: { bucket: 'my-state', prefix: 'cdktf-coreos/coreos' } });
+    expect(JSON.parse(gcs.get('cluster') as string).terraform.backend).toEqual({ gcs: { bucket: 'my-state', prefix: 'cdktf-coreos/cluster' } });
   });
 });

@@ -2,7 +2,7 @@
  * Ignition runs once, on first boot: new user-data on a running VM changes nothing on it. These
  * are the ways a CoreOSInstance can react when its rendered config changes.
  */
-import { DataResource, type TerraformResourceLifecycle } from 'cdktf';
+import { DataResource, type IResolvable, type TerraformResourceLifecycle } from 'cdktf';
 import type { Construct } from 'constructs';
 
 export enum ConfigChangeBehavior {
@@ -36,7 +36,7 @@ export interface ConfigFingerprint {
 export function configChangeLifecycle(
   scope: Construct,
   behavior: ConfigChangeBehavior,
-  fingerprint: ConfigFingerprint,
+  fingerprint: ConfigFingerprint | IResolvable,
   ignoreImageDrift: boolean,
 ): TerraformResourceLifecycle | undefined {
   const ignoreChanges = [
@@ -45,7 +45,7 @@ export function configChangeLifecycle(
   ];
   // A plain address: cdktf would write a resource as `${terraform_data.x}`, which Terraform refuses here.
   const replaceTriggeredBy =
-    behavior === ConfigChangeBehavior.REPLACE ? [addressOf(new DataResource(scope, 'ConfigHash', { input: { ...fingerprint } }))] : [];
+    behavior === ConfigChangeBehavior.REPLACE ? [addressOf(new DataResource(scope, 'ConfigHash', { input: fingerprintInput(fingerprint) }))] : [];
   if (ignoreChanges.length === 0 && replaceTriggeredBy.length === 0) return undefined;
   return {
     ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
@@ -55,4 +55,9 @@ export function configChangeLifecycle(
 
 function addressOf(resource: DataResource): string {
   return `${DataResource.tfResourceType}.${resource.friendlyUniqueId}`;
+}
+
+/** A Lazy fingerprint (a config still open to snippets) is resolved by cdktf at synth. */
+function fingerprintInput(fingerprint: ConfigFingerprint | IResolvable): { [key: string]: unknown } {
+  return 'resolve' in fingerprint ? (fingerprint as unknown as { [key: string]: unknown }) : { ...fingerprint };
 }

@@ -4,14 +4,12 @@
  */
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { createHash } from 'node:crypto';
-import { transpile, TranspileError, type ContainerLinuxConfig, type TranspileResult } from '../transpiler';
+import type { ContainerLinuxConfig } from '../transpiler';
 import type { IgnitionVersion } from '../transpiler/api';
-import { ConfigChangeBehavior, configChangeLifecycle, type ConfigFingerprint } from './config-change';
-import { ConfigTokens } from './config-tokens';
-import { loadConfigSource, type ConfigSource } from './config-source';
+import { ConfigChangeBehavior, configChangeLifecycle } from './config-change';
+import { ConfigOwner } from './config-owner';
+import { loadConfigSource } from './config-source';
 import {
-  checkUserDataSize,
   instanceNameFromIds,
   validateDiskSize,
   validateInstanceName,
@@ -20,8 +18,7 @@ import {
   validateTags,
 } from './gce-validation';
 import { ComputeInstance, type ComputeInstanceServiceAccount } from './google';
-import { ignitionVersionProblems, Image, ImageDistribution, sectionProblems } from './image';
-import { renderUserDataTemplate } from './user-data-template';
+import { ignitionVersionProblems, Image, ImageDistribution } from './image';
 
 export interface CoreOSInstanceProps {
   /**
@@ -82,6 +79,11 @@ export interface CoreOSInstanceProps {
    */
   readonly subnetwork?: string;
   /**
+   * The primary internal IP (`network_ip`), e.g. a reserved `google_compute_address` of type INTERNAL.
+   * @default - an ephemeral internal IP from the subnetwork
+   */
+  readonly internalIpAddress?: string;
+  /**
    * Whether the instance gets an ephemeral external IP address (`access_config {}`).
    * @default true
    */
@@ -136,6 +138,13 @@ export interface CoreOSInstanceProps {
 /**
  * A `google_compute_instance` whose `metadata.user-data` is Ignition transpiled from a CLC.
  *
+ * Other constructs can add to the config after construction (`addSnippet`, `addUnit`, `addFile`,
+ * `addUser`); the user-data reads the merged config through a Lazy value, rendered once at synth.
+ * Merge rules (clc-merge.ts): mappings merge key by key, lists append, units and drop-ins with the
+ * same name merge (so drop-ins from several places land in one unit), users by name, files by
+ * path; one key set to two different values, e.g. two `contents` for one unit, is an error that
+ * names both origins.
+ *
  * @example
  * const key = new TerraformVariable(stack, 'ssh_public_key', { type: 'string' });
  * new CoreOSInstance(stack, 'web-0', {
@@ -145,16 +154,9 @@ export interface CoreOSInstanceProps {
  *   configVariables: { ssh_public_key: key.stringValue },
  * });
  */
-export class CoreOSInstance extends Construct {
+export class CoreOSInstance extends ConfigOwner {
   /** The underlying resource (construct id `Resource`). */
   public readonly instance: ComputeInstance;
-  /**
-   * The Ignition config as ct wrote it, with the config's tokens back in place. Terraform gets
-   * file contents that hold tokens as a `data:;base64,` URL instead (see `userData`).
-   */
-  public readonly ignition: Record<string, unknown>;
-  /** The Ignition JSON as Terraform receives it: escaped, with tokens as interpolations. */
-  public readonly userData: string;
   /** The boot image and its distribution. */
   public readonly image: Image;
   /** The instance name, as given or derived: known at synth time, e.g. for internal DNS names. */
@@ -171,9 +173,7 @@ export class CoreOSInstance extends Construct {
     const name = props.name ?? instanceNameFromIds(this.idsBelowStack());
     this.image = Image.of(props.image ?? Image.coreos('stable'));
     this.refuse([...propsProblems(name, props), ...ignitionVersionProblems(this.image, props.ignitionVersion)]);
-    const { ignition, userData, fingerprint } = this.renderUserData(props, name);
-    this.ignition = ignition;
-    this.userData = userData;
+    this.initConfig(() => loadConfigSource(props), { image: this.image, ignitionVersion: props.ignitionVersion, name });
 
     const externalIp = props.externalIp ?? true;
     this.instance = new ComputeInstance(this, 'Resource', {
@@ -185,52 +185,26 @@ export class CoreOSInstance extends Construct {
         {
           network: props.network ?? 'default',
           subnetwork: props.subnetwork,
+          networkIp: props.internalIpAddress,
           accessConfig: externalIp ? [{}] : undefined,
         },
       ],
       tags: props.tags ? [...props.tags] : undefined,
       labels: props.labels,
       serviceAccount: serviceAccount(props),
-      metadata: { ...props.metadata, 'user-data': userData },
-      lifecycle: configChangeLifecycle(this, props.onConfigChange ?? ConfigChangeBehavior.REPLACE, fingerprint, props.ignoreImageDrift ?? false),
+      metadata: { ...props.metadata, 'user-data': this.lazyUserData() },
+      lifecycle: configChangeLifecycle(
+        this,
+        props.onConfigChange ?? ConfigChangeBehavior.REPLACE,
+        this.lazyFingerprint(),
+        props.ignoreImageDrift ?? false,
+      ),
     });
     this.name = name;
     this.selfLink = this.instance.selfLink;
     this.internalIp = this.instance.networkInterface.get(0).networkIp;
     this.externalIp = externalIp ? this.instance.networkInterface.get(0).accessConfig.get(0).natIp : undefined;
     this.warnAboutRetiredImage();
-  }
-
-  /** Transpiles the config for GCE, carrying its tokens through, and escapes it for Terraform. */
-  private renderUserData(props: CoreOSInstanceProps, name: string): RenderedUserData {
-    const source = this.guard(() => loadConfigSource(props));
-    const tokens = new ConfigTokens(configText(source), (token) => labelOf(token, source));
-    const input = this.guard(() =>
-      typeof source.input === 'string' ? tokens.hideInText(source.input, source.origin) : tokens.hideInObject(source.input, source.origin),
-    );
-    let result: TranspileResult;
-    try {
-      result = transpile(input, { platform: 'gce', origin: source.origin, filesDir: source.filesDir, ignitionVersion: props.ignitionVersion });
-    } catch (error) {
-      if (error instanceof TranspileError) throw new Error(`${this.describe()}: ${tokens.reveal(error.message)}`);
-      throw error;
-    }
-    for (const warning of result.warnings) {
-      const at = warning.line !== 0 ? `${source.origin}:${warning.line}:${warning.column}` : source.origin;
-      const path = warning.path ? ` (at ${warning.path})` : '';
-      Annotations.of(this).addWarning(`${at}: ${warning.severity}: ${tokens.reveal(warning.message)}${path}`);
-    }
-    this.refuse(sectionProblems(this.image, result.ignition));
-    const rendered = renderUserDataTemplate(result.json, result.ignition, tokens);
-    for (const warning of rendered.warnings) Annotations.of(this).addWarning(`${source.origin}: warning: ${warning}`);
-    const size = checkUserDataSize(name, rendered.sizeBytes);
-    if (size.error) this.refuse([size.error]);
-    if (size.warning) Annotations.of(this).addWarning(size.warning);
-    return {
-      ignition: tokens.restoreInObject(result.ignition),
-      userData: rendered.template,
-      fingerprint: { ignition_sha256: createHash('sha256').update(result.json).digest('hex'), token_values: [...tokens.values] },
-    };
   }
 
   /** Construct ids from below the stack down to this one, the input for the default name. */
@@ -249,28 +223,13 @@ export class CoreOSInstance extends Construct {
     }
   }
 
-  private describe(): string {
+  protected describe(): string {
     return `CoreOSInstance ${this.node.path}`;
   }
 
   private refuse(problems: readonly string[]): void {
     if (problems.length > 0) throw new Error(`${this.describe()}: ${problems.join('; ')}`);
   }
-
-  /** Runs `step`, prefixing any error it throws with this construct's path. */
-  private guard<T>(step: () => T): T {
-    try {
-      return step();
-    } catch (error) {
-      throw new Error(`${this.describe()}: ${(error as Error).message}`);
-    }
-  }
-}
-
-interface RenderedUserData {
-  readonly ignition: Record<string, unknown>;
-  readonly userData: string;
-  readonly fingerprint: ConfigFingerprint;
 }
 
 function propsProblems(name: string, props: CoreOSInstanceProps): string[] {
@@ -287,13 +246,4 @@ function propsProblems(name: string, props: CoreOSInstanceProps): string[] {
 function serviceAccount(props: CoreOSInstanceProps): ComputeInstanceServiceAccount | undefined {
   if (props.serviceAccountEmail === undefined) return undefined;
   return { email: props.serviceAccountEmail, scopes: [...(props.scopes ?? ['cloud-platform'])] };
-}
-
-function configText(source: ConfigSource): string {
-  return typeof source.input === 'string' ? source.input : JSON.stringify(source.input);
-}
-
-function labelOf(token: string, source: ConfigSource): string {
-  const variable = source.variableNames.get(token);
-  return variable ? `{{ ${variable} }}` : token;
 }

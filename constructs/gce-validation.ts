@@ -98,3 +98,13 @@ export function checkUserDataSize(instanceName: string, bytes: number): { error?
   }
   return {};
 }
+
+/** Cluster names prefix every resource name (`<cluster>-etcd-0`, `<cluster>-workers-`): short, RFC 1035. */
+const MAX_CLUSTER_NAME_LENGTH = 30;
+
+export function validateClusterName(name: string, what = 'clusterName', maxLength = MAX_CLUSTER_NAME_LENGTH): string[] {
+  if (!known(name)) return [`${what} must be a literal string: resource names and DNS names are built from it at synth`];
+  return RFC1035_NAME.test(name) && name.length <= maxLength
+    ? []
+    : [`${what} "${name}" must be 1-${maxLength} characters of a-z, 0-9 and -, start with a letter and not end with -`];
+}

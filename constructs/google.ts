@@ -9,3 +9,12 @@ export {
   type ComputeInstanceConfig,
   type ComputeInstanceServiceAccount,
 } from '@cdktf/provider-google/lib/compute-instance';
+export { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
+export { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
+export { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
+export { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
+export { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
+export { ComputeRegionInstanceTemplate } from '@cdktf/provider-google/lib/compute-region-instance-template';
+export { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
+export { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
+export { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';

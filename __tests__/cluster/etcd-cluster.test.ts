@@ -1,0 +1,165 @@
+/** EtcdCluster: members, zones, names, each member's etcd drop-in, static IPs, validation. */
+import 'cdktf/lib/testing/adapters/jest';
+import { TerraformVariable } from 'cdktf';
+import { ConfigChangeBehavior } from '../../constructs/config-change';
+import { EtcdCluster, type EtcdClusterProps } from '../../constructs/etcd-cluster';
+import { etcdArgsFromDropin } from '../../constructs/etcd-member';
+import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
+
+const PROPS: EtcdClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project' };
+const DNS = (i: number, zone: string): string => `demo-etcd-${i}.us-central1-${zone}.c.my-project.internal`;
+const INITIAL_CLUSTER = ['a', 'b', 'c'].map((zone, i) => `demo-etcd-${i}=http://${DNS(i, zone)}:2380`).join(',');
+
+function synthEtcd(props: Partial<EtcdClusterProps> = {}): { etcd: EtcdCluster; terraform: Json } {
+  const stack = newStack();
+  const etcd = new EtcdCluster(stack, 'etcd', { ...PROPS, ...props });
+  return { etcd, terraform: synthJson(stack) };
+}
+
+function etcdArgsOf(instance: Json): string[] {
+  return etcdArgsFromDropin(dropinOf(decodeUserData(instance.metadata['user-data']), 'etcd-member.service', '20-clct-etcd-member.conf'));
+}
+
+describe('a default etcd cluster', () => {
+  const { etcd, terraform } = synthEtcd();
+  const instances = [0, 1, 2].map((i) => resourceNamed(terraform, 'google_compute_instance', `demo-etcd-${i}`));
+
+  test('has three private Flatcar members spread over zones a, b, c', () => {
+    expect(instances.map((i) => i.zone)).toEqual(['us-central1-a', 'us-central1-b', 'us-central1-c']);
+    for (const instance of instances) {
+      expect(instance).toMatchObject({
+        machine_type: 'e2-small',
+        boot_disk: { initialize_params: { image: 'projects/kinvolk-public/global/images/family/flatcar-stable' } },
+        network_interface: [{ network: 'default' }],
+        tags: ['demo-node', 'demo-etcd'],
+      });
+      expect(instance.network_interface[0]).not.toHaveProperty('access_config');
+    }
+    expect(etcd.members.map((m) => m.instance.node.id)).toEqual(['member-0', 'member-1', 'member-2']);
+  });
+
+  test('never replaces members for a new config or image: ignore_changes, no config hash', () => {
+    for (const instance of instances) {
+      expect(instance.lifecycle).toEqual({ ignore_changes: ['metadata["user-data"]', 'boot_disk[0].initialize_params[0].image'] });
+    }
+    expect(resourcesOf(terraform, 'terraform_data')).toEqual([]);
+  });
+
+  test('each member\'s etcd drop-in bootstraps the static cluster from internal DNS names', () => {
+    instances.forEach((instance, i) => {
+      const zone = ['a', 'b', 'c'][i];
+      expect(etcdArgsOf(instance)).toEqual([
+        `--name=demo-etcd-${i}`,
+        '--enable-v2=true',
+        '--listen-peer-urls=http://${COREOS_GCE_IP_LOCAL_0}:2380',
+        '--listen-client-urls=http://0.0.0.0:2379',
+        `--initial-advertise-peer-urls=http://${DNS(i, zone)}:2380`,
+        `--initial-cluster=${INITIAL_CLUSTER}`,
+        '--initial-cluster-state=new',
+        `--initial-cluster-token=${etcd.initialClusterToken}`,
+        '--advertise-client-urls=http://${COREOS_GCE_IP_LOCAL_0}:2379',
+        '--strict-reconfig-check=true',
+      ]);
+    });
+    const dropin = dropinOf(decodeUserData(instances[0].metadata['user-data']), 'etcd-member.service', '20-clct-etcd-member.conf');
+    expect(dropin).toContain('Environment="ETCD_IMAGE_TAG=v3.3.27"');
+    expect(dropin).toContain('Requires=coreos-metadata.service');
+  });
+
+  test('exposes names, DNS names, client endpoints and a per-cluster token', () => {
+    expect(etcd.members.map((m) => m.dnsName)).toEqual([DNS(0, 'a'), DNS(1, 'b'), DNS(2, 'c')]);
+    expect(etcd.clientEndpoints).toEqual([`http://${DNS(0, 'a')}:2379`, `http://${DNS(1, 'b')}:2379`, `http://${DNS(2, 'c')}:2379`]);
+    expect(etcd.initialCluster).toBe(INITIAL_CLUSTER);
+    expect(etcd.initialClusterToken).toMatch(/^demo-etcd-[0-9a-f]{12}$/);
+    expect(synthEtcd({ clusterName: 'other' }).etcd.initialClusterToken).not.toBe(etcd.initialClusterToken.replace('demo', 'other'));
+  });
+
+  test('memberConfigs gives each member\'s Ignition, drop-in and etcd flags', () => {
+    const configs = etcd.memberConfigs();
+    expect(configs.map((c) => [c.name, c.zone, c.dnsName])).toEqual([
+      ['demo-etcd-0', 'us-central1-a', DNS(0, 'a')],
+      ['demo-etcd-1', 'us-central1-b', DNS(1, 'b')],
+      ['demo-etcd-2', 'us-central1-c', DNS(2, 'c')],
+    ]);
+    configs.forEach((config, i) => {
+      expect(config.ignition).toEqual(decodeUserData(instances[i].metadata['user-data']));
+      expect(config.etcdArgs).toEqual(etcdArgsOf(instances[i]));
+      expect(config.etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: 'v3.3.27' });
+    });
+  });
+});
+
+describe('options', () => {
+  test('five members wrap round the zones; more options, a base config, and REPLACE on request', () => {
+    const { etcd, terraform } = synthEtcd({
+      size: 5,
+      zones: ['us-central1-b', 'us-central1-f'],
+      etcdOptions: { heartbeat_interval: 200 },
+      config: 'passwd:\n  users:\n    - name: core\n      ssh_authorized_keys: [ssh-ed25519 AAAA k]\n',
+      onConfigChange: ConfigChangeBehavior.REPLACE,
+      tags: ['extra'],
+    });
+    expect(etcd.members.map((m) => m.zone)).toEqual(['us-central1-b', 'us-central1-f', 'us-central1-b', 'us-central1-f', 'us-central1-b']);
+    const member = resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-4');
+    expect(member.tags).toEqual(['demo-node', 'demo-etcd', 'extra']);
+    expect(etcdArgsOf(member)).toContain('--heartbeat-interval=200');
+    expect(decodeUserData(member.metadata['user-data']).passwd.users[0].name).toBe('core');
+    expect(resourcesOf(terraform, 'terraform_data')).toHaveLength(5);
+  });
+
+  test('static internal IPs: reserved addresses, used as the instances\' IPs and in every URL', () => {
+    const { etcd, terraform } = synthEtcd({ staticInternalIps: true, subnetwork: 'sub', size: 1 });
+    const [[addressId, address]] = resourcesOf(terraform, 'google_compute_address');
+    expect(address).toEqual({ name: 'demo-etcd-0', address_type: 'INTERNAL', region: 'us-central1', subnetwork: 'sub' });
+    const reference = `google_compute_address.${addressId}.address`;
+    const member = resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-0');
+    expect(member.network_interface[0].network_ip).toBe(`\${${reference}}`);
+    expect(member.metadata['user-data']).toContain(`jsonencode(${reference})`);
+    expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--initial-cluster=demo-etcd-0=${etcd.members[0].peerUrl}`);
+    expect(etcd.members[0].peerUrl).toBe(`http://${etcd.members[0].internalIp}:2380`);
+  });
+
+  test('a project token becomes part of the DNS names in Terraform', () => {
+    const stack = newStack();
+    const project = new TerraformVariable(stack, 'project', { type: 'string' });
+    new EtcdCluster(stack, 'etcd', { ...PROPS, size: 1, project: project.stringValue });
+    const member = resourceNamed(synthJson(stack), 'google_compute_instance', 'demo-etcd-0');
+    expect(member.metadata['user-data']).toContain('jsonencode(var.project)');
+  });
+
+  test('etcd 3.1 has no enable_v2 option, so none is set', () => {
+    const { etcd } = synthEtcd({ size: 1, etcdVersion: '3.1.20' });
+    expect(etcd.memberConfigs()[0].etcdArgs.filter((arg) => arg.startsWith('--enable-v2'))).toEqual([]);
+  });
+});
+
+describe('validation', () => {
+  const build = (props: Partial<EtcdClusterProps>) => () => new EtcdCluster(newStack(), 'etcd', { ...PROPS, ...props });
+
+  test.each([0, 2, 4, 11, 2.5, -1])('refuses size %s', (size) => {
+    expect(build({ size })).toThrow(`EtcdCluster stack/etcd: size must be an odd number from 1 to 9, so that a majority survives a failure (got ${size})`);
+  });
+
+  test('refuses unknown and malformed regions, and zones of another region', () => {
+    expect(build({ region: 'mars-central1' })).toThrow('unknown region "mars-central1"');
+    expect(build({ region: 'uscentral' })).toThrow('region "uscentral" is not a Compute Engine region name');
+    expect(build({ zones: ['us-east1-b'] })).toThrow('zone "us-east1-b" is not a zone of region us-central1');
+    expect(build({ zones: ['us-central1-a', 'us-central1-a'] })).toThrow('zones lists us-central1-a more than once');
+    expect(build({ region: 'mars-central1', zones: ['mars-central1-a'], size: 1 })).not.toThrow();
+  });
+
+  test('uses the real zones of regions without -a', () => {
+    const { etcd } = synthEtcd({ region: 'us-east1' });
+    expect(etcd.zones).toEqual(['us-east1-b', 'us-east1-c', 'us-east1-d']);
+  });
+
+  test('refuses etcd options it sets itself, and duplicate member names', () => {
+    expect(build({ etcdOptions: { initial_cluster: 'x' } })).toThrow('etcdOptions.initial_cluster is set by EtcdCluster (bootstrap option)');
+    expect(build({ etcdOptions: { version: '3.4.0' } })).toThrow('etcdOptions.version is set by EtcdCluster (use etcdVersion)');
+    const stack = newStack();
+    new EtcdCluster(stack, 'one', PROPS);
+    expect(() => new EtcdCluster(stack, 'two', { ...PROPS, size: 1 })).toThrow(
+      'EtcdCluster stack/two: duplicate instance name "demo-etcd-0": stack/two and stack/one both use it',
+    );
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * A Container Linux Config given as YAML text, read into a plain value with the transpiler's own
+ * go-yaml port (YAML 1.1 as ct reads it: `0644` is octal, `yes` is true), so that it can be merged
+ * with other configs and handed back to `transpile` as a typed object.
+ */
+import type { ContainerLinuxConfig } from '../transpiler';
+import { parseDocument, type YamlNode } from '../transpiler/yaml';
+import { resolve } from '../transpiler/yaml/resolve';
+
+export function clcValueFromText(text: string): ContainerLinuxConfig {
+  const document = parseDocument(text, 'v2');
+  const root = document?.children[0];
+  const value = root ? valueOf(root) : null;
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error('a Container Linux Config must be a YAML mapping');
+  return value as ContainerLinuxConfig;
+}
+
+function valueOf(node: YamlNode): unknown {
+  if (node.kind === 'alias' && node.alias) return valueOf(node.alias);
+  if (node.kind === 'sequence') return node.children.map(valueOf);
+  if (node.kind === 'mapping') {
+    const entries: [string, unknown][] = [];
+    for (let i = 0; i < node.children.length; i += 2) entries.push([String(valueOf(node.children[i])), valueOf(node.children[i + 1])]);
+    return Object.fromEntries(entries);
+  }
+  const resolved = resolve(node.tag, node.value, 'v2');
+  switch (resolved.kind) {
+    case 'null':
+      return null;
+    case 'int':
+    case 'uint':
+      // Beyond 2^53 the transpiler reports a range error either way; keep the exact digits.
+      return Number.isSafeInteger(Number(resolved.value)) ? Number(resolved.value) : resolved.value;
+    default:
+      return resolved.value;
+  }
+}

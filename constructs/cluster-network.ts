@@ -1,0 +1,194 @@
+/**
+ * The network of a cluster: a custom-mode VPC with one regional subnetwork (or an existing pair,
+ * adopted by name), optional Cloud Router + Cloud NAT for nodes without external IPs, and firewall
+ * rules scoped by network tags. No internal port is opened to 0.0.0.0/0.
+ */
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { validateClusterName } from './gce-validation';
+import { validateRegion, validateSourceRanges, validateSubnetCidr } from './gce-location';
+import { claimName } from './name-registry';
+import { ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, ComputeSubnetwork } from './google';
+
+/** Google's IAP TCP forwarding range: `gcloud compute ssh --tunnel-through-iap` connects from here. */
+export const IAP_SOURCE_RANGE = '35.235.240.0/20';
+/** Where Google Cloud health checks (and autohealing probes) come from. */
+export const HEALTH_CHECK_SOURCE_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+export const DEFAULT_SUBNET_CIDR = '10.10.0.0/20';
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+
+export interface ClusterNetworkProps {
+  /** Prefix of every resource name and network tag, e.g. `demo`. 1-30 characters of a-z, 0-9, -. */
+  readonly clusterName: string;
+  /** The region of the subnetwork and the router, e.g. `us-central1`. */
+  readonly region: string;
+  /**
+   * The subnetwork's primary IPv4 range (a new network only).
+   * @default '10.10.0.0/20'
+   */
+  readonly subnetCidr?: string;
+  /**
+   * Adopt this existing VPC network (by name) instead of creating one; needs existingSubnetworkName.
+   * @default - a new custom-mode network named after the cluster
+   */
+  readonly existingNetworkName?: string;
+  /**
+   * The existing subnetwork (in `region`) to adopt with existingNetworkName.
+   * @default - a new subnetwork `<cluster>-<region>`
+   */
+  readonly existingSubnetworkName?: string;
+  /**
+   * Create a Cloud Router with Cloud NAT, so that nodes without external IPs reach the internet
+   * (image pulls for etcd, flannel and docker).
+   * @default true
+   */
+  readonly cloudNat?: boolean;
+  /**
+   * Where SSH (tcp/22) to cluster nodes may come from. The default admits only Google's IAP range,
+   * i.e. `gcloud compute ssh --tunnel-through-iap`; `[]` opens no SSH at all. `0.0.0.0/0` is
+   * possible but warned about.
+   * @default ['35.235.240.0/20'] (IAP TCP forwarding)
+   */
+  readonly sshSourceRanges?: readonly string[];
+}
+
+/** Ports (tcp unless said otherwise) from some tags or ranges to a target tag. */
+export interface FirewallRuleOptions {
+  readonly protocol?: 'tcp' | 'udp' | 'icmp';
+  readonly ports?: readonly (number | string)[];
+  readonly targetTags: readonly string[];
+  /** At least one of sourceTags and sourceRanges. */
+  readonly sourceTags?: readonly string[];
+  readonly sourceRanges?: readonly string[];
+}
+
+/**
+ * A cluster's VPC. Every node carries `nodeTag`; etcd members also `etcdTag`, workers `workerTag`.
+ * Rules made here: SSH from `sshSourceRanges` to nodes (`<cluster>-ssh`), etcd peers 2380 between
+ * members (`<cluster>-etcd-peer`), etcd clients 2379 from any cluster node to members
+ * (`<cluster>-etcd-client`). Pools add their health-check rule with `allowHealthChecks`.
+ */
+export class ClusterNetwork extends Construct {
+  /** The network's name, for `network` arguments. */
+  public readonly networkName: string;
+  /** The subnetwork's name, for `subnetwork` arguments. */
+  public readonly subnetworkName: string;
+  public readonly region: string;
+  /** Tag of every node of the cluster. */
+  public readonly nodeTag: string;
+  /** Tag of the etcd members. */
+  public readonly etcdTag: string;
+  /** Tag of the workers. */
+  public readonly workerTag: string;
+  /** The new network (undefined when adopted). */
+  public readonly network?: ComputeNetwork;
+  /** The new subnetwork (undefined when adopted). */
+  public readonly subnetwork?: ComputeSubnetwork;
+  /** The NAT gateway (undefined when cloudNat is false). */
+  public readonly nat?: ComputeRouterNat;
+  private readonly clusterName: string;
+
+  constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
+    super(scope, id);
+    this.refuse(propsProblems(props));
+    this.clusterName = props.clusterName;
+    this.region = props.region;
+    this.nodeTag = `${props.clusterName}-node`;
+    this.etcdTag = `${props.clusterName}-etcd`;
+    this.workerTag = `${props.clusterName}-worker`;
+
+    this.claim('cluster network', props.clusterName);
+    if (props.existingNetworkName !== undefined && props.existingSubnetworkName !== undefined) {
+      this.networkName = props.existingNetworkName;
+      this.subnetworkName = props.existingSubnetworkName;
+    } else {
+      this.network = new ComputeNetwork(this, 'Resource', { name: props.clusterName, autoCreateSubnetworks: false, routingMode: 'REGIONAL' });
+      this.subnetwork = new ComputeSubnetwork(this, 'Subnetwork', {
+        name: `${props.clusterName}-${props.region}`,
+        network: this.network.name,
+        region: props.region,
+        ipCidrRange: props.subnetCidr ?? DEFAULT_SUBNET_CIDR,
+        // Nodes without external IPs still reach Google APIs (e.g. GCS, Artifact Registry).
+        privateIpGoogleAccess: true,
+      });
+      this.networkName = this.network.name;
+      this.subnetworkName = this.subnetwork.name;
+    }
+
+    if (props.cloudNat ?? true) {
+      const router = new ComputeRouter(this, 'Router', { name: `${props.clusterName}-router`, network: this.networkName, region: props.region });
+      this.nat = new ComputeRouterNat(this, 'Nat', {
+        name: `${props.clusterName}-nat`,
+        router: router.name,
+        region: props.region,
+        natIpAllocateOption: 'AUTO_ONLY',
+        sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+        subnetwork: [{ name: this.subnetworkName, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
+      });
+    }
+
+    const sshRanges = props.sshSourceRanges ?? [IAP_SOURCE_RANGE];
+    if (sshRanges.length > 0) this.rule('Ssh', 'ssh', { ports: [22], sourceRanges: sshRanges, targetTags: [this.nodeTag] });
+    if (sshRanges.includes('0.0.0.0/0')) {
+      Annotations.of(this).addWarning('sshSourceRanges includes 0.0.0.0/0: SSH is open to the internet; prefer IAP (35.235.240.0/20)');
+    }
+    this.allow('EtcdPeer', 'etcd-peer', { ports: [ETCD_PEER_PORT], sourceTags: [this.etcdTag], targetTags: [this.etcdTag] });
+    this.allow('EtcdClient', 'etcd-client', { ports: [ETCD_CLIENT_PORT], sourceTags: [this.nodeTag], targetTags: [this.etcdTag] });
+  }
+
+  /** Admits Google's health checkers to `port` on nodes tagged `targetTag` (`<cluster>-<name>`). */
+  public allowHealthChecks(id: string, name: string, port: number, targetTag: string): ComputeFirewall {
+    return this.allow(id, name, { ports: [port], sourceRanges: HEALTH_CHECK_SOURCE_RANGES, targetTags: [targetTag] });
+  }
+
+  /**
+   * An ingress rule named `<cluster>-<name>`, e.g. for flannel's VXLAN between nodes. A source range
+   * of 0.0.0.0/0 is refused here.
+   */
+  public allow(id: string, name: string, options: FirewallRuleOptions): ComputeFirewall {
+    if ((options.sourceRanges ?? []).includes('0.0.0.0/0')) {
+      this.refuse([`rule ${name} would open ${options.ports?.join(',') ?? 'every port'} to 0.0.0.0/0; make such a rule yourself, deliberately`]);
+    }
+    return this.rule(id, name, options);
+  }
+
+  private rule(id: string, name: string, options: FirewallRuleOptions): ComputeFirewall {
+    this.claim('firewall rule', `${this.clusterName}-${name}`);
+    return new ComputeFirewall(this, id, {
+      name: `${this.clusterName}-${name}`,
+      network: this.networkName,
+      direction: 'INGRESS',
+      allow: [{ protocol: options.protocol ?? 'tcp', ports: options.ports?.map(String) }],
+      sourceTags: options.sourceTags ? [...options.sourceTags] : undefined,
+      sourceRanges: options.sourceRanges ? [...options.sourceRanges] : undefined,
+      targetTags: [...options.targetTags],
+    });
+  }
+
+  private claim(kind: string, name: string): void {
+    try {
+      claimName(this, kind, name);
+    } catch (error) {
+      this.refuse([(error as Error).message]);
+    }
+  }
+
+  private refuse(problems: readonly string[]): void {
+    if (problems.length > 0) throw new Error(`ClusterNetwork ${this.node.path}: ${problems.join('; ')}`);
+  }
+}
+
+function propsProblems(props: ClusterNetworkProps): string[] {
+  const adopting = props.existingNetworkName !== undefined || props.existingSubnetworkName !== undefined;
+  return [
+    ...validateClusterName(props.clusterName),
+    ...validateRegion(props.region, true), // the network needs no zones
+    ...(props.subnetCidr !== undefined ? validateSubnetCidr(props.subnetCidr) : []),
+    ...validateSourceRanges(props.sshSourceRanges ?? [], 'sshSourceRanges'),
+    ...((props.existingNetworkName === undefined) !== (props.existingSubnetworkName === undefined)
+      ? ['set both existingNetworkName and existingSubnetworkName to adopt a network (a custom-mode network needs its subnetwork)']
+      : []),
+    ...(adopting && props.subnetCidr !== undefined ? ['subnetCidr applies to a new subnetwork only; an adopted subnetwork keeps its range'] : []),
+  ];
+}

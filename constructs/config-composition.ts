@@ -1,0 +1,99 @@
+/**
+ * A config that other constructs add to after construction: the base config (rendered at once,
+ * so its errors point at its lines) plus snippets, merged by ClcMerge's rules and rendered once,
+ * when the user-data is first read (at synth, through a Lazy value).
+ */
+import { transpile, TranspileError, type ContainerLinuxConfig, type FileConfig, type SystemdUnitConfig, type UserConfig } from '../transpiler';
+import { ClcMerge } from './clc-merge';
+import { clcValueFromText } from './clc-value';
+import type { ConfigSource } from './config-source';
+import { ConfigTokens } from './config-tokens';
+import { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';
+
+/** More Container Linux Config: YAML text or a typed object. */
+export type ClcSnippet = string | ContainerLinuxConfig;
+
+export class ConfigComposition {
+  /** The base config alone, rendered at construction. */
+  public readonly base: RenderedUserData;
+  private readonly origins: string[] = [];
+  private merge?: ClcMerge;
+  private final?: RenderedUserData;
+
+  constructor(
+    private readonly source: ConfigSource,
+    private readonly options: RenderUserDataOptions,
+  ) {
+    this.base = renderUserData(source, options);
+  }
+
+  /** Whether anything was added to the base config. */
+  get hasSnippets(): boolean {
+    return this.origins.length > 0;
+  }
+
+  /**
+   * Merges `snippet` in. The snippet must transpile on its own, and must not conflict with what is
+   * already there; both are checked now, so the error points at the caller.
+   */
+  add(snippet: ClcSnippet, origin: string): void {
+    const value = readSnippet(snippet, origin);
+    if (!this.merge) {
+      this.merge = new ClcMerge();
+      this.merge.add(typeof this.source.input === 'string' ? readText(this.source.input, this.source.origin) : this.source.input, this.source.origin);
+    }
+    this.merge.add(value, origin);
+    this.origins.push(origin);
+    this.final = undefined;
+  }
+
+  /** The config as Terraform gets it: the base, or the merge of the base and every snippet. */
+  render(): RenderedUserData {
+    if (!this.merge) return this.base;
+    if (!this.final) {
+      const origin = `${this.source.origin} merged with ${this.origins.join(', ')}`;
+      const merged: ConfigSource = { ...this.source, input: this.merge.config, origin };
+      const rendered = renderUserData(merged, this.options);
+      // Warnings of the base config were reported at construction already.
+      const known = new Set(this.base.warnings.map(withoutOrigin));
+      this.final = { ...rendered, warnings: rendered.warnings.filter((warning) => !known.has(withoutOrigin(warning))) };
+    }
+    return this.final;
+  }
+}
+
+/** Typed helpers' snippets. */
+export function unitSnippet(unit: SystemdUnitConfig): ContainerLinuxConfig {
+  return { systemd: { units: [unit] } };
+}
+
+export function fileSnippet(file: FileConfig): ContainerLinuxConfig {
+  return { storage: { files: [{ filesystem: 'root', ...file }] } };
+}
+
+export function userSnippet(user: UserConfig): ContainerLinuxConfig {
+  return { passwd: { users: [user] } };
+}
+
+/** The snippet as a plain value (tokens in place), after checking that it transpiles alone. */
+function readSnippet(snippet: ClcSnippet, origin: string): ContainerLinuxConfig {
+  const tokens = new ConfigTokens(typeof snippet === 'string' ? snippet : JSON.stringify(snippet));
+  const hidden = typeof snippet === 'string' ? tokens.hideInText(snippet, origin) : tokens.hideInObject(snippet, origin);
+  try {
+    transpile(hidden, { platform: 'gce', origin });
+  } catch (error) {
+    if (error instanceof TranspileError) throw new Error(tokens.reveal(error.message));
+    throw error;
+  }
+  return typeof hidden === 'string' ? tokens.restoreInObject(clcValueFromText(hidden)) : (snippet as ContainerLinuxConfig);
+}
+
+/** YAML text with tokens, as a plain value with the tokens in place. */
+function readText(text: string, origin: string): ContainerLinuxConfig {
+  const tokens = new ConfigTokens(text);
+  return tokens.restoreInObject(clcValueFromText(tokens.hideInText(text, origin)));
+}
+
+function withoutOrigin(warning: string): string {
+  return warning.replace(/^[^:]*(:\d+:\d+)?: /, '');
+}

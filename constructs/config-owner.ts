@@ -1,0 +1,125 @@
+/**
+ * The config side shared by CoreOSInstance and WorkerPool: a base Container Linux Config that other
+ * constructs add to (`addSnippet`, `addUnit`, `addFile`, `addUser`), rendered once at synth and read
+ * by the user-data through a Lazy value. Errors of the merged config fail the synth: validation
+ * reports them (app.synth, Testing.synth(stack, true)), and the Lazy value throws them otherwise.
+ */
+import { Annotations, DefaultTokenResolver, Lazy, StringConcat, Tokenization } from 'cdktf';
+import { Construct } from 'constructs';
+import type { FileConfig, SystemdUnitConfig, UserConfig } from '../transpiler';
+import { ConfigComposition, fileSnippet, unitSnippet, userSnippet, type ClcSnippet } from './config-composition';
+import type { ConfigSource } from './config-source';
+import type { RenderedUserData, RenderUserDataOptions } from './render-user-data';
+
+export abstract class ConfigOwner extends Construct {
+  private composition?: ConfigComposition;
+  private renderedOnce = false;
+
+  /**
+   * The Ignition config as ct wrote it (after every snippet), with the config's tokens back in
+   * place. Terraform gets file contents that hold tokens as a `data:;base64,` URL instead.
+   */
+  public get ignition(): Record<string, unknown> {
+    return this.rendered().ignition;
+  }
+
+  /** The Ignition JSON as Terraform receives it (after every snippet): escaped, tokens as interpolations. */
+  public get userData(): string {
+    return this.rendered().userData;
+  }
+
+  /**
+   * Merges more Container Linux Config (YAML text or a typed object) into this config. The snippet
+   * must transpile on its own and must not conflict with what is there (both are checked now);
+   * the merged config is rendered once, at synth. Merge rules: see clc-merge.ts.
+   * @param origin how messages name the snippet, e.g. `addSnippet() from EtcdCluster`
+   */
+  public addSnippet(snippet: ClcSnippet, origin = 'addSnippet()'): void {
+    this.guard(() => this.config().add(snippet, origin));
+  }
+
+  /** Adds a systemd unit, or drop-ins to a unit of that name. @param from who adds it, for messages */
+  public addUnit(unit: SystemdUnitConfig, from?: string): void {
+    this.addSnippet(unitSnippet(unit), originOf('addUnit', from));
+  }
+
+  /** Adds a file (on the `root` filesystem unless it says otherwise). @param from who adds it, for messages */
+  public addFile(file: FileConfig, from?: string): void {
+    this.addSnippet(fileSnippet(file), originOf('addFile', from));
+  }
+
+  /** Adds a user, or SSH keys and groups to a user of that name. @param from who adds it, for messages */
+  public addUser(user: UserConfig, from?: string): void {
+    this.addSnippet(userSnippet(user), originOf('addUser', from));
+  }
+
+  /** How messages name this construct, e.g. `CoreOSInstance stack/vm`. */
+  protected abstract describe(): string;
+
+  /** Renders the base config now (its errors fail construction) and registers the synth-time check. */
+  protected initConfig(source: () => ConfigSource, options: RenderUserDataOptions): void {
+    const describeToken = (token: string): string => this.describeToken(token);
+    this.composition = this.guard(() => new ConfigComposition(source(), { describeToken, ...options }));
+    this.annotate(this.composition.base.warnings);
+    this.node.addValidation({ validate: () => this.renderProblems() });
+  }
+
+  /** The user-data, read at synth. */
+  protected lazyUserData(): string {
+    return Lazy.stringValue({ produce: () => this.rendered().userData });
+  }
+
+  /** The fingerprint of the final config, read at synth. */
+  protected lazyFingerprint(): ReturnType<typeof Lazy.anyValue> {
+    return Lazy.anyValue({ produce: () => ({ ...this.rendered().fingerprint }) });
+  }
+
+  protected rendered(): RenderedUserData {
+    const composition = this.config();
+    if (!composition.hasSnippets) return composition.base;
+    const rendered = this.guard(() => composition.render());
+    if (!this.renderedOnce) this.annotate(rendered.warnings);
+    this.renderedOnce = true;
+    return rendered;
+  }
+
+  /** Runs `step`, prefixing any error it throws with this construct's description. */
+  protected guard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      throw new Error(`${this.describe()}: ${(error as Error).message}`);
+    }
+  }
+
+  private config(): ConfigComposition {
+    if (!this.composition) throw new Error(`${this.describe()}: initConfig() was not called`);
+    return this.composition;
+  }
+
+  /** A token as Terraform will see it, e.g. `${var.project}`. */
+  private describeToken(token: string): string {
+    try {
+      return String(Tokenization.resolve(token, { scope: this, resolver: new DefaultTokenResolver(new StringConcat()), preparing: false }));
+    } catch {
+      return token;
+    }
+  }
+
+  private renderProblems(): string[] {
+    try {
+      this.rendered();
+      return [];
+    } catch (error) {
+      return [(error as Error).message];
+    }
+  }
+
+  private annotate(warnings: readonly string[]): void {
+    for (const warning of warnings) Annotations.of(this).addWarning(warning);
+  }
+}
+
+function originOf(method: string, from: string | undefined): string {
+  return from ? `${method}() from ${from}` : `${method}()`;
+}

@@ -1,0 +1,54 @@
+/**
+ * What the etcd section of one member says, as data: the flags etcd-wrapper runs etcd with, read
+ * back from ct's `20-clct-etcd-member.conf` drop-in. For tests that start real etcd processes.
+ */
+
+export const ETCD_DROPIN = '20-clct-etcd-member.conf';
+
+/** One member's rendered config and identity. */
+export interface EtcdMemberConfig {
+  /** Instance and etcd member name, `<cluster>-etcd-<i>`. */
+  readonly name: string;
+  readonly zone: string;
+  /** Zonal internal DNS name, `NAME.ZONE.c.PROJECT.internal`. */
+  readonly dnsName: string;
+  /** The member's peer URL in `initial_cluster`. */
+  readonly peerUrl: string;
+  /** The member's client URL in `clientEndpoints`. */
+  readonly clientUrl: string;
+  /** The Ignition config (spec 2.2.0 unless the cluster chose 3.3.0), tokens in place. */
+  readonly ignition: Record<string, unknown>;
+  /** The text of the `etcd-member.service` drop-in `20-clct-etcd-member.conf`. */
+  readonly etcdDropin: string;
+  /**
+   * etcd's flags from the drop-in, unquoted, e.g. `--listen-peer-urls=http://${COREOS_GCE_IP_LOCAL_0}:2380`
+   * (on GCE, coreos-metadata fills `COREOS_GCE_IP_LOCAL_0` with the private IPv4).
+   */
+  readonly etcdArgs: readonly string[];
+  /** `Environment=` assignments of the drop-in, e.g. `{ ETCD_IMAGE_TAG: 'v3.3.27' }`. */
+  readonly etcdEnvironment: Readonly<Record<string, string>>;
+}
+
+interface IgnitionUnits {
+  readonly systemd?: { readonly units?: readonly { readonly name: string; readonly dropins?: readonly { readonly name: string; readonly contents?: string }[] }[] };
+}
+
+/** The etcd-member.service drop-in of an Ignition 2.x or 3.x config. */
+export function etcdDropinOf(ignition: Record<string, unknown>): string {
+  const unit = (ignition as IgnitionUnits).systemd?.units?.find((u) => u.name === 'etcd-member.service');
+  const contents = unit?.dropins?.find((d) => d.name === ETCD_DROPIN)?.contents;
+  if (contents === undefined) throw new Error(`no ${ETCD_DROPIN} drop-in for etcd-member.service in this config`);
+  return contents;
+}
+
+/** `--flag="value"` lines after etcd-wrapper's ExecStart, with ct's Go `%q` quoting undone. */
+export function etcdArgsFromDropin(dropin: string): string[] {
+  return [...dropin.matchAll(/^ {2}(--[a-z0-9-]+)=("(?:[^"\\]|\\.)*"|\S+)(?: \\)?$/gm)].map(([, flag, value]) =>
+    value.startsWith('"') ? `${flag}=${JSON.parse(value) as string}` : `${flag}=${value}`,
+  );
+}
+
+export function etcdEnvironmentFromDropin(dropin: string): Record<string, string> {
+  const assignments = [...dropin.matchAll(/^Environment="([A-Z0-9_]+)=(.*)"$/gm)];
+  return Object.fromEntries(assignments.map(([, name, value]) => [name, value]));
+}
