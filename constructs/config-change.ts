@@ -2,7 +2,7 @@
  * Ignition runs once, on first boot: new user-data on a running VM changes nothing on it. These
  * are the ways a CoreOSInstance can react when its rendered config changes.
  */
-import { DataResource, type IResolvable, type TerraformResourceLifecycle } from 'cdktf';
+import { TerraformResource, type IResolvable, type TerraformResourceLifecycle } from 'cdktf';
 import type { Construct } from 'constructs';
 
 export enum ConfigChangeBehavior {
@@ -45,7 +45,7 @@ export function configChangeLifecycle(
   ];
   // A plain address: cdktf would write a resource as `${terraform_data.x}`, which Terraform refuses here.
   const replaceTriggeredBy =
-    behavior === ConfigChangeBehavior.REPLACE ? [addressOf(new DataResource(scope, 'ConfigHash', { input: fingerprintInput(fingerprint) }))] : [];
+    behavior === ConfigChangeBehavior.REPLACE ? [addressOf(new ConfigHash(scope, 'ConfigHash', fingerprintInput(fingerprint)))] : [];
   if (ignoreChanges.length === 0 && replaceTriggeredBy.length === 0) return undefined;
   return {
     ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
@@ -53,8 +53,29 @@ export function configChangeLifecycle(
   };
 }
 
-function addressOf(resource: DataResource): string {
-  return `${DataResource.tfResourceType}.${resource.friendlyUniqueId}`;
+/**
+ * A `terraform_data` holding the fingerprint. Not cdktf's `DataResource`: that one adds a
+ * validation that spawns `terraform version` for every instance at synth (seconds per hundred
+ * instances) and fails the synth where Terraform is not installed.
+ */
+class ConfigHash extends TerraformResource {
+  static readonly tfResourceType = 'terraform_data';
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly input: { [key: string]: unknown },
+  ) {
+    super(scope, id, { terraformResourceType: ConfigHash.tfResourceType });
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    return { input: this.input };
+  }
+}
+
+function addressOf(resource: ConfigHash): string {
+  return `${ConfigHash.tfResourceType}.${resource.friendlyUniqueId}`;
 }
 
 /** A Lazy fingerprint (a config still open to snippets) is resolved by cdktf at synth. */
