@@ -7,8 +7,12 @@ import type { YamlNode } from './yaml/node';
 
 export type TagMode = 'yaml' | 'json';
 
-/** Key renames made by `changeKey`, shared by every view of one tree. */
-type Renames = Map<YamlNode, Map<string, { from: string; node: AstNode }>>;
+/** What every view of one tree shares: the key renames made by `changeKey`, and memoised entries. */
+class Tree {
+  readonly renames = new Map<YamlNode, Map<string, { from: string; node: AstNode }>>();
+  /** `keyValueMap()` per tag mode and mapping node (dropped for a node when `changeKey` renames in it). */
+  readonly entries: Record<TagMode, Map<YamlNode, Map<string, AstNode>>> = { yaml: new Map(), json: new Map() };
+}
 
 export class AstNode {
   constructor(
@@ -18,7 +22,7 @@ export class AstNode {
     /** YAML path for messages, e.g. `storage.files[0].mode`. */
     readonly path: string,
     readonly tagMode: TagMode = 'yaml',
-    private readonly renames: Renames = new Map(),
+    private readonly tree: Tree = new Tree(),
   ) {}
 
   /** The document's root node; undefined for an empty document. */
@@ -29,7 +33,7 @@ export class AstNode {
 
   /** The same tree read with another tag mode (ct switches to `json` before converting). */
   withTagMode(tagMode: TagMode): AstNode {
-    return new AstNode(this.node, this.key, this.path, tagMode, this.renames);
+    return new AstNode(this.node, this.key, this.path, tagMode, this.tree);
   }
 
   /** 1-based position of the value (ct: `ValueLineCol`). */
@@ -45,23 +49,34 @@ export class AstNode {
 
   sliceChild(index: number): AstNode | undefined {
     if (this.node.kind !== 'sequence' || index >= this.node.children.length) return undefined;
-    return new AstNode(this.node.children[index], undefined, `${this.path}[${index}]`, this.tagMode, this.renames);
+    return new AstNode(this.node.children[index], undefined, `${this.path}[${index}]`, this.tagMode, this.tree);
   }
 
   /**
    * The mapping's entries by key (later duplicates win, as in a Go map), keys converted to
    * camelCase in json mode; undefined when this node is not a mapping (aliases included).
+   * Built once per node and tag mode: read it, do not change it.
    */
-  keyValueMap(): Map<string, AstNode> | undefined {
+  keyValueMap(): ReadonlyMap<string, AstNode> | undefined {
     if (this.node.kind !== 'mapping') return undefined;
+    const memo = this.tree.entries[this.tagMode];
+    let out = memo.get(this.node);
+    if (!out) {
+      out = this.buildKeyValueMap();
+      memo.set(this.node, out);
+    }
+    return out;
+  }
+
+  private buildKeyValueMap(): Map<string, AstNode> {
     const out = new Map<string, AstNode>();
     const c = this.node.children;
     for (let i = 0; i + 1 < c.length; i += 2) {
       const keyText = c[i].value;
       const name = this.tagMode === 'json' ? snakeToCamel(keyText) : keyText;
-      out.set(name, new AstNode(c[i + 1], c[i], this.path ? `${this.path}.${keyText}` : keyText, this.tagMode, this.renames));
+      out.set(name, new AstNode(c[i + 1], c[i], this.path ? `${this.path}.${keyText}` : keyText, this.tagMode, this.tree));
     }
-    const renamed = this.renames.get(this.node);
+    const renamed = this.tree.renames.get(this.node);
     if (renamed) {
       for (const [to, { from, node }] of renamed) {
         out.delete(from);
@@ -87,12 +102,14 @@ export class AstNode {
    * `contents.source`).
    */
   changeKey(oldKey: string, newKey: string, value: AstNode): void {
-    let renamed = this.renames.get(this.node);
+    let renamed = this.tree.renames.get(this.node);
     if (!renamed) {
       renamed = new Map();
-      this.renames.set(this.node, renamed);
+      this.tree.renames.set(this.node, renamed);
     }
     renamed.set(newKey, { from: oldKey, node: value });
+    this.tree.entries.yaml.delete(this.node);
+    this.tree.entries.json.delete(this.node);
   }
 }
 

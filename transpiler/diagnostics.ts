@@ -36,9 +36,9 @@ export class Report {
     return this;
   }
 
-  /** Gives a position to every entry that has none yet (Ignition's `AddPosition`). */
-  addPosition(line: number, column: number, path = ''): this {
-    for (let i = 0; i < this.entries.length; i++) {
+  /** Gives a position to every entry (from index `from` on) that has none yet (Ignition's `AddPosition`). */
+  addPosition(line: number, column: number, path = '', from = 0): this {
+    for (let i = from; i < this.entries.length; i++) {
       const e = this.entries[i];
       if (e.line === 0) {
         this.entries[i] = { ...e, line, column, path: e.path || path };

@@ -8,7 +8,8 @@
  * - string -> string, int/uint -> number, bool -> boolean (zero values '', 0, false when absent);
  * - ptr -> the element's value, or `undefined` for a nil pointer;
  * - slice -> an array, or `null` for a nil slice (absent key or YAML null);
- * - struct -> a plain object holding every field under its `key`.
+ * - struct -> a plain object holding every non-pointer field under its `key`; a nil pointer field
+ *   may be left out (it reads as `undefined` all the same).
  */
 import type { Report } from './diagnostics';
 
@@ -95,8 +96,10 @@ export function zeroValue(t: GoType): unknown {
     case 'named':
       return zeroValue(t.elem);
     case 'struct': {
+      // Nil pointers are left out: etcd's options structs have some 70 of them, and a key per
+      // field turns the object into a slow dictionary-mode one.
       const out: GoStruct = {};
-      for (const f of t.def.fields) out[f.key] = zeroValue(f.type);
+      for (const f of t.def.fields) if (f.type.kind !== 'ptr') out[f.key] = zeroValue(f.type);
       return out;
     }
   }

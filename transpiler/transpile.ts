@@ -69,7 +69,6 @@ interface Outcome {
   readonly panicked?: boolean;
   readonly stderr: string;
   readonly diagnostics: readonly Diagnostic[];
-  readonly ignition?: GoStruct;
   readonly json?: string;
 }
 
@@ -193,20 +192,38 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
     // Flatcar's boot-time 2.x -> 3 translation of exactly these bytes (ignition-2to3 §2)
     const v33 = emitV33(json, options.pretty ?? false);
     if (!v33.ok) return { ok: false, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, v33.error] };
-    const all = [...diagnostics, ...v33.warnings];
-    return { ok: true, stderr: stderr + v33.stderr, diagnostics: all, ignition: JSON.parse(v33.json) as GoStruct, json: v33.json };
+    return { ok: true, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, ...v33.warnings], json: v33.json };
   }
-  return { ok: true, stderr, diagnostics, ignition: JSON.parse(json) as GoStruct, json };
+  return { ok: true, stderr, diagnostics, json };
+}
+
+/**
+ * A successful result. `ignition` is parsed from `json` when first read (many callers only want
+ * the text), so it is a getter of the class; an object literal with a per-result getter closure
+ * would cost V8 a new hidden class for every result.
+ */
+class TranspileOutput implements TranspileResult {
+  private parsed?: Record<string, unknown>;
+
+  constructor(
+    readonly json: string,
+    readonly warnings: readonly Diagnostic[],
+    readonly stderr: string,
+  ) {}
+
+  get ignition(): Record<string, unknown> {
+    return (this.parsed ??= JSON.parse(this.json) as Record<string, unknown>);
+  }
 }
 
 /** `transpile` with an explicit reader for `contents.local` (the CLI reads relative to its cwd). */
 export function transpileWith(input: Input, options: TranspileOptions, readFile: LocalFileReader): TranspileResult {
   const outcome = run(input, options, readFile);
   if (outcome.panicked) throw new TranspilePanic(outcome.diagnostics, outcome.stderr, options.origin);
-  if (!outcome.ok || outcome.json === undefined || !outcome.ignition) {
+  if (!outcome.ok || outcome.json === undefined) {
     throw new TranspileError(outcome.diagnostics, outcome.stderr, options.origin);
   }
-  return { ignition: outcome.ignition, json: outcome.json, warnings: outcome.diagnostics, stderr: outcome.stderr };
+  return new TranspileOutput(outcome.json, outcome.diagnostics, outcome.stderr);
 }
 
 /**

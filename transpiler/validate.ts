@@ -17,86 +17,91 @@ import { zeroValue, type FieldDef, type GoStruct, type GoType, type StructDef } 
  */
 export function validate(value: unknown, type: GoType, ast: AstNode | undefined, checkUnusedKeys: boolean): Report {
   const report = new Report();
-  switch (type.kind) {
-    case 'ptr':
-      // A nil pointer is skipped; otherwise the element is validated at the same node.
-      if (value === undefined || value === null) return report;
-      return placeAt(validate(value, type.elem, ast, checkUnusedKeys), ast);
-    case 'named': {
-      if (type.validate && mergeOwn(report, type.validate(value), ast)) return report;
-      return report.merge(placeAt(validate(value, type.elem, ast, checkUnusedKeys), ast));
-    }
-    case 'struct': {
-      const obj = withZeroFields(type.def, value);
-      if (type.def.validate && mergeOwn(report, type.def.validate(obj), ast)) return report;
-      return report.merge(placeAt(validateStruct(obj, type.def, ast, checkUnusedKeys), ast));
-    }
-    case 'slice': {
-      if (!Array.isArray(value)) return report;
-      value.forEach((item, i) => {
-        const node = ast?.sliceChild(i) ?? ast;
-        report.merge(placeAt(validate(item, type.elem, node, checkUnusedKeys), ast));
-      });
-      return report;
-    }
-    default:
-      return report;
+  new Walker(report, checkUnusedKeys).walk(value, type, ast);
+  return report;
+}
+
+/**
+ * One walk, appending to one report. Go builds a report per value and merges it into its parent's
+ * after `AddPosition(node)`; here a value's entries are the ones appended while walking it, and
+ * are positioned in place, which gives the same entries in the same order.
+ */
+class Walker {
+  constructor(
+    private readonly report: Report,
+    private readonly checkUnusedKeys: boolean,
+  ) {}
+
+  /** Validates `value` and gives its entries that have no position the position of `ast`. */
+  walk(value: unknown, type: GoType, ast: AstNode | undefined): void {
+    const from = this.report.entries.length;
+    this.walkValue(value, type, ast);
+    this.placeFrom(from, ast);
   }
-}
 
-/** Merges a `Validate()` result positioned at `ast`; true when it is fatal (stop descending). */
-function mergeOwn(into: Report, own: Report, ast: AstNode | undefined): boolean {
-  into.merge(placeAt(own, ast));
-  return own.isFatal();
-}
+  private walkValue(value: unknown, type: GoType, ast: AstNode | undefined): void {
+    switch (type.kind) {
+      case 'ptr':
+        // A nil pointer is skipped; otherwise the element is validated at the same node.
+        if (value !== undefined && value !== null) this.walkValue(value, type.elem, ast);
+        return;
+      case 'named':
+        if (type.validate && this.mergeOwn(type.validate(value))) return;
+        this.walkValue(value, type.elem, ast);
+        return;
+      case 'struct':
+        this.walkStruct(withZeroFields(type.def, value), type.def, ast);
+        return;
+      case 'slice':
+        if (!Array.isArray(value)) return;
+        for (let i = 0; i < value.length; i++) this.walk(value[i], type.elem, ast?.sliceChild(i) ?? ast);
+        return;
+      default:
+        return;
+    }
+  }
 
-/** Ignition's `AddPosition` with a node's value position (a no-op without a node). */
-function placeAt(report: Report, node: AstNode | undefined): Report {
-  if (node) {
+  /** Merges a `Validate()` result; true when it is fatal (stop descending). */
+  private mergeOwn(own: Report): boolean {
+    this.report.merge(own);
+    return own.isFatal();
+  }
+
+  /** Ignition's `AddPosition` with a node's value position, for the entries from index `from` on. */
+  private placeFrom(from: number, node: AstNode | undefined): void {
+    if (!node || from === this.report.entries.length) return;
     const { line, column } = node.valuePosition;
-    report.addPosition(line, column, node.path);
-  }
-  return report;
-}
-
-interface WalkedField {
-  readonly field: FieldDef;
-  readonly value: unknown;
-}
-
-function validateStruct(obj: GoStruct, def: StructDef, ast: AstNode | undefined, checkUnusedKeys: boolean): Report {
-  const report = new Report();
-  const keys = ast?.keyValueMap();
-  const usedKeys = new Set<string>();
-  const tags: string[] = [];
-
-  for (const { field, value } of fieldsOf(def, obj)) {
-    let fieldNode: AstNode | undefined;
-    if (keys) {
-      tags.push(field.key);
-      usedKeys.add(field.key);
-      fieldNode = keys.get(field.key);
-    }
-    // Entries default to the struct's own node when the field's key is absent.
-    let positionNode = ast;
-    const fieldValidator = def.fieldValidators?.[field.name];
-    if (fieldValidator) {
-      if (fieldNode) positionNode = fieldNode;
-      report.merge(placeAt(fieldValidator(obj), positionNode));
-    }
-    report.merge(placeAt(validate(value, field.type, fieldNode, checkUnusedKeys), positionNode));
+    this.report.addPosition(line, column, node.path, from);
   }
 
-  if (keys && checkUnusedKeys) {
-    for (const [key, node] of keys) {
-      if (usedKeys.has(key)) continue;
-      const { line, column } = node.keyPosition;
-      report.add('warning', `Config has unrecognized key: ${key}`, line, column, node.path);
-      const typo = tags.find((tag) => equalFold(tag, key));
-      if (typo !== undefined) report.add('info', `Did you mean ${typo} instead of ${key}`, line, column, node.path);
+  private walkStruct(obj: GoStruct, def: StructDef, ast: AstNode | undefined): void {
+    if (def.validate && this.mergeOwn(def.validate(obj))) return;
+    const keys = ast?.keyValueMap();
+    const tags: string[] = [];
+
+    forEachField(def, obj, (field, value) => {
+      // Entries default to the struct's own node (placed by the caller) when the field's key is absent.
+      const fieldNode = keys?.get(field.key);
+      if (keys) tags.push(field.key);
+      const fieldValidator = def.fieldValidators?.[field.name];
+      if (fieldValidator) {
+        const from = this.report.entries.length;
+        this.report.merge(fieldValidator(obj));
+        this.placeFrom(from, fieldNode);
+      }
+      this.walk(value, field.type, fieldNode);
+    });
+
+    if (keys && this.checkUnusedKeys) {
+      for (const [key, node] of keys) {
+        if (tags.includes(key)) continue;
+        const { line, column } = node.keyPosition;
+        this.report.add('warning', `Config has unrecognized key: ${key}`, line, column, node.path);
+        const typo = tags.find((tag) => equalFold(tag, key));
+        if (typo !== undefined) this.report.add('info', `Did you mean ${typo} instead of ${key}`, line, column, node.path);
+      }
     }
   }
-  return report;
 }
 
 /**
@@ -104,25 +109,29 @@ function validateStruct(obj: GoStruct, def: StructDef, ast: AstNode | undefined,
  * and the `embedded` options struct (ct's etcd/flannel) appended. Flattened fields keep the outer
  * struct's `Validate<Field>` hooks, as Go's `MethodByName` on the outer value would find them.
  */
-function fieldsOf(def: StructDef, obj: GoStruct): WalkedField[] {
-  const out: WalkedField[] = [];
+function forEachField(def: StructDef, obj: GoStruct, visit: (field: FieldDef, value: unknown) => void): void {
+  const options = def.embedded?.(obj);
   for (const field of def.fields) {
     if (field.anonymous && field.type.kind === 'struct') {
-      out.push(...fieldsOf(field.type.def, withZeroFields(field.type.def, obj[field.key])));
+      forEachField(field.type.def, withZeroFields(field.type.def, obj[field.key]), visit);
     } else {
-      out.push({ field, value: obj[field.key] });
+      visit(field, obj[field.key]);
     }
   }
-  const options = def.embedded?.(obj);
-  if (options) out.push(...fieldsOf(options, withZeroFields(options, obj)));
-  return out;
+  if (options) forEachField(options, withZeroFields(options, obj), visit);
 }
 
-/** A shallow copy holding every field, absent non-pointer fields filled with Go zero values. */
+/**
+ * The struct with every field, absent non-pointer fields filled with Go zero values: the value
+ * itself when it already has them all (decoded and translated structs do), else a shallow copy.
+ */
 function withZeroFields(def: StructDef, value: unknown): GoStruct {
-  const obj: GoStruct = typeof value === 'object' && value !== null ? { ...(value as GoStruct) } : {};
+  const given = typeof value === 'object' && value !== null ? (value as GoStruct) : undefined;
+  const missing = (field: FieldDef) => field.type.kind !== 'ptr' && given?.[field.key] === undefined;
+  if (given && !def.fields.some(missing)) return given;
+  const obj: GoStruct = { ...given };
   for (const field of def.fields) {
-    if (obj[field.key] === undefined && field.type.kind !== 'ptr') obj[field.key] = zeroValue(field.type);
+    if (missing(field)) obj[field.key] = zeroValue(field.type);
   }
   return obj;
 }

@@ -6,7 +6,7 @@
 import { decodeBase64Std } from './base64';
 import { decodeRune, utf8Bytes } from './utf8';
 
-const UPPER_HEX = '0123456789ABCDEF';
+const UPPER_HEX_BYTES = Buffer.from('0123456789ABCDEF', 'latin1');
 
 /** RFC 2396 unreserved bytes, copied as is by Escape. */
 const UNRESERVED = (() => {
@@ -15,20 +15,44 @@ const UNRESERVED = (() => {
   return t;
 })();
 
-/** `dataurl.Escape`: unreserved bytes stay, every other byte becomes `%XX` (upper-case hex). */
+/**
+ * `dataurl.Escape`: unreserved bytes stay, every other byte becomes `%XX` (upper-case hex).
+ * Text goes through `encodeURIComponent`, which keeps exactly the RFC 2396 unreserved set and
+ * percent-encodes the UTF-8 bytes of the rest the same way; it refuses lone surrogates, which
+ * Go's `[]byte(s)` turns into U+FFFD like `utf8Bytes` does.
+ */
 export function escapeDataUrl(data: Uint8Array | string): string {
-  const bytes = typeof data === 'string' ? utf8Bytes(data) : data;
-  let out = '';
+  if (typeof data === 'string') {
+    try {
+      return encodeURIComponent(data);
+    } catch {
+      return escapeBytes(utf8Bytes(data));
+    }
+  }
+  return escapeBytes(data);
+}
+
+/** `dataurl.Escape` on bytes, into a byte buffer (a string built char by char is slow to read). */
+function escapeBytes(bytes: Uint8Array): string {
+  const out = Buffer.allocUnsafe(bytes.length * 3);
+  let n = 0;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i];
-    out += b < 128 && UNRESERVED[b] ? String.fromCharCode(b) : '%' + UPPER_HEX[b >> 4] + UPPER_HEX[b & 15];
+    if (b < 128 && UNRESERVED[b]) {
+      out[n++] = b;
+    } else {
+      out[n++] = 0x25;
+      out[n++] = UPPER_HEX_BYTES[b >> 4];
+      out[n++] = UPPER_HEX_BYTES[b & 15];
+    }
   }
-  return out;
+  return out.toString('latin1', 0, n);
 }
 
 /** `dataurl.Unescape` (rfc2396.go); error texts kept, including the `0x25` it always prints. */
 function unescapeRfc2396(s: Uint8Array): Uint8Array {
-  const out = new Uint8Array(s.length);
+  // Buffer's pool serves small sizes: no new ArrayBuffer for most data URLs
+  const out = Buffer.allocUnsafe(s.length);
   let n = 0;
   for (let i = 0; i < s.length; ) {
     const b = s[i];
@@ -46,7 +70,7 @@ function unescapeRfc2396(s: Uint8Array): Uint8Array {
     if (low < 0) throw new Error('rfc2396: invalid char 0x25 in unescape sequence');
     out[n++] = (high << 4) | low;
   }
-  return out.slice(0, n);
+  return out.subarray(0, n);
 }
 
 /** Each byte's hex digit value, or -1. */
@@ -169,7 +193,7 @@ class DataUrlParser {
 
   /** The bytes since the last `take`, as a latin1 string. */
   private pending(): string {
-    return Buffer.from(this.input.subarray(this.start, this.pos)).toString('latin1');
+    return Buffer.from(this.input.buffer, this.input.byteOffset + this.start, this.pos - this.start).toString('latin1');
   }
 
   private take(): string {

@@ -37,7 +37,7 @@ function isSpace(r: number): boolean {
 const isComment = (r: number): boolean => r === 0x23 || r === 0x3b;
 
 /** Lines and section names end at ASCII delimiters, so each chunk is whole UTF-8. */
-const utf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
 
 const SPACE_RUN = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+';
 const EDGE_SPACE = new RegExp(`^${SPACE_RUN}|${SPACE_RUN}$`, 'g');

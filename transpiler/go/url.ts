@@ -44,8 +44,8 @@ function isAlnum(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
 }
 
-/** Go's `shouldEscape(c, mode)`. */
-function shouldEscape(c: number, mode: Mode): boolean {
+/** Go's `shouldEscape(c, mode)`, tabulated below for every byte. */
+function shouldEscapeRule(c: number, mode: Mode): boolean {
   if (isAlnum(c)) return false;
   const ch = String.fromCharCode(c);
   if ((mode === Mode.Host || mode === Mode.Zone) && `!$&'()*+,;=:[]<>"`.includes(ch)) return false;
@@ -66,6 +66,20 @@ function shouldEscape(c: number, mode: Mode): boolean {
   }
   if (mode === Mode.Fragment && '!()*'.includes(ch)) return false;
   return true;
+}
+
+/** `shouldEscapeRule` per mode and byte. */
+const SHOULD_ESCAPE: readonly Uint8Array[] = (() => {
+  const tables: Uint8Array[] = [];
+  for (let mode = Mode.Path; mode <= Mode.Fragment; mode++) {
+    tables[mode] = new Uint8Array(256);
+    for (let c = 0; c < 256; c++) tables[mode][c] = shouldEscapeRule(c, mode) ? 1 : 0;
+  }
+  return tables;
+})();
+
+function shouldEscape(c: number, mode: Mode): boolean {
+  return SHOULD_ESCAPE[mode][c] === 1;
 }
 
 /** Go's `unescape(s, mode)`; throws UrlError with Go's message. */
@@ -127,12 +141,18 @@ function escape(s: string, mode: Mode): string {
   return start === 0 ? s : out + s.slice(start);
 }
 
+/** The bytes `validEncoded` accepts in any mode: `!$&'()*+,;=:@[]%`. */
+const SUB_DELIMS_ETC = (() => {
+  const t = new Uint8Array(256);
+  for (const ch of "!$&'()*+,;=:@[]%") t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
+
 /** Go's `validEncoded`: s has no byte that would need escaping in `mode`. */
 function validEncoded(s: string, mode: Mode): boolean {
   for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (`!$&'()*+,;=:@[]%`.includes(ch)) continue;
-    if (shouldEscape(s.charCodeAt(i), mode)) return false;
+    const c = s.charCodeAt(i);
+    if (SUB_DELIMS_ETC[c] !== 1 && shouldEscape(c, mode)) return false;
   }
   return true;
 }
@@ -279,12 +299,13 @@ function setFragment(u: UrlBytes, f: string): void {
   u.rawFragment = escape(frag, Mode.Fragment) === f ? '' : f;
 }
 
+/** Go's `stringContainsCTLByte`. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
+const CONTROL_CHAR = /[\x00-\x1f\x7f]/;
+
 /** Go's unexported `parse(rawURL, viaRequest=false)`. */
 function parseNoFragment(raw: string): UrlBytes {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) throw new UrlError('net/url: invalid control character in URL');
-  }
+  if (CONTROL_CHAR.test(raw)) throw new UrlError('net/url: invalid control character in URL');
   const u: UrlBytes = {
     scheme: '',
     opaque: '',

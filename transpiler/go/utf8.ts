@@ -22,16 +22,18 @@ export function fromByteString(b: string): string {
 
 /** True when every char of the string is ASCII (then JS and Go indexing agree). */
 export function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
+  return !NON_ASCII.test(s);
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * Decodes one rune at `i` like Go's `utf8.DecodeRune`: overlong forms, surrogates, values above
- * U+10FFFF and truncated sequences yield [RUNE_ERROR, 1]. Returns [rune, width]; width 0 at the end.
+ * U+10FFFF and truncated sequences yield [RUNE_ERROR, 1]. Returns [rune, width]; width 0 at the end
+ * (`end`, the length of `b` unless given).
  */
-export function decodeRune(b: ArrayLike<number>, i: number): [number, number] {
-  const n = b.length - i;
+export function decodeRune(b: ArrayLike<number>, i: number, end = b.length): [number, number] {
+  const n = end - i;
   if (n <= 0) return [RUNE_ERROR, 0];
   const b0 = b[i];
   if (b0 < 0x80) return [b0, 1];

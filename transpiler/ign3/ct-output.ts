@@ -3,7 +3,16 @@ import type { IgnitionVersion } from '../api';
 import type { Dialect } from '../convert';
 import type { Diagnostic } from '../diagnostics';
 import { Ign3TranslationError } from './errors';
-import { IGNITION_VERSION_V33, marshalV33, translateToV33 } from './index';
+import { IGNITION_VERSION_V33 } from './version';
+
+/**
+ * The 2.x -> 3.3.0 translator, loaded on first use: most runs never ask for 3.3.0, and loading it
+ * would lengthen every `ct` start-up.
+ */
+function translator(): typeof import('./index') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./index') as typeof import('./index');
+}
 
 export const IGNITION_VERSIONS: readonly IgnitionVersion[] = ['2.2.0', '2.3.0', '3.3.0'];
 const OWN_VERSION: Readonly<Record<Dialect, IgnitionVersion>> = { coreos: '2.2.0', flatcar: '2.3.0' };
@@ -29,6 +38,7 @@ export type V33Output =
  */
 export function emitV33(json2x: string, pretty: boolean): V33Output {
   try {
+    const { marshalV33, translateToV33 } = translator();
     const t = translateToV33(json2x);
     const warnings = t.warnings.map((w) => diagnostic('warning', w.message, ['$', ...w.path].join('.')));
     return { ok: true, json: marshalV33(t.config, pretty), stderr: t.report === '' ? '' : t.report + '\n', warnings };

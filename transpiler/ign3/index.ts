@@ -18,7 +18,7 @@ export { Ign3TranslationError, type Ign3FailureKind } from './errors';
 export { ignitionConfigV31, ignitionConfigV33 } from './types-v3';
 export type { V3Entry, V3Path } from './validate-v31';
 
-export const IGNITION_VERSION_V33 = '3.3.0';
+export { IGNITION_VERSION_V33 } from './version';
 
 export interface V33Translation {
   /** The 3.3.0 config, Go-shaped (schema.ts representation of `ignitionConfigV33`). */

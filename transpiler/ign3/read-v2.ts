@@ -8,6 +8,7 @@ import { ignitionConfigV22, ignitionConfigV23 } from '../ignition';
 import type { GoStruct, GoType } from '../schema';
 import { validate } from '../validate';
 import { decode, nodeFromValue, YamlError } from '../yaml';
+import type { YamlNode } from '../yaml/node';
 import { Ign3TranslationError } from './errors';
 
 /** A 2.x config after `v2_4.Parse`: 2.3-shaped, with 2.4's `httpHeaders` and `ignition.proxy` kept when given. */
@@ -37,9 +38,19 @@ function asObject(input: string | Uint8Array | object): Record<string, unknown> 
   return input as Record<string, unknown>;
 }
 
-function decodeAs(raw: object, type: GoType): GoStruct {
+/** The JSON value as a YAML node tree, for the decoder; throws like a decode failure. */
+function nodeOf(raw: object): YamlNode {
   try {
-    return decode(nodeFromValue(raw), type, 'v3') as GoStruct;
+    return nodeFromValue(raw);
+  } catch (err) {
+    if (err instanceof YamlError) throw parseError('config is not valid');
+    throw err;
+  }
+}
+
+function decodeAs(node: YamlNode, type: GoType): GoStruct {
+  try {
+    return decode(node, type, 'v3') as GoStruct;
   } catch (err) {
     if (err instanceof YamlError) throw parseError('config is not valid');
     throw err;
@@ -91,11 +102,12 @@ export function parseV2(input: string | Uint8Array | object): ParsedV2 {
   // The input version's own parser validates first; any error is the bare sentinel (§6.4).
   // 2.4 input is checked with the 2.3 rules, the closest this port has (its extra fields are copied below).
   const asOwn = v[1] === 4 ? { ...raw, ignition: { ...objectAt(raw.ignition), version: '2.3.0' } } : raw;
-  const own = decodeAs(asOwn, v[1] === 2 ? ignitionConfigV22 : ignitionConfigV23);
+  const node = nodeOf(asOwn);
+  const own = decodeAs(node, v[1] === 2 ? ignitionConfigV22 : ignitionConfigV23);
   const ownReport: Report = validate(own, v[1] === 2 ? ignitionConfigV22 : ignitionConfigV23, undefined, false);
   if (ownReport.isFatal()) throw parseError('config is not valid');
 
-  const config = v[1] === 2 ? decodeAs(asOwn, ignitionConfigV23) : own;
+  const config = v[1] === 2 ? decodeAs(node, ignitionConfigV23) : own;
   if (v[1] === 2) upgradePartitionsFrom22(config);
   keep24Fields(config, raw);
   return { config, version };

@@ -5,14 +5,9 @@
  */
 import type { GoStruct } from '../schema';
 
-const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);
-
+/** The 3.3 config; it shares the unchanged parts with `v31`, which is left as it was. */
 export function upgradeV31ToV33(v31: GoStruct): GoStruct {
-  const config = structuredClone(v31);
-  config.ignition.version = '3.3.0';
-  config.kernelArguments = {};
-  // `target` and `level` become pointers to the 3.1 strings, so `""` stays present
-  for (const link of list(config.storage.links)) link.target = link.target as string;
-  for (const raid of list(config.storage.raid)) raid.level = raid.level as string;
-  return config;
+  // `target` (links) and `level` (raid) become pointers to the 3.1 strings, so `""` stays present:
+  // the same values here, where a pointer is its element's value
+  return { ...v31, ignition: { ...v31.ignition, version: '3.3.0' }, kernelArguments: {} };
 }

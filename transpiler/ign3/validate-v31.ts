@@ -44,19 +44,28 @@ const MERGED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = 
 
 type Visit = (value: GoStruct, goName: string, type: GoType & { kind: 'struct' }, path: V3Path) => void;
 
-/** vcontext's pre-order walk: a struct, then its fields; nil pointers are skipped. */
-function walk(value: unknown, type: GoType, path: V3Path, visit: Visit): void {
+/**
+ * vcontext's pre-order walk: a struct, then its fields; nil pointers are skipped. `path` is the
+ * walk's own stack of keys and indexes; each visit gets a copy.
+ */
+function walk(value: unknown, type: GoType, path: (string | number)[], visit: Visit): void {
   if (value === undefined || value === null) return;
   switch (type.kind) {
     case 'ptr':
     case 'named':
       return walk(value, type.elem, path, visit);
     case 'slice':
-      return (value as unknown[]).forEach((v, i) => walk(v, type.elem, [...path, i], visit));
+      return (value as unknown[]).forEach((v, i) => walkAt(i, v, type.elem, path, visit));
     case 'struct':
-      visit(value as GoStruct, type.def.goName, type, path);
-      for (const f of type.def.fields) walk((value as GoStruct)[f.key], f.type, [...path, f.key], visit);
+      visit(value as GoStruct, type.def.goName, type, [...path]);
+      for (const f of type.def.fields) walkAt(f.key, (value as GoStruct)[f.key], f.type, path, visit);
   }
+}
+
+function walkAt(step: string | number, value: unknown, type: GoType, path: (string | number)[], visit: Visit): void {
+  path.push(step);
+  walk(value, type, path, visit);
+  path.pop();
 }
 
 function duplicates(value: GoStruct, goName: string, type: GoType & { kind: 'struct' }, path: V3Path, add: Add): void {

@@ -50,7 +50,9 @@ function openFrame(source: object, onPath: Set<object>): Frame {
   if (onPath.size >= MAX_DEPTH) failf(`exceeded max depth of ${MAX_DEPTH}`);
   onPath.add(source);
   if (Array.isArray(source)) return { source, kind: 'sequence', members: [...(source as unknown[])], children: [] };
-  return { source, kind: 'mapping', members: Object.entries(source).flat(), children: [] };
+  const members: unknown[] = [];
+  for (const key of Object.keys(source)) members.push(key, (source as Record<string, unknown>)[key]);
+  return { source, kind: 'mapping', members, children: [] };
 }
 
 /** Iterative, so that deep values cannot overflow the JS stack. */
