@@ -3,12 +3,11 @@
  * Flatcar's `oem` URLs and Ignition 2.24's special-mode-bits warning) that a translated 2.x config
  * can reach (ignition-2to3 §6.2), keyed by Go type name. Each reports through `add` at a JSON path.
  */
-import { pathExt } from '../ignition/rules';
+import { pathExt, urlError } from '../ignition/rules';
 import { installSectionWarning, validateUnitContent } from '../go/systemd-unit';
 import type { GoStruct } from '../schema';
 import { goPathClean } from '../sections/gopath';
 import { V3_TYPE } from './types-v3';
-import { urlErrorV31 } from './url-v31';
 
 export type V3Path = readonly (string | number)[];
 export type V3Kind = 'error' | 'warning';
@@ -47,7 +46,7 @@ const resourceHook: Hook = (res, path, add) => {
   const compression = res.compression as string | undefined;
   if (compression !== undefined && compression !== '' && compression !== 'gzip') add('error', [...path, 'compression'], 'invalid compression method');
   add('error', [...path, 'verification', 'hash'], hashError((res.verification as GoStruct).hash as string | undefined));
-  add('error', [...path, 'source'], nilOrEmpty(res.source) ? undefined : urlErrorV31(res.source as string));
+  add('error', [...path, 'source'], nilOrEmpty(res.source) ? undefined : urlError(res.source as string, '3.1'));
 };
 
 function extentEnd(p: GoStruct): number {

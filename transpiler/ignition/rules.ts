@@ -37,8 +37,12 @@ export function pathRule(p: string): Report {
   return isAbsPath(p) ? empty() : errorOf(PATH_RELATIVE);
 }
 
-/** `validateURL`: the error text, or undefined for an acceptable source ('' means an empty file). */
-export function urlError(source: string, spec: IgnitionSpec): string | undefined {
+/**
+ * `validateURL`: the error text, or undefined for an acceptable source ('' means an empty file).
+ * `3.1` is Flatcar's patched spec-3.1 check used by the 2-to-3 translation (`oem` kept, no `efi`;
+ * ignition-2to3 §6.2).
+ */
+export function urlError(source: string, spec: IgnitionSpec | '3.1'): string | undefined {
   if (source === '') return undefined;
   const { url } = parseUrl(source);
   if (!url) return 'unable to parse url';
