@@ -69,11 +69,6 @@ export abstract class ConfigOwner extends Construct {
     return Lazy.stringValue({ produce: () => this.rendered().userData });
   }
 
-  /** The fingerprint of the final config, read at synth. */
-  protected lazyFingerprint(): ReturnType<typeof Lazy.anyValue> {
-    return Lazy.anyValue({ produce: () => ({ ...this.rendered().fingerprint }) });
-  }
-
   protected rendered(): RenderedUserData {
     const composition = this.config();
     if (!composition.hasSnippets) return composition.base;

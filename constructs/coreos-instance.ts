@@ -189,13 +189,13 @@ export class CoreOSInstance extends ConfigOwner {
       labels: props.labels,
       serviceAccount: serviceAccount(props),
       metadata: { ...props.metadata, 'user-data': this.lazyUserData() },
-      lifecycle: configChangeLifecycle(
-        this,
-        props.onConfigChange ?? ConfigChangeBehavior.REPLACE,
-        this.lazyFingerprint(),
-        props.ignoreImageDrift ?? false,
-      ),
     });
+    this.instance.lifecycle = configChangeLifecycle(
+      this.instance,
+      props.onConfigChange ?? ConfigChangeBehavior.REPLACE,
+      () => this.rendered().fingerprint,
+      props.ignoreImageDrift ?? false,
+    );
     this.name = name;
     this.hasExternalIp = externalIp;
     this.warnAboutRetiredImage();

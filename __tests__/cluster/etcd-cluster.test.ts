@@ -104,7 +104,10 @@ describe('options', () => {
     expect(member.tags).toEqual(['demo-node', 'demo-etcd', 'extra']);
     expect(etcdArgsOf(member)).toContain('--heartbeat-interval=200');
     expect(decodeUserData(member.metadata['user-data']).passwd.users[0].name).toBe('core');
-    expect(resourcesOf(terraform, 'terraform_data')).toHaveLength(5);
+    const [[hashesId, hashes]] = resourcesOf(terraform, 'terraform_data');
+    expect(hashesId).toBe('coreos_config_hashes');
+    expect(hashes.input.match(/"etcd_member-\d_[0-9A-F]{8}" = "[0-9a-f]{64}"/g)).toHaveLength(5);
+    expect(member.lifecycle.replace_triggered_by).toEqual([expect.stringMatching(/^terraform_data\.coreos_config_hashes\.input\["etcd_member-4_[0-9A-F]{8}"\]$/)]);
   });
 
   test('static internal IPs: reserved addresses, used as the instances\' IPs and in every URL', () => {

@@ -1,5 +1,5 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { DataResource, TerraformVariable } from 'cdktf';
+import { Testing, TerraformVariable } from 'cdktf';
 import { ConfigChangeBehavior } from '../../constructs/config-change';
 import { CoreOSInstance } from '../../constructs/coreos-instance';
 import { BASE_PROPS, synthInstance, synthProps } from './synth-helpers';
@@ -7,20 +7,35 @@ import { BASE_PROPS, synthInstance, synthProps } from './synth-helpers';
 const CONFIG = 'passwd:\n  users:\n    - name: core\n';
 
 describe('CoreOSInstance onConfigChange', () => {
-  test('replace (the default): replace_triggered_by a terraform_data holding the config hash and token values', () => {
+  test('replace (the default): replace_triggered_by its entry in the stack\'s terraform_data of config hashes', () => {
     const { instance, terraform } = synthInstance((stack) => {
       const key = new TerraformVariable(stack, 'key', { type: 'string' });
       return new CoreOSInstance(stack, 'vm', { ...BASE_PROPS, config: { passwd: { users: [{ name: 'core', ssh_authorized_keys: [key.stringValue] }] } } });
     });
-    const [hashId, hash] = Object.entries(terraform.resource[DataResource.tfResourceType])[0] as [string, { input: unknown }];
+    const instanceId = Object.keys(terraform.resource.google_compute_instance)[0];
 
-    expect(hashId).toMatch(/^vm_ConfigHash_[0-9A-F]{8}$/);
-    expect(hash.input).toEqual({ ignition_sha256: expect.stringMatching(/^[0-9a-f]{64}$/), token_values: ['${var.key}'] });
-    expect(instance.lifecycle).toEqual({ replace_triggered_by: [`terraform_data.${hashId}`] });
+    expect(Object.keys(terraform.resource.terraform_data)).toEqual(['coreos_config_hashes']);
+    expect(terraform.resource.terraform_data.coreos_config_hashes.input).toMatch(
+      new RegExp(`^\\$\\{tomap\\(\\{"${instanceId}" = jsonencode\\(\\["[0-9a-f]{64}", var\\.key\\]\\)\\}\\)\\}$`),
+    );
+    expect(instance.lifecycle).toEqual({ replace_triggered_by: [`terraform_data.coreos_config_hashes.input["${instanceId}"]`] });
+  });
+
+  test('one terraform_data per stack, one entry per instance, sorted by Terraform name', () => {
+    const terraform = JSON.parse(
+      Testing.synthScope((stack) => {
+        for (const id of ['b', 'a', 'c']) new CoreOSInstance(stack, id, { ...BASE_PROPS, config: CONFIG });
+        new CoreOSInstance(stack, 'kept', { ...BASE_PROPS, config: CONFIG, onConfigChange: ConfigChangeBehavior.IGNORE });
+      }),
+    );
+    const entries = [...String(terraform.resource.terraform_data.coreos_config_hashes.input).matchAll(/"([^"]+)" = "([0-9a-f]{64})"/g)];
+    expect(entries.map(([, id]) => id.replace(/_[0-9A-F]{8}$/, ''))).toEqual(['a', 'b', 'c']);
+    expect(new Set(entries.map(([, , hash]) => hash)).size).toBe(1);
   });
 
   test('the hash follows the config', () => {
-    const hashOf = (config: string) => Object.values(synthProps({ config }).terraform.resource.terraform_data as Record<string, { input: { ignition_sha256: string } }>)[0].input.ignition_sha256;
+    const hashOf = (config: string) => /"vm_[0-9A-F]{8}" = "([0-9a-f]{64})"/.exec(synthProps({ config }).terraform.resource.terraform_data.coreos_config_hashes.input)?.[1];
+    expect(hashOf(CONFIG)).toMatch(/^[0-9a-f]{64}$/);
     expect(hashOf(CONFIG)).toBe(hashOf(CONFIG));
     expect(hashOf(CONFIG.replace('core', 'admin'))).not.toBe(hashOf(CONFIG));
   });
