@@ -15,12 +15,16 @@ class Tree {
 }
 
 export class AstNode {
+  /** `path`, once asked for: most nodes never carry a diagnostic, so most never build it. */
+  private builtPath?: string;
+
   constructor(
     readonly node: YamlNode,
     /** The key node that introduced this value (absent for the root and list items). */
     readonly key: YamlNode | undefined,
-    /** YAML path for messages, e.g. `storage.files[0].mode`. */
-    readonly path: string,
+    /** The node this one was reached from (absent for the root), and the key text or index that led here. */
+    private readonly parent: AstNode | undefined,
+    private readonly step: string | number,
     readonly tagMode: TagMode = 'yaml',
     private readonly tree: Tree = new Tree(),
   ) {}
@@ -28,12 +32,22 @@ export class AstNode {
   /** The document's root node; undefined for an empty document. */
   static fromDocument(doc: YamlNode, tagMode: TagMode = 'yaml'): AstNode | undefined {
     const root = doc.kind === 'document' ? doc.children[0] : doc;
-    return root ? new AstNode(root, doc, '', tagMode) : undefined;
+    return root ? new AstNode(root, doc, undefined, '', tagMode) : undefined;
   }
 
   /** The same tree read with another tag mode (ct switches to `json` before converting). */
   withTagMode(tagMode: TagMode): AstNode {
-    return new AstNode(this.node, this.key, this.path, tagMode, this.tree);
+    return new AstNode(this.node, this.key, this.parent, this.step, tagMode, this.tree);
+  }
+
+  /** YAML path for messages, e.g. `storage.files[0].mode`. */
+  get path(): string {
+    if (this.builtPath === undefined) {
+      const base = this.parent ? this.parent.path : '';
+      const step = this.step;
+      this.builtPath = typeof step === 'number' ? `${base}[${step}]` : base ? `${base}.${step}` : step;
+    }
+    return this.builtPath;
   }
 
   /** 1-based position of the value (ct: `ValueLineCol`). */
@@ -49,7 +63,7 @@ export class AstNode {
 
   sliceChild(index: number): AstNode | undefined {
     if (this.node.kind !== 'sequence' || index >= this.node.children.length) return undefined;
-    return new AstNode(this.node.children[index], undefined, `${this.path}[${index}]`, this.tagMode, this.tree);
+    return new AstNode(this.node.children[index], undefined, this, index, this.tagMode, this.tree);
   }
 
   /**
@@ -74,7 +88,7 @@ export class AstNode {
     for (let i = 0; i + 1 < c.length; i += 2) {
       const keyText = c[i].value;
       const name = this.tagMode === 'json' ? snakeToCamel(keyText) : keyText;
-      out.set(name, new AstNode(c[i + 1], c[i], this.path ? `${this.path}.${keyText}` : keyText, this.tagMode, this.tree));
+      out.set(name, new AstNode(c[i + 1], c[i], this, keyText, this.tagMode, this.tree));
     }
     const renamed = this.tree.renames.get(this.node);
     if (renamed) {
@@ -114,5 +128,6 @@ export class AstNode {
 }
 
 export function snakeToCamel(key: string): string {
+  if (!key.includes('_')) return key;
   return key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 }

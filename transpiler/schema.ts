@@ -80,6 +80,17 @@ export const field = (name: string, key: string, type: GoType, omitEmpty = false
 });
 
 /** The Go zero value of a type, in the representation above. */
+const fieldMaps = new WeakMap<StructDef, Map<string, FieldDef>>();
+/** `def`'s fields by YAML/JSON key, built once per struct definition. */
+export function fieldsByKey(def: StructDef): Map<string, FieldDef> {
+  let m = fieldMaps.get(def);
+  if (!m) {
+    m = new Map(def.fields.map((f) => [f.key, f]));
+    fieldMaps.set(def, m);
+  }
+  return m;
+}
+
 export function zeroValue(t: GoType): unknown {
   switch (t.kind) {
     case 'string':
@@ -99,7 +110,11 @@ export function zeroValue(t: GoType): unknown {
       // Nil pointers are left out: etcd's options structs have some 70 of them, and a key per
       // field turns the object into a slow dictionary-mode one.
       const out: GoStruct = {};
-      for (const f of t.def.fields) if (f.type.kind !== 'ptr') out[f.key] = zeroValue(f.type);
+      const fields = t.def.fields;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        if (f.type.kind !== 'ptr') out[f.key] = zeroValue(f.type);
+      }
       return out;
     }
   }

@@ -116,7 +116,9 @@ function parse(input: Input, dialect: Dialect): Parsed {
 
 /**
  * Completes the translators' output: fields they leave out get Go's zero value, as in a Go struct
- * literal (nil pointers stay undefined).
+ * literal (nil pointers stay undefined). Only changed slots are written: most already hold their
+ * final value, and a store costs more than the read. Indexed loops: until this is optimised, for-of
+ * allocates an iterator and a result per step.
  */
 function fillGoZeros(value: unknown, type: GoType): unknown {
   switch (type.kind) {
@@ -126,13 +128,24 @@ function fillGoZeros(value: unknown, type: GoType): unknown {
       return value === undefined || value === null ? undefined : fillGoZeros(value, type.elem);
     case 'slice':
       if (!Array.isArray(value)) return null;
-      for (let i = 0; i < value.length; i++) value[i] = fillGoZeros(value[i], type.elem);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        const filled = fillGoZeros(item, type.elem);
+        if (filled !== item) value[i] = filled;
+      }
       return value;
     case 'struct': {
       const obj: GoStruct = value && typeof value === 'object' ? (value as GoStruct) : {};
-      for (const f of type.def.fields) {
-        const current = obj[f.key];
-        obj[f.key] = current === undefined && f.type.kind !== 'ptr' ? zeroValue(f.type) : fillGoZeros(current, f.type);
+      const fields = type.def.fields;
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        const current: unknown = obj[f.key];
+        if (current === undefined) {
+          if (f.type.kind !== 'ptr') obj[f.key] = zeroValue(f.type);
+          continue;
+        }
+        const filled = fillGoZeros(current, f.type);
+        if (filled !== current) obj[f.key] = filled;
       }
       return obj;
     }

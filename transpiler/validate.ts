@@ -7,7 +7,7 @@
  */
 import type { AstNode } from './ast';
 import { Report } from './diagnostics';
-import { zeroValue, type FieldDef, type GoStruct, type GoType, type StructDef } from './schema';
+import { zeroValue, type GoStruct, type GoType, type StructDef } from './schema';
 
 /**
  * Validates `value` (a Go-shaped value of `type`) against its YAML node. Order, as in Go: the
@@ -77,48 +77,66 @@ class Walker {
   private walkStruct(obj: GoStruct, def: StructDef, ast: AstNode | undefined): void {
     if (def.validate && this.mergeOwn(def.validate(obj))) return;
     const keys = ast?.keyValueMap();
-    const tags: string[] = [];
+    const tags: string[] | undefined = keys && this.checkUnusedKeys ? [] : undefined;
+    this.walkFields(def, obj, def, obj, keys, tags);
 
-    forEachField(def, obj, (field, value) => {
+    // forEach, not for-of: no entry pair per key while this still runs unoptimised
+    if (keys && tags) keys.forEach((node, key) => this.checkKnown(tags, key, node));
+  }
+
+  private checkKnown(tags: readonly string[], key: string, node: AstNode): void {
+    if (tags.includes(key)) return;
+    const { line, column } = node.keyPosition;
+    this.report.add('warning', `Config has unrecognized key: ${key}`, line, column, node.path);
+    const typo = tags.find((tag) => equalFold(tag, key));
+    if (typo !== undefined) this.report.add('info', `Did you mean ${typo} instead of ${key}`, line, column, node.path);
+  }
+
+  /**
+   * Go's `getFields` walked in place: `def`'s fields of `values` in order, anonymous struct fields
+   * flattened and the `embedded` options struct (ct's etcd/flannel) appended. Flattened fields keep
+   * the outer struct's (`owner`, `obj`) `Validate<Field>` hooks, as Go's `MethodByName` on the outer
+   * value would find them. `tags` collects the field keys when unknown keys are checked.
+   */
+  private walkFields(
+    owner: StructDef,
+    obj: GoStruct,
+    def: StructDef,
+    values: GoStruct,
+    keys: ReadonlyMap<string, AstNode> | undefined,
+    tags: string[] | undefined,
+  ): void {
+    const options = def.embedded?.(values);
+    const fields = def.fields;
+    // indexed loops here and below: for-of allocates an iterator and a result per step until optimised
+    for (let i = 0; i < fields.length; i++) {
+      const field = fields[i];
+      if (field.anonymous && field.type.kind === 'struct') {
+        const inner = field.type.def;
+        this.walkFields(owner, obj, inner, withZeroFields(inner, values[field.key]), keys, tags);
+        continue;
+      }
+      if (tags) tags.push(field.key);
+      const fieldValidator = owner.fieldValidators?.[field.name];
+      // a plain scalar field yields no entries of its own, so neither its node nor a walk is needed
+      if (!fieldValidator && isPlain(field.type)) continue;
       // Entries default to the struct's own node (placed by the caller) when the field's key is absent.
       const fieldNode = keys?.get(field.key);
-      if (keys) tags.push(field.key);
-      const fieldValidator = def.fieldValidators?.[field.name];
       if (fieldValidator) {
         const from = this.report.entries.length;
         this.report.merge(fieldValidator(obj));
         this.placeFrom(from, fieldNode);
       }
-      this.walk(value, field.type, fieldNode);
-    });
-
-    if (keys && this.checkUnusedKeys) {
-      for (const [key, node] of keys) {
-        if (tags.includes(key)) continue;
-        const { line, column } = node.keyPosition;
-        this.report.add('warning', `Config has unrecognized key: ${key}`, line, column, node.path);
-        const typo = tags.find((tag) => equalFold(tag, key));
-        if (typo !== undefined) this.report.add('info', `Did you mean ${typo} instead of ${key}`, line, column, node.path);
-      }
+      this.walk(values[field.key], field.type, fieldNode);
     }
+    if (options) this.walkFields(owner, obj, options, withZeroFields(options, values), keys, tags);
   }
 }
 
-/**
- * Go's `getFields`: the struct's fields in order, with anonymous struct fields flattened in place
- * and the `embedded` options struct (ct's etcd/flannel) appended. Flattened fields keep the outer
- * struct's `Validate<Field>` hooks, as Go's `MethodByName` on the outer value would find them.
- */
-function forEachField(def: StructDef, obj: GoStruct, visit: (field: FieldDef, value: unknown) => void): void {
-  const options = def.embedded?.(obj);
-  for (const field of def.fields) {
-    if (field.anonymous && field.type.kind === 'struct') {
-      forEachField(field.type.def, withZeroFields(field.type.def, obj[field.key]), visit);
-    } else {
-      visit(field, obj[field.key]);
-    }
-  }
-  if (options) forEachField(options, withZeroFields(options, obj), visit);
+/** A type whose values the walker has nothing to check in: a scalar, or a pointer to one. */
+function isPlain(type: GoType): boolean {
+  const t = type.kind === 'ptr' ? type.elem : type;
+  return t.kind === 'string' || t.kind === 'int' || t.kind === 'uint' || t.kind === 'bool';
 }
 
 /**
@@ -127,13 +145,23 @@ function forEachField(def: StructDef, obj: GoStruct, visit: (field: FieldDef, va
  */
 function withZeroFields(def: StructDef, value: unknown): GoStruct {
   const given = typeof value === 'object' && value !== null ? (value as GoStruct) : undefined;
-  const missing = (field: FieldDef) => field.type.kind !== 'ptr' && given?.[field.key] === undefined;
-  if (given && !def.fields.some(missing)) return given;
+  if (given && !lacksField(def, given)) return given;
   const obj: GoStruct = { ...given };
-  for (const field of def.fields) {
-    if (missing(field)) obj[field.key] = zeroValue(field.type);
+  const fields = def.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (field.type.kind !== 'ptr' && obj[field.key] === undefined) obj[field.key] = zeroValue(field.type);
   }
   return obj;
+}
+
+function lacksField(def: StructDef, value: GoStruct): boolean {
+  const fields = def.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (field.type.kind !== 'ptr' && value[field.key] === undefined) return true;
+  }
+  return false;
 }
 
 /** Go's `strings.EqualFold` (simple Unicode case folding), rune by rune. */

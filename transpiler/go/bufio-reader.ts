@@ -56,17 +56,22 @@ export class GoBufReader {
     return true;
   }
 
-  /** `ReadRune`: [rune, size], or null at EOF. */
-  readRune(): [number, number] | null {
+  /** `ReadRune`: the rune, or -1 at EOF. */
+  readRune(): number {
+    if (this.pos < this.filled && this.src[this.pos] < 0x80) {
+      // a buffered ASCII byte is a full rune: no refill, no decoding
+      this.lastRuneSize = 1;
+      return this.src[this.pos++];
+    }
     while (this.pos + UTF_MAX > this.filled && !this.fullRuneBuffered() && !this.eof && this.buffered() < BUFFER_SIZE) {
       this.fill();
     }
     this.lastRuneSize = -1;
-    if (this.pos === this.filled) return null;
+    if (this.pos === this.filled) return -1;
     const [rune, size] = decodeRune(this.src, this.pos, this.filled);
     this.pos += size;
     this.lastRuneSize = size;
-    return [rune, size];
+    return rune;
   }
 
   unreadRune(): void {
@@ -77,22 +82,26 @@ export class GoBufReader {
     this.lastRuneSize = -1;
   }
 
+  /** Source offset of the next unread byte; the bytes a read returned end here. */
+  get offset(): number {
+    return this.pos;
+  }
+
   /**
-   * `ReadBytes(delim)`: the bytes up to and including delim; `eof` when the source ended first.
-   * The result is a view of the source (Go's would be a copy; nothing here writes to it).
+   * `ReadBytes(delim)`: reads up to and including delim; true when the source ended first. The
+   * bytes read are the source from the offset before the call to `offset` (Go's would be a copy).
    */
-  readBytes(delim: number): { bytes: Uint8Array; eof: boolean } {
-    const start = this.pos;
+  readBytes(delim: number): boolean {
     let scanned = 0;
     for (;;) {
       const i = this.src.indexOf(delim, this.pos + scanned);
       if (i >= 0 && i < this.filled) {
         this.pos = i + 1;
-        return { bytes: this.src.subarray(start, this.pos), eof: false };
+        return false;
       }
       if (this.eof) {
         this.pos = this.filled;
-        return { bytes: this.src.subarray(start, this.filled), eof: true };
+        return true;
       }
       if (this.buffered() >= BUFFER_SIZE) {
         // a full buffer without delim is handed over and reading goes on

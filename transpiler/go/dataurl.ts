@@ -181,6 +181,12 @@ class DataUrlParser {
       this.width = 0;
       return EOF;
     }
+    const b = this.input[this.pos];
+    if (b < 0x80) {
+      this.width = 1;
+      this.pos++;
+      return b;
+    }
     const [r, w] = decodeRune(this.input, this.pos);
     this.width = w;
     this.pos += w;

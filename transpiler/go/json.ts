@@ -125,7 +125,8 @@ function compileStruct(def: StructDef): Encoder {
     const obj = (v ?? {}) as Record<string, unknown>;
     const inner = ind === null ? null : ind + INDENT;
     let out = '';
-    for (const f of fields) {
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
       const fv = obj[f.key];
       if (f.omitEmpty && isEmpty(f.type, fv)) continue;
       if (inner === null) {

@@ -5,7 +5,7 @@
  */
 import { EOF_ERROR, GoBufReader } from './bufio-reader';
 import { quoteGo } from './quote';
-import { utf8Bytes } from './utf8';
+import { decodeRune } from './utf8';
 
 export interface UnitOption {
   readonly section: string;
@@ -36,38 +36,73 @@ function isSpace(r: number): boolean {
 
 const isComment = (r: number): boolean => r === 0x23 || r === 0x3b;
 
-/** Lines and section names end at ASCII delimiters, so each chunk is whole UTF-8. */
-const utf8 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8');
+/** Go's `strings.TrimSpace` (Unicode White_Space at both ends). */
+function trimSpace(s: string): string {
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  // most strings start and end with a printable ASCII character: nothing to trim
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return s;
+  return s.replace(EDGE_SPACE, '');
+}
 
 const SPACE_RUN = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+';
 const EDGE_SPACE = new RegExp(`^${SPACE_RUN}|${SPACE_RUN}$`, 'g');
 
-/** Go's `strings.TrimSpace` (Unicode White_Space at both ends). */
-function trimSpace(s: string): string {
-  return s.replace(EDGE_SPACE, '');
+/** The text of runes read one by one (invalid bytes are one U+FFFD each, as Go's `DecodeRune` gives). */
+function runeText(src: Buffer, from: number, to: number): string {
+  let ascii = true;
+  for (let i = from; i < to; i++) if (src[i] >= 0x80) ascii = false;
+  if (ascii) return src.toString('latin1', from, to);
+  let out = '';
+  for (let i = from; i < to; ) {
+    const [r, width] = decodeRune(src, i, to);
+    out += String.fromCodePoint(r);
+    i += width;
+  }
+  return out;
 }
 
-/** A lex step returns the next step (or null to stop), or throws a LexError. */
-type LexStep = () => LexStep | null;
+/** go-systemd's lexer states; each step runs one of them and picks the next (go-systemd's `lexStep` functions). */
+const enum Step {
+  NextSection,
+  SectionName,
+  SectionSuffix,
+  IgnoreLine,
+  NextSectionOrOption,
+  OptionName,
+  OptionValue,
+  Done,
+}
 
 class LexError extends Error {}
 
 class UnitLexer {
   readonly options: UnitOption[] = [];
+  private readonly buf: GoBufReader;
+  /** State the pending step reads: the section, the option being read, the step after an ignored line. */
+  private section = '';
+  private name = '';
+  private partial = '';
+  private afterIgnore = Step.NextSection;
+  /** The line `toEOL` read, as source offsets. */
+  private lineStart = 0;
+  private lineEnd = 0;
 
-  constructor(private readonly buf: GoBufReader) {}
+  constructor(private readonly src: Buffer) {
+    this.buf = new GoBufReader(src);
+  }
 
   run(): string | undefined {
-    let next: LexStep | null = () => this.nextSection();
+    let next = Step.NextSection;
     try {
-      while (next !== null) {
+      while (next !== Step.Done) {
         // systemd truncates lines longer than LINE_MAX; go-systemd refuses them instead, but only
         // looks when at least LINE_MAX bytes are buffered.
         if (this.buf.buffered() >= LINE_MAX) {
           const line = this.buf.peek(LINE_MAX);
           if (line.indexOf(NL) < 0 && line.indexOf(CR) < 0) return LINE_TOO_LONG;
         }
-        next = next();
+        next = this.step(next);
       }
     } catch (e) {
       if (e instanceof LexError) return e.message;
@@ -76,96 +111,131 @@ class UnitLexer {
     return undefined;
   }
 
-  /** Reads to end of line (or input) and strips one trailing "\r" then one trailing "\n". */
-  private toEOL(): { line: Uint8Array; eof: boolean } {
-    const { bytes, eof } = this.buf.readBytes(NL);
-    let end = bytes.length;
-    if (end > 0 && bytes[end - 1] === CR) end--;
-    if (end > 0 && bytes[end - 1] === NL) end--;
-    return { line: bytes.subarray(0, end), eof };
+  private step(step: Step): Step {
+    switch (step) {
+      case Step.NextSection:
+        return this.nextSection();
+      case Step.SectionName:
+        return this.sectionName();
+      case Step.SectionSuffix:
+        return this.sectionSuffix();
+      case Step.IgnoreLine:
+        return this.ignoreLine();
+      case Step.NextSectionOrOption:
+        return this.nextSectionOrOption();
+      case Step.OptionName:
+        return this.optionName();
+      case Step.OptionValue:
+        return this.optionValue();
+      default:
+        return Step.Done;
+    }
   }
 
-  private nextSection(): LexStep | null {
-    const rr = this.buf.readRune();
-    if (rr === null) return null;
-    if (rr[0] === 0x5b) return () => this.sectionName();
-    if (isComment(rr[0])) return this.ignoreLine(() => this.nextSection());
-    return () => this.nextSection();
+  /** Reads to end of line (or input) and strips one trailing "\r" then one trailing "\n"; true at EOF. */
+  private toEOL(): boolean {
+    const start = this.buf.offset;
+    const eof = this.buf.readBytes(NL);
+    let end = this.buf.offset;
+    if (end > start && this.src[end - 1] === CR) end--;
+    if (end > start && this.src[end - 1] === NL) end--;
+    this.lineStart = start;
+    this.lineEnd = end;
+    return eof;
   }
 
-  private sectionName(): LexStep {
-    const { bytes, eof } = this.buf.readBytes(0x5d);
-    if (eof) throw new LexError('unable to find end of section');
-    const section = utf8(bytes.subarray(0, bytes.length - 1));
-    return () => this.sectionSuffix(section);
+  private lineText(): string {
+    return this.src.toString('utf8', this.lineStart, this.lineEnd);
   }
 
-  private sectionSuffix(section: string): LexStep {
-    const garbage = trimSpace(utf8(this.toEOL().line));
+  private nextSection(): Step {
+    const r = this.buf.readRune();
+    if (r < 0) return Step.Done;
+    if (r === 0x5b) return Step.SectionName;
+    if (isComment(r)) return this.ignoreThen(Step.NextSection);
+    return Step.NextSection;
+  }
+
+  private sectionName(): Step {
+    const start = this.buf.offset;
+    if (this.buf.readBytes(0x5d)) throw new LexError('unable to find end of section');
+    // section names end at an ASCII delimiter, so the chunk is whole UTF-8
+    this.section = this.src.toString('utf8', start, this.buf.offset - 1);
+    return Step.SectionSuffix;
+  }
+
+  private sectionSuffix(): Step {
+    this.toEOL();
+    const garbage = trimSpace(this.lineText());
     if (garbage.length > 0) {
       // go-systemd prints its never-set `l.section` field (always "") and the bytes with %v.
       const decimal = Array.from(Buffer.from(garbage, 'utf8')).join(' ');
       throw new LexError(`found garbage after section name : [${decimal}]`);
     }
-    return () => this.nextSectionOrOption(section);
+    return Step.NextSectionOrOption;
   }
 
-  private ignoreLine(next: LexStep): LexStep {
-    return () => {
-      for (;;) {
-        let { line } = this.toEOL();
-        if (line.length > 0 && line[line.length - 1] === 0x20) line = line.subarray(0, line.length - 1);
-        if (!(line.length > 0 && line[line.length - 1] === BACKSLASH)) break;
-      }
-      return next;
-    };
+  private ignoreThen(next: Step): Step {
+    this.afterIgnore = next;
+    return Step.IgnoreLine;
   }
 
-  private nextSectionOrOption(section: string): LexStep | null {
-    const rr = this.buf.readRune();
-    if (rr === null) return null;
-    const r = rr[0];
-    if (isSpace(r)) return () => this.nextSectionOrOption(section);
-    if (r === 0x5b) return () => this.sectionName();
-    if (isComment(r)) return this.ignoreLine(() => this.nextSectionOrOption(section));
-    this.buf.unreadRune();
-    return () => this.optionName(section);
-  }
-
-  private optionName(section: string): LexStep {
-    let partial = '';
+  private ignoreLine(): Step {
     for (;;) {
-      const rr = this.buf.readRune();
-      if (rr === null) throw new LexError(EOF_ERROR);
-      const r = rr[0];
+      this.toEOL();
+      let end = this.lineEnd;
+      if (end > this.lineStart && this.src[end - 1] === 0x20) end--;
+      if (!(end > this.lineStart && this.src[end - 1] === BACKSLASH)) break;
+    }
+    return this.afterIgnore;
+  }
+
+  private nextSectionOrOption(): Step {
+    const r = this.buf.readRune();
+    if (r < 0) return Step.Done;
+    if (isSpace(r)) return Step.NextSectionOrOption;
+    if (r === 0x5b) return Step.SectionName;
+    if (isComment(r)) return this.ignoreThen(Step.NextSectionOrOption);
+    this.buf.unreadRune();
+    return Step.OptionName;
+  }
+
+  private optionName(): Step {
+    const start = this.buf.offset;
+    let end: number;
+    for (;;) {
+      end = this.buf.offset;
+      const r = this.buf.readRune();
+      if (r < 0) throw new LexError(EOF_ERROR);
       if (r === NL || r === CR) throw new LexError('unexpected newline encountered while parsing option name');
       if (r === 0x3d) break;
-      partial += String.fromCodePoint(r);
     }
-    const name = trimSpace(partial);
-    return () => this.optionValue(section, name, '');
+    this.name = trimSpace(runeText(this.src, start, end));
+    this.partial = '';
+    return Step.OptionValue;
   }
 
   /** One physical line of a value per step; a trailing backslash continues it with a newline. */
-  private optionValue(section: string, name: string, partial: string): LexStep {
-    const { line, eof } = this.toEOL();
-    const text = utf8(line);
+  private optionValue(): Step {
+    const eof = this.toEOL();
+    const text = this.lineText();
     if (trimSpace(text).length !== 0) {
-      partial += text;
-      if (line[line.length - 1] === BACKSLASH) {
-        if (!eof) partial += '\n';
-        return () => this.optionValue(section, name, partial);
+      this.partial += text;
+      if (this.src[this.lineEnd - 1] === BACKSLASH) {
+        if (!eof) this.partial += '\n';
+        return Step.OptionValue;
       }
     }
+    const partial = this.partial;
     const value = partial.endsWith('\n') ? trimSpace(partial) + '\n' : trimSpace(partial);
-    this.options.push({ section, name, value });
-    return () => this.nextSectionOrOption(section);
+    this.options.push({ section: this.section, name: this.name, value });
+    return Step.NextSectionOrOption;
   }
 }
 
 /** go-systemd `unit.Deserialize` of unit file text. */
 export function deserializeUnit(contents: string): DeserializeResult {
-  const lexer = new UnitLexer(new GoBufReader(utf8Bytes(contents)));
+  const lexer = new UnitLexer(Buffer.from(contents, 'utf8'));
   const error = lexer.run();
   const options = lexer.options.length > 0 ? lexer.options : null;
   return error === undefined ? { options } : { options, error };

@@ -14,13 +14,12 @@ import { Ev, Style, type YamlEvent } from './tokens';
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type BuildNode = Mutable<YamlNode> & { children: BuildNode[] };
 
-const STYLES: Record<number, ScalarStyle> = {
-  [Style.Plain]: 'plain',
-  [Style.Single]: 'single',
-  [Style.Double]: 'double',
-  [Style.Literal]: 'literal',
-  [Style.Folded]: 'folded',
-};
+/** Scanner style numbers (0 for collections) to names. */
+const STYLES: readonly ScalarStyle[] = ['plain', 'plain', 'single', 'double', 'literal', 'folded'];
+
+/** The children of every scalar and alias: they never get any, so they share one empty list. */
+const NO_CHILDREN: BuildNode[] = [];
+Object.freeze(NO_CHILDREN);
 
 function newNode(kind: YamlKind, ev: YamlEvent, tag: string, value = ''): BuildNode {
   const n: BuildNode = {
@@ -29,12 +28,12 @@ function newNode(kind: YamlKind, ev: YamlEvent, tag: string, value = ''): BuildN
     column: ev.start.column,
     tag,
     value,
-    style: STYLES[ev.style] ?? 'plain',
+    style: STYLES[ev.style],
     flow: ev.flow,
     anchor: ev.anchor,
     // Every node gets the same fields, in the same order, so they share one hidden class.
     alias: undefined,
-    children: [],
+    children: kind === 'scalar' || kind === 'alias' ? NO_CHILDREN : [],
     explicitTag: ev.tag !== '' ? ev.tag : undefined,
   };
   return n;
@@ -91,21 +90,17 @@ class Composer {
   private root(): BuildNode {
     const stack: BuildNode[] = [];
     let root: BuildNode | undefined;
-    const attach = (n: BuildNode): void => {
-      if (stack.length === 0) root = n;
-      else stack[stack.length - 1].children.push(n);
-    };
     do {
       const ev = this.next();
+      let n: BuildNode;
       switch (ev.kind) {
         case Ev.Scalar: {
-          const n = newNode('scalar', ev, scalarTag(ev, this.flavor), ev.value);
+          n = newNode('scalar', ev, scalarTag(ev, this.flavor), ev.value);
           this.register(n);
-          attach(n);
           break;
         }
         case Ev.Alias: {
-          const n = newNode('alias', ev, '', ev.anchor);
+          n = newNode('alias', ev, '', ev.anchor);
           n.anchor = '';
           if (this.flavor === 'v3') {
             const target = this.anchors.get(ev.anchor);
@@ -115,21 +110,22 @@ class Composer {
           } else {
             this.aliases.push(n);
           }
-          attach(n);
           break;
         }
         case Ev.SequenceStart:
         case Ev.MappingStart: {
           const seq = ev.kind === Ev.SequenceStart;
-          const n = newNode(seq ? 'sequence' : 'mapping', ev, collectionTag(ev, seq ? '!!seq' : '!!map'));
+          n = newNode(seq ? 'sequence' : 'mapping', ev, collectionTag(ev, seq ? '!!seq' : '!!map'));
           this.register(n);
-          attach(n);
-          stack.push(n);
           break;
         }
         default:
           stack.pop();
+          continue;
       }
+      if (stack.length === 0) root = n;
+      else stack[stack.length - 1].children.push(n);
+      if (n.kind === 'sequence' || n.kind === 'mapping') stack.push(n);
     } while (stack.length > 0);
     return root as BuildNode;
   }

@@ -3,7 +3,7 @@
  * Type mismatches are collected (`yaml: unmarshal errors:`) and decoding goes on; structural
  * problems (unknown anchor, bad merge, explicit-tag mismatch) abort at once, as in go-yaml.
  */
-import { type FieldDef, type GoStruct, type GoType, goTypeName, type StructDef, zeroValue } from '../schema';
+import { fieldsByKey, type GoStruct, type GoType, goTypeName, type StructDef, zeroValue } from '../schema';
 import { failf, type YamlFlavor, YamlError } from './errors';
 import { quoteGo } from '../go/quote';
 import type { YamlNode } from './node';
@@ -12,20 +12,11 @@ import { LONG_TAG_PREFIX, type Resolved, resolve, shortTag } from './resolve';
 const STRING: GoType = { kind: 'string' };
 const TWO_63 = 2 ** 63;
 const TWO_64 = 2n ** 64n;
-const V3_BOOL_WORDS = new Map<string, boolean>([
+/** The words yaml.v3 still decodes into a Go bool (YAML 1.1 booleans, beyond true and false). */
+export const V3_BOOL_WORDS = new Map<string, boolean>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((w): [string, boolean] => [w, true]),
   ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((w): [string, boolean] => [w, false]),
 ]);
-
-const fieldMaps = new WeakMap<StructDef, Map<string, FieldDef>>();
-function fieldsByKey(def: StructDef): Map<string, FieldDef> {
-  let m = fieldMaps.get(def);
-  if (!m) {
-    m = new Map(def.fields.map((f) => [f.key, f]));
-    fieldMaps.set(def, m);
-  }
-  return m;
-}
 
 /** ct's etcd/flannel `UnmarshalYAML` first decodes into `type etcdCommon Etcd`; messages name that type. */
 const commonTypes = new WeakMap<StructDef, GoType>();
@@ -172,6 +163,12 @@ class Decoder {
   }
 
   private scalar(n: YamlNode, t: GoType, cur: unknown): unknown {
+    // An untagged scalar that resolved to a string (every mapping key, most values) into a string
+    // field is its text, whichever flavor: compose resolved `tag` with the same rules.
+    if (n.tag === '!!str' && n.explicitTag === undefined && base(t).kind === 'string') {
+      this.good = true;
+      return n.value;
+    }
     const r = this.resolveScalar(n);
     const binary = r.tag === '!!binary' ? decodeBase64(n.value) : undefined;
     const b = base(t);
@@ -216,8 +213,9 @@ class Decoder {
       return cur;
     }
     const out: unknown[] = [];
-    for (const child of n.children) {
-      const v = this.unmarshal(child, b.elem, zeroValue(b.elem));
+    const c = n.children;
+    for (let i = 0; i < c.length; i++) {
+      const v = this.unmarshal(c[i], b.elem, zeroValue(b.elem));
       if (this.good) out.push(v);
     }
     this.good = true;

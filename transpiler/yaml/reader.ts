@@ -75,9 +75,17 @@ function terminate(cps: Int32Array, count: number): void {
 const utf8Width = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
 const utf16Width = (cp: number): number => (cp < 0x10000 ? 2 : 4);
 
+/** Text whose every character libyaml takes as is (printable ASCII, tab, line breaks). */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 function decodeString(input: string): Decoded {
   const bom = input.charCodeAt(0) === 0xfeff ? 1 : 0;
   const cps = codePoints(input.length);
+  if (bom === 0 && PLAIN_ASCII.test(input)) {
+    // the common case: one native check and one native copy instead of a loop per character
+    cps.set(Buffer.from(input, 'latin1'));
+    return { cps, count: input.length, text: input, astral: false, bom: 0, total: 0, fault: null, unitBytes: utf8Width };
+  }
   let count = 0;
   let fault: ReaderFault | null = null;
   let end = input.length;

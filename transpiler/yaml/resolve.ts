@@ -67,6 +67,11 @@ const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
 const MAX_INT64 = (1n << 63n) - 1n;
 const MAX_UINT64 = (1n << 64n) - 1n;
 
+/** A digit's value in bases up to 36; 99 for anything else. */
+function digitValue(c: number): number {
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a ? (c | 0x20) - 0x57 : 99;
+}
+
 /** Go's `strconv.ParseUint(s, 0, 64)` (underscores already removed); undefined on any error. */
 function parseUint(s: string): bigint | undefined {
   if (s.length === 0) return undefined;
@@ -80,11 +85,20 @@ function parseUint(s: string): bigint | undefined {
     else base = 8;
     i = base === 8 && p !== 'o' ? 1 : 2;
   }
+  if (s.length - i <= 13) {
+    // 13 digits of any base up to 16 stay below 2^53: exact in a double, no BigInt per digit
+    let v = 0;
+    for (; i < s.length; i++) {
+      const d = digitValue(s.charCodeAt(i));
+      if (d >= base) return undefined;
+      v = v * base + d;
+    }
+    return BigInt(v);
+  }
   let n = 0n;
   const b = BigInt(base);
   for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a ? (c | 0x20) - 0x57 : 99;
+    const d = digitValue(s.charCodeAt(i));
     if (d >= base) return undefined;
     n = n * b + BigInt(d);
     if (n > MAX_UINT64) return undefined;

@@ -56,7 +56,14 @@ interface Folding {
   trailingBreaks: string;
 }
 
-const newFolding = (): Folding => ({ leadingBlanks: false, whitespaces: '', leadingBreak: '', trailingBreaks: '' });
+/** Clears `fold` for the next scalar (one Folding per scanner: scalars are scanned one at a time). */
+function resetFolding(fold: Folding): Folding {
+  fold.leadingBlanks = false;
+  fold.whitespaces = '';
+  fold.leadingBreak = '';
+  fold.trailingBreaks = '';
+  return fold;
+}
 
 /** The pending whitespace, folded (one line break is a space, more keep all but the first), and reset. */
 function takeFolded(fold: Folding): string {
@@ -77,6 +84,8 @@ export abstract class ScalarScanner extends Cursor {
   protected indent = -1;
   protected flowLevel = 0;
   protected simpleKeyAllowed = false;
+
+  private readonly folding: Folding = { leadingBlanks: false, whitespaces: '', leadingBreak: '', trailingBreaks: '' };
 
   // Out-parameters of scanBlockScalarBreaks.
   private bsIndent = 0;
@@ -198,7 +207,7 @@ export abstract class ScalarScanner extends Cursor {
     const start = this.mark();
     this.skip();
     let s = '';
-    const fold = newFolding();
+    const fold = resetFolding(this.folding);
     for (;;) {
       this.cache(4);
       if (this.isDocumentIndicator()) this.error(start, 'found unexpected document indicator');
@@ -242,13 +251,19 @@ export abstract class ScalarScanner extends Cursor {
     return token(Tok.Scalar, start, this.mark(), s, '', single ? Style.Single : Style.Double);
   }
 
-  /** Consumes blanks and line breaks into `fold`; `onBlank` may refuse a blank. */
-  private consumeFoldable(fold: Folding, onBlank?: (c: number) => void): void {
+  /**
+   * Consumes blanks and line breaks into `fold`. A plain scalar passes its `indent` (and `start`
+   * for the message): a tab in the indentation of a continuation line is refused.
+   */
+  private consumeFoldable(fold: Folding, indent = -1, start?: Mark): void {
     const cps = this.cps;
     while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
       const c = cps[this.pos];
       if (isBlank(c)) {
-        onBlank?.(c);
+        if (start && fold.leadingBlanks && this.column < indent && c === 0x09) {
+          // (sic: the 2017 fork says "violate")
+          this.error(start, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
+        }
         if (!fold.leadingBlanks) fold.whitespaces += String.fromCharCode(c);
         this.skip();
       } else {
@@ -290,14 +305,8 @@ export abstract class ScalarScanner extends Cursor {
   protected scanPlainScalar(): Token {
     const cps = this.cps;
     let s = '';
-    const fold = newFolding();
+    const fold = resetFolding(this.folding);
     const indent = this.indent + 1;
-    const refuseIndentingTab = (c: number): void => {
-      if (fold.leadingBlanks && this.column < indent && c === 0x09) {
-        // (sic: the 2017 fork says "violate")
-        this.error(start, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
-      }
-    };
     const start = this.mark();
     let endIndex = start.index;
     let endLine = start.line;
@@ -327,7 +336,7 @@ export abstract class ScalarScanner extends Cursor {
       if (run >= 0) s += this.slice(run, this.pos);
       if (!(isBlank(cps[this.pos]) || isBreak(cps[this.pos]))) break;
       this.cache(1);
-      this.consumeFoldable(fold, refuseIndentingTab);
+      this.consumeFoldable(fold, indent, start);
       if (this.flowLevel === 0 && this.column < indent) break;
     }
     if (fold.leadingBlanks) this.simpleKeyAllowed = true;

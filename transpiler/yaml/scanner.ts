@@ -115,7 +115,9 @@ export class Scanner extends ScalarScanner {
         let need = this.head === this.tokens.length;
         if (!need) {
           this.staleSimpleKeys();
-          for (const k of this.simpleKeys) {
+          const keys = this.simpleKeys;
+          for (let i = 0; i < keys.length; i++) {
+            const k = keys[i];
             if (k.possible && k.tokenNumber === this.parsed) {
               need = true;
               break;
