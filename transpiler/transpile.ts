@@ -203,7 +203,7 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
   const json = marshalGo(converted.out, type, options.pretty ?? false);
   if (wantsV33(options.ignitionVersion)) {
     // Flatcar's boot-time 2.x -> 3 translation of exactly these bytes (ignition-2to3 §2)
-    const v33 = emitV33(json, options.pretty ?? false);
+    const v33 = emitV33(json, options.pretty ?? false, true);
     if (!v33.ok) return { ok: false, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, v33.error] };
     return { ok: true, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, ...v33.warnings], json: v33.json };
   }

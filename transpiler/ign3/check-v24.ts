@@ -2,10 +2,9 @@
  * Flatcar's `v24tov31.Check2_4` (ignition-2to3 §6.1) and the filesystem name -> path map it
  * builds (`util.FSGeneration`, §3). Runs before any output is built; the first problem throws.
  */
+import type { Report } from '../diagnostics';
 import type { GoStruct } from '../schema';
-import { ignitionConfigV23 } from '../ignition';
 import { goPathJoin } from '../sections/gopath';
-import { validate } from '../validate';
 import {
   CREATE_WITHOUT_FORCE,
   duplicateDropinMessage,
@@ -90,11 +89,11 @@ function checkDropins(units: readonly GoStruct[]): void {
 }
 
 /**
- * `Check2_4`: the 2.x report must hold no error and no deprecation (then the whole report,
- * warnings included, is the error), then filesystems, paths and drop-ins. Returns the path map.
+ * `Check2_4`: the 2.x report (`config` validated as 2.3) must hold no error and no deprecation
+ * (then the whole report, warnings included, is the error), then filesystems, paths and drop-ins.
+ * Returns the path map.
  */
-export function checkV24(config: GoStruct): FilesystemPaths {
-  const report = validate(config, ignitionConfigV23, undefined, false);
+export function checkV24(config: GoStruct, report: Report): FilesystemPaths {
   const deprecated = report.entries.some((e) => e.severity === 'deprecated');
   if (report.isFatal() || deprecated) throw translateError(`Invalid input config:\n${report.toString()}`);
   const storage = config.storage as GoStruct;

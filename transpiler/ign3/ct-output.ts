@@ -35,11 +35,13 @@ export type V33Output =
 /**
  * ct's 2.x output through Flatcar's translation. stderr gets what Flatcar prints: its error plus
  * "\n" on failure, or its warning report plus "\n" (the vectors' `from-X.stderr` convention).
+ * `validated`: `json2x` is ct's marshalled output after its validation passed, which then is not
+ * repeated.
  */
-export function emitV33(json2x: string, pretty: boolean): V33Output {
+export function emitV33(json2x: string, pretty: boolean, validated = false): V33Output {
   try {
     const { marshalV33, translateToV33 } = translator();
-    const t = translateToV33(json2x);
+    const t = translateToV33(json2x, validated);
     const warnings = t.warnings.map((w) => diagnostic('warning', w.message, ['$', ...w.path].join('.')));
     return { ok: true, json: marshalV33(t.config, pretty), stderr: t.report === '' ? '' : t.report + '\n', warnings };
   } catch (err) {

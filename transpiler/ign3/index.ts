@@ -31,20 +31,39 @@ export interface V33Translation {
   readonly report: string;
 }
 
+/** `v31Json` is marshalled when first read: only warnings need it, to be positioned. */
+class Translation implements V33Translation {
+  constructor(
+    readonly config: GoStruct,
+    private readonly v31: GoStruct,
+    readonly warnings: readonly V3Entry[],
+    readonly report: string,
+    private json?: string,
+  ) {}
+
+  get v31Json(): string {
+    return (this.json ??= marshalGo(this.v31, ignitionConfigV31, false));
+  }
+}
+
 /**
  * Translates a 2.x Ignition config (JSON text, bytes, or the parsed JSON object) to spec 3.3.0.
  * Throws Ign3TranslationError with Flatcar's error text where Flatcar refuses the config, and
- * with kind 'crash' where Flatcar's translator panics.
+ * with kind 'crash' where Flatcar's translator panics. `ownVersionValid`: the text is Go's JSON of
+ * a config that passed the validation of the version it declares, as ct's output has (a shortcut
+ * only: the result is the same).
  */
-export function translateToV33(config2x: string | Uint8Array | object): V33Translation {
-  const parsed = parseV2(config2x);
-  const paths = checkV24(parsed.config);
-  const v31 = translateV24ToV31(parsed.config, paths);
-  const entries = validateV31(v31);
+export function translateToV33(config2x: string | Uint8Array | object, ownVersionValid = false): V33Translation {
+  const parsed = parseV2(config2x, ownVersionValid);
+  const paths = checkV24(parsed.config, parsed.report);
+  const { v31, checked } = translateV24ToV31(parsed.config, paths);
+  const entries = validateV31(v31, checked);
   if (entries.some((e) => e.kind === 'error')) throw translateError(renderV3Report(entries));
+  const config = upgradeV31ToV33(v31);
+  if (entries.length === 0) return new Translation(config, v31, [], '');
   const v31Json = marshalGo(v31, ignitionConfigV31, false);
   const warnings = entries.map((e) => ({ ...e, column: valueColumn(v31Json, e.path) }));
-  return { config: upgradeV31ToV33(v31), v31Json, warnings, report: renderV3Report(warnings) };
+  return new Translation(config, v31, warnings, renderV3Report(warnings), v31Json);
 }
 
 /** The 3.3.0 JSON like Go: `json.Marshal`, or `json.MarshalIndent(v, "", "  ")` plus "\n" when pretty. */

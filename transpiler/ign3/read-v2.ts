@@ -3,12 +3,11 @@
  * version's own validation, then the upgrade to the newest 2.x types. The result is Go-shaped
  * 2.3 (`ignition/v2_3.ts`) plus the few 2.4-only fields, which ct never emits.
  */
-import { Report } from '../diagnostics';
+import type { Report } from '../diagnostics';
 import { ignitionConfigV22, ignitionConfigV23 } from '../ignition';
 import type { GoStruct, GoType } from '../schema';
 import { validate } from '../validate';
-import { decode, nodeFromValue, YamlError } from '../yaml';
-import type { YamlNode } from '../yaml/node';
+import { buildsNodeTree, decodeJsonValue } from './decode-json';
 import { Ign3TranslationError } from './errors';
 
 /** A 2.x config after `v2_4.Parse`: 2.3-shaped, with 2.4's `httpHeaders` and `ignition.proxy` kept when given. */
@@ -16,6 +15,8 @@ export interface ParsedV2 {
   readonly config: GoStruct;
   /** The 2.x version the input declared. */
   readonly version: string;
+  /** `config` validated as 2.3 (`Check2_4` starts from it). */
+  readonly report: Report;
 }
 
 const parseError = (detail: string): Ign3TranslationError => new Ign3TranslationError('parse', detail);
@@ -25,9 +26,12 @@ function semver(v: string): [number, number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
 }
 
-function asObject(input: string | Uint8Array | object): Record<string, unknown> {
+/** The input as a JSON object, and the length of its text when it was given as text. */
+function asObject(input: string | Uint8Array | object): { raw: Record<string, unknown>; textLength?: number } {
+  let textLength: number | undefined;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     const text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+    textLength = text.length;
     try {
       input = JSON.parse(text) as object;
     } catch {
@@ -35,26 +39,15 @@ function asObject(input: string | Uint8Array | object): Record<string, unknown> 
     }
   }
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw parseError('config is not valid');
-  return input as Record<string, unknown>;
+  return { raw: input as Record<string, unknown>, textLength };
 }
 
-/** The JSON value as a YAML node tree, for the decoder; throws like a decode failure. */
-function nodeOf(raw: object): YamlNode {
-  try {
-    return nodeFromValue(raw);
-  } catch (err) {
-    if (err instanceof YamlError) throw parseError('config is not valid');
-    throw err;
-  }
-}
+const fail = (): never => {
+  throw parseError('config is not valid');
+};
 
-function decodeAs(node: YamlNode, type: GoType): GoStruct {
-  try {
-    return decode(node, type, 'v3') as GoStruct;
-  } catch (err) {
-    if (err instanceof YamlError) throw parseError('config is not valid');
-    throw err;
-  }
+function decodeAs(raw: object, type: GoType): GoStruct {
+  return decodeJsonValue(raw, type) ?? fail();
 }
 
 const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);
@@ -85,13 +78,18 @@ function keep24Fields(config: GoStruct, raw: Record<string, unknown>): void {
   config.ignition.proxy = objectAt(ignition.proxy);
 }
 
+/** Go marshals a lone surrogate as `\ufffd`, so such text no longer holds the config that was checked. */
+const mayDifferFromMarshalled = (text: string): boolean => text.includes('\ufffd') || text.includes('\\ufffd');
+
 /**
  * Parses a 2.x config as Flatcar does before translating. Throws Ign3TranslationError with
  * `unable to parse 2.x ignition: ...` for what Flatcar refuses, and 'unsupported' for spec 1,
- * 2.0 and 2.1, which this port does not upgrade.
+ * 2.0 and 2.1, which this port does not upgrade. `ownVersionValid`: `input` is the Go JSON of a
+ * config that passed the validation of the version it declares (ct's own output), which then
+ * need not run again.
  */
-export function parseV2(input: string | Uint8Array | object): ParsedV2 {
-  const raw = asObject(input);
+export function parseV2(input: string | Uint8Array | object, ownVersionValid = false): ParsedV2 {
+  const { raw, textLength } = asObject(input);
   const version = typeof objectAt(raw.ignition).version === 'string' ? (objectAt(raw.ignition).version as string) : '';
   const v = semver(version);
   if (!v) throw new Ign3TranslationError('unsupported', `config version ${JSON.stringify(version)} is not translated by this port (only 2.2.0 to 2.4.0)`);
@@ -102,13 +100,19 @@ export function parseV2(input: string | Uint8Array | object): ParsedV2 {
   // The input version's own parser validates first; any error is the bare sentinel (§6.4).
   // 2.4 input is checked with the 2.3 rules, the closest this port has (its extra fields are copied below).
   const asOwn = v[1] === 4 ? { ...raw, ignition: { ...objectAt(raw.ignition), version: '2.3.0' } } : raw;
-  const node = nodeOf(asOwn);
-  const own = decodeAs(node, v[1] === 2 ? ignitionConfigV22 : ignitionConfigV23);
-  const ownReport: Report = validate(own, v[1] === 2 ? ignitionConfigV22 : ignitionConfigV23, undefined, false);
-  if (ownReport.isFatal()) throw parseError('config is not valid');
-
-  const config = v[1] === 2 ? decodeAs(node, ignitionConfigV23) : own;
-  if (v[1] === 2) upgradePartitionsFrom22(config);
+  if (!buildsNodeTree(asOwn, textLength)) fail();
+  if (v[1] === 2) {
+    const checked = ownVersionValid && typeof input === 'string' && !mayDifferFromMarshalled(input);
+    if (!checked && validate(decodeAs(asOwn, ignitionConfigV22), ignitionConfigV22, undefined, false).isFatal()) fail();
+    const config = decodeAs(asOwn, ignitionConfigV23);
+    upgradePartitionsFrom22(config);
+    keep24Fields(config, raw);
+    return { config, version, report: validate(config, ignitionConfigV23, undefined, false) };
+  }
+  const config = decodeAs(asOwn, ignitionConfigV23);
+  const report = validate(config, ignitionConfigV23, undefined, false);
+  if (report.isFatal()) fail();
   keep24Fields(config, raw);
-  return { config, version };
+  // the 2.3 rules ignore the 2.4 fields just copied: the report stands for `config` as it is now
+  return { config, version, report };
 }

@@ -1,7 +1,8 @@
 /**
  * The `Validate(c)` methods of spec 3.1 types (coreos/ignition v2 `config/v3_1/types`, with
  * Flatcar's `oem` URLs and Ignition 2.24's special-mode-bits warning) that a translated 2.x config
- * can reach (ignition-2to3 §6.2), keyed by Go type name. Each reports through `add` at a JSON path.
+ * can reach (ignition-2to3 §6.2), keyed by Go type name. Each reports through a `V3Reporter`, at
+ * JSON paths.
  */
 import { pathExt, urlError } from '../ignition/rules';
 import { installSectionWarning, validateUnitContent } from '../go/systemd-unit';
@@ -12,8 +13,14 @@ import { V3_TYPE } from './types-v3';
 export type V3Path = readonly (string | number)[];
 export type V3Kind = 'error' | 'warning';
 
-export type Add = (kind: V3Kind, path: V3Path, message: string | undefined) => void;
-export type Hook = (value: GoStruct, path: V3Path, add: Add) => void;
+/** Where a hook reports: the walk's current value, and what the 2.x checks already proved of it. */
+export interface V3Reporter {
+  /** Adds an entry at the current value's path plus `steps`; an undefined message adds nothing. */
+  add(kind: V3Kind, message: string | undefined, ...steps: (string | number)[]): void;
+  /** True for a value translated from a 2.x one that passed the 2.3 rules (translate-v24-v31.ts). */
+  checked(value: object): boolean;
+}
+export type Hook = (value: GoStruct, r: V3Reporter) => void;
 
 export const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);
 const nilOrEmpty = (s: unknown): boolean => s === undefined || s === '';
@@ -42,11 +49,22 @@ function hashError(hash: string | undefined): string | undefined {
   return Buffer.byteLength(hash.slice(dash + 1)) !== 128 ? 'incorrect size for hash sum' : undefined;
 }
 
-const resourceHook: Hook = (res, path, add) => {
+/**
+ * `validateURL` of a resource's source. A checked source passed the 2.3 rules, under which the
+ * 3.1 ones differ only in refusing `efi` (rules.ts `urlError`): no need to decode data URLs again.
+ */
+function sourceError(res: GoStruct, r: V3Reporter): string | undefined {
+  const source = res.source as string | undefined;
+  if (nilOrEmpty(source)) return undefined;
+  if (r.checked(res)) return /^[eE][fF][iI]:/.test(source as string) ? 'invalid url scheme' : undefined;
+  return urlError(source as string, '3.1');
+}
+
+const resourceHook: Hook = (res, r) => {
   const compression = res.compression as string | undefined;
-  if (compression !== undefined && compression !== '' && compression !== 'gzip') add('error', [...path, 'compression'], 'invalid compression method');
-  add('error', [...path, 'verification', 'hash'], hashError((res.verification as GoStruct).hash as string | undefined));
-  add('error', [...path, 'source'], nilOrEmpty(res.source) ? undefined : urlError(res.source as string, '3.1'));
+  if (compression !== undefined && compression !== '' && compression !== 'gzip') r.add('error', 'invalid compression method', 'compression');
+  r.add('error', hashError((res.verification as GoStruct).hash as string | undefined), 'verification', 'hash');
+  r.add('error', sourceError(res, r), 'source');
 };
 
 function extentEnd(p: GoStruct): number {
@@ -68,50 +86,50 @@ function overlappingPartition(parts: readonly GoStruct[]): number {
   return -1;
 }
 
-const diskHook: Hook = (disk, path, add) => {
+const diskHook: Hook = (disk, r) => {
   const device = disk.device as string;
-  if (device === '') return add('error', [...path, 'device'], 'disk device is required');
-  add('error', [...path, 'device'], pathError(device));
+  if (device === '') return r.add('error', 'disk device is required', 'device');
+  r.add('error', pathError(device), 'device');
   const parts = list(disk.partitions);
   const numbers = new Map<number, number[]>();
   parts.forEach((p, i) => p.number !== 0 && numbers.set(p.number as number, [...(numbers.get(p.number as number) ?? []), i]));
   // Go ranges over a map here; with one collision the index is deterministic
   const collision = [...numbers.values()].find((idx) => idx.length > 1);
-  if (collision) add('error', [...path, 'partitions', collision[1]], 'partition numbers collide');
+  if (collision) r.add('error', 'partition numbers collide', 'partitions', collision[1]);
   const overlap = overlappingPartition(parts);
-  if (overlap >= 0) add('error', [...path, 'partitions', overlap], 'partitions overlap');
+  if (overlap >= 0) r.add('error', 'partitions overlap', 'partitions', overlap);
   if (parts.some((p) => p.shouldExist === false) && parts.some((p) => p.number === 0)) {
-    add('error', [...path, 'partitions'], 'shouldExist is false for a partition and other partition(s) has start or size 0');
+    r.add('error', 'shouldExist is false for a partition and other partition(s) has start or size 0', 'partitions');
   }
   const labels = new Set<string>();
   for (let i = 0; i < parts.length; i++) {
     const label = parts[i].label as string | undefined;
     if (label === undefined) continue;
     if (labels.has(label)) {
-      add('error', [...path, 'partitions', i], 'cannot use the same partition label twice');
+      r.add('error', 'cannot use the same partition label twice', 'partitions', i);
       break;
     }
     labels.add(label);
   }
 };
 
-const partitionHook: Hook = (p, path, add) => {
+const partitionHook: Hook = (p, r) => {
   const label = p.label as string | undefined;
   const others = label !== undefined || !nilOrEmpty(p.typeGuid) || !nilOrEmpty(p.guid) || p.startMiB !== undefined || p.sizeMiB !== undefined;
-  if (p.shouldExist === false && others) add('error', path, 'shouldExist specified false with other options also specified');
-  if (p.number === 0 && label === undefined) add('error', path, 'a partition number >= 1 or a label must be specified');
+  if (p.shouldExist === false && others) r.add('error', 'shouldExist specified false with other options also specified');
+  if (p.number === 0 && label === undefined) r.add('error', 'a partition number >= 1 or a label must be specified');
   if (label !== undefined) {
-    if (Buffer.byteLength(label) > 36) add('error', [...path, 'label'], 'partition labels may not exceed 36 characters');
-    else if (label.includes(':')) add('error', [...path, 'label'], 'partition label will be truncated to text before the colon');
+    if (Buffer.byteLength(label) > 36) r.add('error', 'partition labels may not exceed 36 characters', 'label');
+    else if (label.includes(':')) r.add('error', 'partition label will be truncated to text before the colon', 'label');
   }
-  add('error', [...path, 'guid'], guidError(p.guid as string | undefined));
-  add('error', [...path, 'typeGuid'], guidError(p.typeGuid as string | undefined));
+  r.add('error', guidError(p.guid as string | undefined), 'guid');
+  r.add('error', guidError(p.typeGuid as string | undefined), 'typeGuid');
 };
 
 const RAID_LEVELS_WITHOUT_SPARES = ['linear', 'raid0', '0', 'stripe'];
 const RAID_LEVELS = ['raid1', '1', 'mirror', 'raid4', '4', 'raid5', '5', 'raid6', '6', 'raid10', '10'];
 
-const raidHook: Hook = (raid, path, add) => {
+const raidHook: Hook = (raid, r) => {
   const level = raid.level as string;
   let levelError: string | undefined;
   if (RAID_LEVELS_WITHOUT_SPARES.includes(level)) {
@@ -119,8 +137,8 @@ const raidHook: Hook = (raid, path, add) => {
   } else if (!RAID_LEVELS.includes(level)) {
     levelError = 'unrecognized raid level';
   }
-  add('error', [...path, 'level'], levelError);
-  if (list(raid.devices).length === 0) add('error', [...path, 'devices'], 'raid devices required');
+  r.add('error', levelError, 'level');
+  if (list(raid.devices).length === 0) r.add('error', 'raid devices required', 'devices');
 };
 
 const FORMATS = ['ext4', 'btrfs', 'xfs', 'swap', 'vfat'];
@@ -144,65 +162,68 @@ function fsLabelError(fs: GoStruct): string | undefined {
     : undefined;
 }
 
-const filesystemHook: Hook = (fs, path, add) => {
-  add('error', [...path, 'path'], nilOrEmpty(fs.path) ? undefined : pathError(fs.path as string));
-  add('error', [...path, 'device'], pathError(fs.device as string));
-  add('error', [...path, 'format'], formatError(fs));
-  add('error', [...path, 'label'], fsLabelError(fs));
+const filesystemHook: Hook = (fs, r) => {
+  r.add('error', nilOrEmpty(fs.path) ? undefined : pathError(fs.path as string), 'path');
+  r.add('error', pathError(fs.device as string), 'device');
+  r.add('error', formatError(fs), 'format');
+  r.add('error', fsLabelError(fs), 'label');
 };
 
 /** `Storage.Validate`: nothing may live under a declared link; hard links may not target a directory. */
-const storageHook: Hook = (s, path, add) => {
+const storageHook: Hook = (s, r) => {
   const links = list(s.links);
   const under = (p: string, l: GoStruct): boolean => p.startsWith((l.path as string) + '/');
-  list(s.directories).forEach((d, i) => links.forEach((l) => under(d.path as string, l) && add('error', [...path, 'directories', i], 'directory path includes link in config')));
-  list(s.files).forEach((f, i) => links.forEach((l) => under(f.path as string, l) && add('error', [...path, 'files', i], 'file path includes link in config')));
+  list(s.directories).forEach((d, i) => links.forEach((l) => under(d.path as string, l) && r.add('error', 'directory path includes link in config', 'directories', i)));
+  list(s.files).forEach((f, i) => links.forEach((l) => under(f.path as string, l) && r.add('error', 'file path includes link in config', 'files', i)));
   links.forEach((l1, i) => {
-    links.forEach((l2) => under(l1.path as string, l2) && add('error', [...path, 'links', i], 'link path includes link in config'));
+    links.forEach((l2) => under(l1.path as string, l2) && r.add('error', 'link path includes link in config', 'links', i));
     if (l1.hard !== true) return;
     let target = goPathClean(l1.target as string);
     if (!target.startsWith('/')) target = goPathClean(`${l1.path as string}/${l1.target as string}`);
-    list(s.directories).forEach((d) => target === d.path && add('error', [...path, 'links', i], 'hard link target is a directory'));
+    list(s.directories).forEach((d) => target === d.path && r.add('error', 'hard link target is a directory', 'links', i));
   });
 };
 
-const nodeHook: Hook = (n, path, add) => add('error', [...path, 'path'], pathError(n.path as string));
-const withMode: Hook = (n, path, add) => {
-  nodeHook(n, path, add);
-  add('error', [...path, 'mode'], modeError(n.mode as number | undefined));
-  add('warning', [...path, 'mode'], specialBitsWarning(n.mode as number | undefined));
+const nodeHook: Hook = (n, r) => r.add('error', pathError(n.path as string), 'path');
+const withMode: Hook = (n, r) => {
+  nodeHook(n, r);
+  r.add('error', modeError(n.mode as number | undefined), 'mode');
+  r.add('warning', specialBitsWarning(n.mode as number | undefined), 'mode');
 };
-const fileHook: Hook = (f, path, add) => {
-  withMode(f, path, add);
-  if (f.overwrite === true && f.contents.source === undefined) add('error', [...path, 'overwrite'], 'overwrite must be false if source is unspecified');
+const fileHook: Hook = (f, r) => {
+  withMode(f, r);
+  if (f.overwrite === true && f.contents.source === undefined) r.add('error', 'overwrite must be false if source is unspecified', 'overwrite');
 };
 
 const SYSTEMD_UNIT_EXTS = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
 
-const unitHook: Hook = (u, path, add) => {
-  add('error', [...path, 'name'], SYSTEMD_UNIT_EXTS.includes(pathExt(u.name as string)) ? undefined : 'invalid systemd unit extension');
+const unitHook: Hook = (u, r) => {
+  r.add('error', SYSTEMD_UNIT_EXTS.includes(pathExt(u.name as string)) ? undefined : 'invalid systemd unit extension', 'name');
   const contents = (u.contents as string | undefined) ?? '';
+  const enabled = u.enabled === true;
+  // checked contents parse; only the install-section warning still needs their options
+  if (r.checked(u) && !(enabled && contents !== '')) return;
   const { options, error } = validateUnitContent(contents);
-  add('error', [...path, 'contents'], error);
-  add('warning', [...path, 'contents'], installSectionWarning(u.name as string, u.enabled === true, contents, options));
+  r.add('error', error, 'contents');
+  r.add('warning', installSectionWarning(u.name as string, enabled, contents, options), 'contents');
 };
-const dropinHook: Hook = (d, path, add) => {
-  add('error', [...path, 'name'], pathExt(d.name as string) === '.conf' ? undefined : 'invalid systemd unit drop-in extension');
-  add('error', [...path, 'contents'], validateUnitContent((d.contents as string | undefined) ?? '').error);
+const dropinHook: Hook = (d, r) => {
+  r.add('error', pathExt(d.name as string) === '.conf' ? undefined : 'invalid systemd unit drop-in extension', 'name');
+  if (!r.checked(d)) r.add('error', validateUnitContent((d.contents as string | undefined) ?? '').error, 'contents');
 };
 
 export const HOOKS: Readonly<Record<string, Hook>> = {
-  'types.Ignition': (i, path, add) => add('error', [...path, 'version'], i.version === '3.1.0' ? undefined : 'unsupported config version'),
+  'types.Ignition': (i, r) => r.add('error', i.version === '3.1.0' ? undefined : 'unsupported config version', 'version'),
   // merge entries and CAs need a source, config replace does not (§4.1)
-  [V3_TYPE.ignitionConfig]: (c, path, add) => list(c.merge).forEach((r, i) => nilOrEmpty(r.source) && add('error', [...path, 'merge', i], 'source is required')),
-  [V3_TYPE.tls]: (t, path, add) =>
-    list(t.certificateAuthorities).forEach((r, i) => nilOrEmpty(r.source) && add('error', [...path, 'certificateAuthorities', i], 'source is required')),
+  [V3_TYPE.ignitionConfig]: (c, r) => list(c.merge).forEach((res, i) => nilOrEmpty(res.source) && r.add('error', 'source is required', 'merge', i)),
+  [V3_TYPE.tls]: (t, r) =>
+    list(t.certificateAuthorities).forEach((res, i) => nilOrEmpty(res.source) && r.add('error', 'source is required', 'certificateAuthorities', i)),
   [V3_TYPE.resource]: resourceHook,
   [V3_TYPE.storage]: storageHook,
   [V3_TYPE.file]: fileHook,
   [V3_TYPE.directory]: withMode,
   [V3_TYPE.link]: nodeHook,
-  [V3_TYPE.nodeOwner]: (o, path, add) => add('error', path, o.id !== undefined && !nilOrEmpty(o.name) ? 'cannot set both id and name' : undefined),
+  [V3_TYPE.nodeOwner]: (o, r) => r.add('error', o.id !== undefined && !nilOrEmpty(o.name) ? 'cannot set both id and name' : undefined),
   [V3_TYPE.disk]: diskHook,
   [V3_TYPE.partition]: partitionHook,
   [V3_TYPE.raid]: raidHook,

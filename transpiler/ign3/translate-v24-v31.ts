@@ -15,31 +15,36 @@ const intP = (n: unknown): number | undefined => (typeof n === 'number' && n !==
 /** A Go slice built by `append` over a range: nil when nothing was appended. */
 const nilIfEmpty = <T>(items: T[]): T[] | null => (items.length > 0 ? items : null);
 
+/** Values copied from the 2.x config after `Check2_4`: their source or contents passed the 2.3 rules. */
+type Checked = WeakSet<object>;
+
 function headers(v: unknown): GoStruct[] | null {
   return nilIfEmpty(list(v).map((h) => ({ name: (h.name as string) ?? '', value: strP(h.value) })));
 }
 
 /** A 2.x config/CA reference as a 3.x Resource: `source` always set, even `""` (§4.1). */
-function resource(ref: GoStruct): GoStruct {
-  return {
+function resource(ref: GoStruct, checked: Checked): GoStruct {
+  const res = {
     httpHeaders: headers(ref.httpHeaders),
     source: ref.source as string,
     verification: { hash: (ref.verification as GoStruct).hash as string | undefined },
   };
+  checked.add(res);
+  return res;
 }
 
 const ZERO_RESOURCE = (): GoStruct => ({ httpHeaders: null, verification: {} });
 
-function translateIgnition(ignition: GoStruct): GoStruct {
+function translateIgnition(ignition: GoStruct, checked: Checked): GoStruct {
   const proxy = (ignition.proxy ?? {}) as GoStruct;
   const noProxy = list(proxy.noProxy) as unknown as string[];
   return {
     config: {
-      merge: nilIfEmpty(list(ignition.config.append).map(resource)),
-      replace: ignition.config.replace ? resource(ignition.config.replace as GoStruct) : ZERO_RESOURCE(),
+      merge: nilIfEmpty(list(ignition.config.append).map((ref) => resource(ref, checked))),
+      replace: ignition.config.replace ? resource(ignition.config.replace as GoStruct, checked) : ZERO_RESOURCE(),
     },
     proxy: { httpProxy: strP(proxy.httpProxy), httpsProxy: strP(proxy.httpsProxy), noProxy: nilIfEmpty(noProxy) },
-    security: { tls: { certificateAuthorities: nilIfEmpty(list(ignition.security.tls.certificateAuthorities).map(resource)) } },
+    security: { tls: { certificateAuthorities: nilIfEmpty(list(ignition.security.tls.certificateAuthorities).map((ref) => resource(ref, checked))) } },
     // copied: 0 and negative values survive
     timeouts: { httpResponseHeaders: ignition.timeouts.httpResponseHeaders, httpTotal: ignition.timeouts.httpTotal },
     version: '3.1.0',
@@ -139,7 +144,7 @@ function translateNode(n: GoStruct, paths: FilesystemPaths, overwrite: boolean |
 }
 
 /** 2.x files always overwrote: absent -> true; `append` forces false and moves the contents (§4.8). */
-function translateFile(f: GoStruct, paths: FilesystemPaths): GoStruct {
+function translateFile(f: GoStruct, paths: FilesystemPaths, checked: Checked): GoStruct {
   const overwrite = f.append ? false : ((f.overwrite as boolean | undefined) ?? true);
   const c = f.contents as GoStruct;
   const contents = {
@@ -148,6 +153,7 @@ function translateFile(f: GoStruct, paths: FilesystemPaths): GoStruct {
     source: c.source as string,
     verification: { hash: (c.verification as GoStruct).hash as string | undefined },
   };
+  checked.add(contents);
   return {
     ...translateNode(f, paths, overwrite),
     append: f.append ? [contents] : null,
@@ -156,9 +162,9 @@ function translateFile(f: GoStruct, paths: FilesystemPaths): GoStruct {
   };
 }
 
-function translateStorage(storage: GoStruct, networkdUnits: GoStruct[], paths: FilesystemPaths): GoStruct {
+function translateStorage(storage: GoStruct, networkdUnits: GoStruct[], paths: FilesystemPaths, checked: Checked): GoStruct {
   // networkd files come after the storage files (§4.4)
-  const files = [...list(storage.files).map((f) => translateFile(f, paths)), ...translateNetworkd(networkdUnits)];
+  const files = [...list(storage.files).map((f) => translateFile(f, paths, checked)), ...translateNetworkd(networkdUnits)];
   return {
     directories: nilIfEmpty(list(storage.directories).map((d) => ({ ...translateNode(d, paths, d.overwrite as boolean | undefined), mode: d.mode }))),
     ...translateStorageHead(storage, paths),
@@ -168,12 +174,17 @@ function translateStorage(storage: GoStruct, networkdUnits: GoStruct[], paths: F
   };
 }
 
-/** The 3.1.0 config `Translate` builds, before its own validation (validate-v31.ts). */
-export function translateV24ToV31(config: GoStruct, paths: FilesystemPaths): GoStruct {
-  return {
-    ignition: translateIgnition(config.ignition as GoStruct),
+/**
+ * The 3.1.0 config `Translate` builds, before its own validation (validate-v31.ts), and the values
+ * in it copied from `config`, which has passed `checkV24`.
+ */
+export function translateV24ToV31(config: GoStruct, paths: FilesystemPaths): { v31: GoStruct; checked: WeakSet<object> } {
+  const checked: Checked = new WeakSet();
+  const v31 = {
+    ignition: translateIgnition(config.ignition as GoStruct, checked),
     passwd: translatePasswd(config.passwd as GoStruct),
-    storage: translateStorage(config.storage as GoStruct, list((config.networkd as GoStruct).units), paths),
-    systemd: { units: translateUnits(list((config.systemd as GoStruct).units)) },
+    storage: translateStorage(config.storage as GoStruct, list((config.networkd as GoStruct).units), paths, checked),
+    systemd: { units: translateUnits(list((config.systemd as GoStruct).units), checked) },
   };
+  return { v31, checked };
 }

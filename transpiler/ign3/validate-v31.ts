@@ -3,8 +3,8 @@
  * vcontext walk calling each type's `Validate(c)` (rules-v31.ts), then the duplicate-key walk.
  * Entries carry JSON paths (`$.storage.files.0.mode`); positions are added from the marshalled bytes.
  */
-import type { GoStruct, GoType } from '../schema';
-import { HOOKS, list, type Add, type V3Kind, type V3Path } from './rules-v31';
+import type { FieldDef, GoStruct, GoType, StructDef } from '../schema';
+import { HOOKS, list, type Hook, type V3Kind, type V3Path, type V3Reporter } from './rules-v31';
 import { ignitionConfigV31, V3_TYPE } from './types-v3';
 
 export type { V3Path } from './rules-v31';
@@ -42,57 +42,101 @@ const MERGED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = 
   [V3_TYPE.storage]: { directories: 'node', files: 'node', links: 'node' },
 };
 
-type Visit = (value: GoStruct, goName: string, type: GoType & { kind: 'struct' }, path: V3Path) => void;
+/** What the walk does at a struct type: its hook, its list fields (for duplicates), its fields that hold structs. */
+interface StructPlan {
+  readonly hook?: Hook;
+  readonly lists: readonly { readonly key: string; readonly listName: string; readonly keyOf: (item: GoStruct) => string }[];
+  readonly children: readonly FieldDef[];
+}
+
+const plans = new WeakMap<StructDef, StructPlan>();
+
+const holdsStructs = (t: GoType): boolean =>
+  t.kind === 'struct' || ((t.kind === 'ptr' || t.kind === 'slice' || t.kind === 'named') && holdsStructs(t.elem));
+
+function planOf(def: StructDef): StructPlan {
+  let plan = plans.get(def);
+  if (plan) return plan;
+  const lists = def.fields
+    .filter((f) => f.type.kind === 'slice' && !IGNORED_DUPLICATES[def.goName]?.includes(f.key))
+    .map((f) => {
+      const elem = (f.type as GoType & { kind: 'slice' }).elem;
+      const keyOf = elem.kind === 'struct' ? KEYS[elem.def.goName] : (item: GoStruct) => item as unknown as string;
+      return { key: f.key, listName: MERGED_KEYS[def.goName]?.[f.key] ?? f.key, keyOf };
+    });
+  plan = { hook: HOOKS[def.goName], lists, children: def.fields.filter((f) => holdsStructs(f.type)) };
+  plans.set(def, plan);
+  return plan;
+}
 
 /**
- * vcontext's pre-order walk: a struct, then its fields; nil pointers are skipped. `path` is the
- * walk's own stack of keys and indexes; each visit gets a copy.
+ * vcontext's pre-order walks: a struct, then its fields; nil pointers are skipped. Flatcar walks
+ * twice, hooks then duplicates; one walk here keeps the duplicate entries apart and appends them.
  */
-function walk(value: unknown, type: GoType, path: (string | number)[], visit: Visit): void {
-  if (value === undefined || value === null) return;
-  switch (type.kind) {
-    case 'ptr':
-    case 'named':
-      return walk(value, type.elem, path, visit);
-    case 'slice':
-      return (value as unknown[]).forEach((v, i) => walkAt(i, v, type.elem, path, visit));
-    case 'struct':
-      visit(value as GoStruct, type.def.goName, type, [...path]);
-      for (const f of type.def.fields) walkAt(f.key, (value as GoStruct)[f.key], f.type, path, visit);
+class Walk implements V3Reporter {
+  readonly entries: V3Entry[] = [];
+  readonly duplicates: V3Entry[] = [];
+  private readonly path: (string | number)[] = [];
+
+  constructor(private readonly checkedValues: WeakSet<object>) {}
+
+  add(kind: V3Kind, message: string | undefined, ...steps: (string | number)[]): void {
+    if (message !== undefined) this.entries.push({ kind, path: [...this.path, ...steps], message });
+  }
+
+  checked(value: object): boolean {
+    return this.checkedValues.has(value);
+  }
+
+  value(value: unknown, type: GoType): void {
+    if (value === undefined || value === null) return;
+    switch (type.kind) {
+      case 'ptr':
+      case 'named':
+        return this.value(value, type.elem);
+      case 'slice':
+        (value as unknown[]).forEach((v, i) => this.at(i, v, type.elem));
+        return;
+      case 'struct': {
+        const plan = planOf(type.def);
+        plan.hook?.(value as GoStruct, this);
+        this.findDuplicates(value as GoStruct, plan);
+        for (const f of plan.children) this.at(f.key, (value as GoStruct)[f.key], f.type);
+      }
+    }
+  }
+
+  private at(step: string | number, value: unknown, type: GoType): void {
+    this.path.push(step);
+    this.value(value, type);
+    this.path.pop();
+  }
+
+  private findDuplicates(value: GoStruct, plan: StructPlan): void {
+    let seen: Map<string, Set<string>> | undefined;
+    for (const { key, listName, keyOf } of plan.lists) {
+      const items = list(value[key]);
+      if (items.length === 0) continue;
+      seen ??= new Map();
+      const keys = seen.get(listName) ?? new Set<string>();
+      seen.set(listName, keys);
+      items.forEach((item, i) => {
+        const itemKey = keyOf(item);
+        if (keys.has(itemKey)) this.duplicates.push({ kind: 'error', path: [...this.path, key, i], message: 'duplicate entry defined' });
+        keys.add(itemKey);
+      });
+    }
   }
 }
 
-function walkAt(step: string | number, value: unknown, type: GoType, path: (string | number)[], visit: Visit): void {
-  path.push(step);
-  walk(value, type, path, visit);
-  path.pop();
-}
-
-function duplicates(value: GoStruct, goName: string, type: GoType & { kind: 'struct' }, path: V3Path, add: Add): void {
-  const seen = new Map<string, Set<string>>();
-  for (const f of type.def.fields) {
-    if (f.type.kind !== 'slice' || IGNORED_DUPLICATES[goName]?.includes(f.key)) continue;
-    const listName = MERGED_KEYS[goName]?.[f.key] ?? f.key;
-    const keys = seen.get(listName) ?? new Set<string>();
-    seen.set(listName, keys);
-    const elem = f.type.elem;
-    list(value[f.key]).forEach((item, i) => {
-      const key = elem.kind === 'struct' ? KEYS[elem.def.goName](item) : (item as unknown as string);
-      if (keys.has(key)) add('error', [...path, f.key, i], 'duplicate entry defined');
-      keys.add(key);
-    });
-  }
-}
-
-/** The 3.1 validation report of a Go-shaped 3.1 config, in vcontext's order. */
-export function validateV31(config: GoStruct): V3Entry[] {
-  const entries: V3Entry[] = [];
-  const add: Add = (kind, path, message) => {
-    if (message !== undefined) entries.push({ kind, path, message });
-  };
-  walk(config, ignitionConfigV31, [], (v, goName, _t, path) => HOOKS[goName]?.(v, path, add));
-  walk(config, ignitionConfigV31, [], (v, goName, t, path) => duplicates(v, goName, t, path, add));
-  return entries;
+/**
+ * The 3.1 validation report of a Go-shaped 3.1 config, in vcontext's order. `checked`: values
+ * translated from 2.x ones that passed the 2.3 rules, whose contents need no second parse.
+ */
+export function validateV31(config: GoStruct, checked = new WeakSet<object>()): V3Entry[] {
+  const walk = new Walk(checked);
+  walk.value(config, ignitionConfigV31);
+  return [...walk.entries, ...walk.duplicates];
 }
 
 /** vcontext `Report.String()`: one line per entry, each ending in `\n`. */
