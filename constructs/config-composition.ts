@@ -1,7 +1,7 @@
 /**
  * A config that other constructs add to after construction: the base config (rendered at once,
  * so its errors point at its lines) plus snippets, merged by ClcMerge's rules and rendered once,
- * when the user-data is first read (at synth, through a Lazy value).
+ * when the user-data is first read (at synth, through a value produced then).
  */
 import { transpile, TranspileError, type ContainerLinuxConfig, type FileConfig, type SystemdUnitConfig, type UserConfig } from '../transpiler';
 import { ClcMerge } from './clc-merge';
@@ -56,7 +56,18 @@ export class ConfigComposition {
       const rendered = renderUserData(merged, this.options);
       // Warnings of the base config were reported at construction already.
       const known = new Set(this.base.warnings.map(withoutOrigin));
-      this.final = { ...rendered, warnings: rendered.warnings.filter((warning) => !known.has(withoutOrigin(warning))) };
+      const warnings = rendered.warnings.filter((warning) => !known.has(withoutOrigin(warning)));
+      // getters, not a spread: the parsed config and the hash are built on first read
+      this.final = {
+        userData: rendered.userData,
+        warnings,
+        get ignition() {
+          return rendered.ignition;
+        },
+        get fingerprint() {
+          return rendered.fingerprint;
+        },
+      };
     }
     return this.final;
   }

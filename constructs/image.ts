@@ -91,10 +91,14 @@ interface IgnitionOutput {
   readonly storage?: { readonly files?: readonly { readonly path: string }[] };
 }
 
-/** Sections of the config that Fedora CoreOS cannot honour (no etcd-member, flanneld, locksmithd, update_engine). */
-export function sectionProblems(image: Image, ignition: IgnitionOutput): string[] {
+/**
+ * Sections of the config that Fedora CoreOS cannot honour (no etcd-member, flanneld, locksmithd,
+ * update_engine). `ignition` is only read for Fedora CoreOS images.
+ */
+export function sectionProblems(image: Image, ignition: () => IgnitionOutput): string[] {
   if (image.distribution !== ImageDistribution.FEDORA_COREOS) return [];
-  return CONTAINER_LINUX_ONLY.filter(([, generated]) => generated(ignition)).map(
+  const output = ignition();
+  return CONTAINER_LINUX_ONLY.filter(([, generated]) => generated(output)).map(
     ([section]) => `the ${section} section configures a Container Linux service that Fedora CoreOS does not have: remove it, or run that service as a container unit`,
   );
 }

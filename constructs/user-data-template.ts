@@ -25,9 +25,10 @@ const UPDATE_CONF = '/etc/coreos/update.conf';
 const QUOTING_DROPINS = /^20-clct-(etcd-member|flannel)\.conf$/;
 const DATA_URL_BASE64 = 'data:;base64,';
 
-export function renderUserDataTemplate(json: string, ignition: Ignition, tokens: ConfigTokens): UserDataTemplate {
+/** `ignition` (the parsed `json`) is only read when the config holds tokens. */
+export function renderUserDataTemplate(json: string, ignition: () => Ignition, tokens: ConfigTokens): UserDataTemplate {
   if (tokens.isEmpty) return { template: escapeTerraformTemplate(json), sizeBytes: Buffer.byteLength(json), warnings: [] };
-  return new TemplateBuilder(json, tokens).build(ignition);
+  return new TemplateBuilder(json, tokens).build(ignition());
 }
 
 class TemplateBuilder {
