@@ -2,8 +2,9 @@
  * Ignition runs once, on first boot: new user-data on a running VM changes nothing on it. These
  * are the ways a CoreOSInstance can react when its rendered config changes.
  */
-import { Lazy, TerraformResource, TerraformStack, type TerraformResourceLifecycle } from 'cdktf';
+import { TerraformResource, TerraformStack, type TerraformResourceLifecycle } from 'cdktf';
 import type { Construct } from 'constructs';
+import { producedString } from './produced-string';
 
 export enum ConfigChangeBehavior {
   /**
@@ -87,7 +88,7 @@ export class ConfigHashes extends TerraformResource {
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { input: Lazy.stringValue({ produce: () => this.mapExpression() }) };
+    return { input: producedString(() => this.mapExpression()) };
   }
 
   /**

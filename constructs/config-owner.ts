@@ -1,14 +1,15 @@
 /**
  * The config side shared by CoreOSInstance and WorkerPool: a base Container Linux Config that other
  * constructs add to (`addSnippet`, `addUnit`, `addFile`, `addUser`), rendered once at synth and read
- * by the user-data through a Lazy value. Errors of the merged config fail the synth: validation
- * reports them (app.synth, Testing.synth(stack, true)), and the Lazy value throws them otherwise.
+ * by the user-data through a value produced at synth. Errors of the merged config fail the synth: validation
+ * reports them (app.synth, Testing.synth(stack, true)), and producing the value throws them otherwise.
  */
-import { Annotations, DefaultTokenResolver, Lazy, StringConcat, Tokenization } from 'cdktf';
+import { Annotations, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import type { FileConfig, SystemdUnitConfig, UserConfig } from '../transpiler';
 import { ConfigComposition, fileSnippet, unitSnippet, userSnippet, type ClcSnippet } from './config-composition';
 import type { ConfigSource } from './config-source';
+import { producedString } from './produced-string';
 import type { RenderedUserData, RenderUserDataOptions } from './render-user-data';
 
 export abstract class ConfigOwner extends Construct {
@@ -66,7 +67,7 @@ export abstract class ConfigOwner extends Construct {
 
   /** The user-data, read at synth. */
   protected lazyUserData(): string {
-    return Lazy.stringValue({ produce: () => this.rendered().userData });
+    return producedString(() => this.rendered().userData);
   }
 
   protected rendered(): RenderedUserData {

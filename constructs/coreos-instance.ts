@@ -139,7 +139,7 @@ export interface CoreOSInstanceProps {
  * A `google_compute_instance` whose `metadata.user-data` is Ignition transpiled from a CLC.
  *
  * Other constructs can add to the config after construction (`addSnippet`, `addUnit`, `addFile`,
- * `addUser`); the user-data reads the merged config through a Lazy value, rendered once at synth.
+ * `addUser`); the user-data reads the merged config at synth, rendered once.
  * Merge rules (clc-merge.ts): mappings merge key by key, lists append, units and drop-ins with the
  * same name merge (so drop-ins from several places land in one unit), users by name, files by
  * path; one key set to two different values, e.g. two `contents` for one unit, is an error that
