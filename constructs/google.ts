@@ -2,19 +2,62 @@
  * The one door to `@cdktf/provider-google`: deep imports only, because the package's barrel costs
  * about a second and 400 MiB at every synth and test (cdktf-notes 2). Moving to cdktn later means
  * changing the paths in this file alone.
+ *
+ * Each class loads its module when first used: the eleven modules take about 100 ms to load
+ * together, and an app of CoreOSInstances needs two of them.
  */
-export { GoogleProvider, type GoogleProviderConfig } from '@cdktf/provider-google/lib/provider';
-export {
-  ComputeInstance,
-  type ComputeInstanceConfig,
-  type ComputeInstanceServiceAccount,
-} from '@cdktf/provider-google/lib/compute-instance';
-export { ComputeAddress } from '@cdktf/provider-google/lib/compute-address';
-export { ComputeFirewall } from '@cdktf/provider-google/lib/compute-firewall';
-export { ComputeHealthCheck } from '@cdktf/provider-google/lib/compute-health-check';
-export { ComputeNetwork } from '@cdktf/provider-google/lib/compute-network';
-export { ComputeRegionInstanceGroupManager } from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
-export { ComputeRegionInstanceTemplate } from '@cdktf/provider-google/lib/compute-region-instance-template';
-export { ComputeRouter } from '@cdktf/provider-google/lib/compute-router';
-export { ComputeRouterNat } from '@cdktf/provider-google/lib/compute-router-nat';
-export { ComputeSubnetwork } from '@cdktf/provider-google/lib/compute-subnetwork';
+/* eslint-disable @typescript-eslint/no-require-imports -- require() inside the loaders is what defers loading */
+import type * as address from '@cdktf/provider-google/lib/compute-address';
+import type * as firewall from '@cdktf/provider-google/lib/compute-firewall';
+import type * as healthCheck from '@cdktf/provider-google/lib/compute-health-check';
+import type * as instance from '@cdktf/provider-google/lib/compute-instance';
+import type * as network from '@cdktf/provider-google/lib/compute-network';
+import type * as groupManager from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
+import type * as template from '@cdktf/provider-google/lib/compute-region-instance-template';
+import type * as router from '@cdktf/provider-google/lib/compute-router';
+import type * as routerNat from '@cdktf/provider-google/lib/compute-router-nat';
+import type * as subnetwork from '@cdktf/provider-google/lib/compute-subnetwork';
+import type * as provider from '@cdktf/provider-google/lib/provider';
+import { loadedOnFirstUse } from './loaded-on-first-use';
+
+export type { GoogleProviderConfig } from '@cdktf/provider-google/lib/provider';
+export type { ComputeInstanceConfig, ComputeInstanceServiceAccount } from '@cdktf/provider-google/lib/compute-instance';
+
+export type GoogleProvider = provider.GoogleProvider;
+export const GoogleProvider = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/provider') as typeof provider).GoogleProvider);
+
+export type ComputeInstance = instance.ComputeInstance;
+export const ComputeInstance = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-instance') as typeof instance).ComputeInstance);
+
+export type ComputeAddress = address.ComputeAddress;
+export const ComputeAddress = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-address') as typeof address).ComputeAddress);
+
+export type ComputeFirewall = firewall.ComputeFirewall;
+export const ComputeFirewall = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-firewall') as typeof firewall).ComputeFirewall);
+
+export type ComputeHealthCheck = healthCheck.ComputeHealthCheck;
+export const ComputeHealthCheck = loadedOnFirstUse(
+  () => (require('@cdktf/provider-google/lib/compute-health-check') as typeof healthCheck).ComputeHealthCheck,
+);
+
+export type ComputeNetwork = network.ComputeNetwork;
+export const ComputeNetwork = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-network') as typeof network).ComputeNetwork);
+
+export type ComputeRegionInstanceGroupManager = groupManager.ComputeRegionInstanceGroupManager;
+export const ComputeRegionInstanceGroupManager = loadedOnFirstUse(
+  () => (require('@cdktf/provider-google/lib/compute-region-instance-group-manager') as typeof groupManager).ComputeRegionInstanceGroupManager,
+);
+
+export type ComputeRegionInstanceTemplate = template.ComputeRegionInstanceTemplate;
+export const ComputeRegionInstanceTemplate = loadedOnFirstUse(
+  () => (require('@cdktf/provider-google/lib/compute-region-instance-template') as typeof template).ComputeRegionInstanceTemplate,
+);
+
+export type ComputeRouter = router.ComputeRouter;
+export const ComputeRouter = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-router') as typeof router).ComputeRouter);
+
+export type ComputeRouterNat = routerNat.ComputeRouterNat;
+export const ComputeRouterNat = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-router-nat') as typeof routerNat).ComputeRouterNat);
+
+export type ComputeSubnetwork = subnetwork.ComputeSubnetwork;
+export const ComputeSubnetwork = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-subnetwork') as typeof subnetwork).ComputeSubnetwork);
