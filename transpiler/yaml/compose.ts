@@ -24,8 +24,8 @@ Object.freeze(NO_CHILDREN);
 function newNode(kind: YamlKind, ev: YamlEvent, tag: string, value = ''): BuildNode {
   const n: BuildNode = {
     kind,
-    line: ev.start.line,
-    column: ev.start.column,
+    line: ev.line,
+    column: ev.column,
     tag,
     value,
     style: STYLES[ev.style],
@@ -58,25 +58,22 @@ class Composer {
     private readonly flavor: YamlFlavor,
   ) {}
 
-  private next(): YamlEvent {
-    return this.parser.next() as YamlEvent;
-  }
-
   private register(n: BuildNode): void {
     if (n.anchor !== '') this.anchors.set(n.anchor, n);
   }
 
   firstDocument(): YamlNode | undefined {
-    this.next(); // STREAM-START
-    const start = this.next();
+    this.parser.next(); // STREAM-START
+    const start = this.parser.next() as YamlEvent;
     if (start.kind === Ev.StreamEnd) return undefined;
     const doc = newNode('document', start, '');
     doc.children.push(this.root());
-    this.next(); // DOCUMENT-END
+    this.parser.next(); // DOCUMENT-END
     if (this.flavor === 'v2') {
       this.parser.next();
       // The fork looks aliases up when decoding, so the last anchor of that name wins.
-      for (const a of this.aliases) {
+      for (let i = 0; i < this.aliases.length; i++) {
+        const a = this.aliases[i];
         const target = this.anchors.get(a.value);
         if (target) {
           a.alias = target;
@@ -91,7 +88,7 @@ class Composer {
     const stack: BuildNode[] = [];
     let root: BuildNode | undefined;
     do {
-      const ev = this.next();
+      const ev = this.parser.next() as YamlEvent;
       let n: BuildNode;
       switch (ev.kind) {
         case Ev.Scalar: {

@@ -1,10 +1,11 @@
 /**
  * The scanner's view of the decoded input (scannerc.go's buffer primitives): the position as a
  * libyaml mark, character classes at the cursor, and libyaml's `cache()` calls, which only matter
- * when an invalid sequence lies ahead (see reader.ts).
+ * when an invalid sequence lies ahead (see reader.ts). Without one, runs of characters are
+ * skipped in tight loops rather than one `skip()` each.
  */
 import { DASH, DOT, HASH, isBlank, isBlankZ, isBreak, isBreakZ } from './chars';
-import { type Mark, type YamlFlavor, YamlSyntaxError } from './errors';
+import { type YamlFlavor, YamlSyntaxError } from './errors';
 import type { InputWindow, SourceText } from './reader';
 
 /** `avail` when the whole input is valid: kept a small integer so the hot check stays cheap. */
@@ -19,6 +20,8 @@ function plainTable(stops: string): Uint8Array {
 }
 const BLOCK_PLAIN = plainTable(' \t\r\n:');
 const FLOW_PLAIN = plainTable(' \t\r\n:,?[]{}');
+/** ASCII characters a quoted scalar simply continues over. */
+const QUOTED = plainTable(' \t\r\n\'"\\');
 
 export class Cursor {
   protected readonly cps: Int32Array;
@@ -44,10 +47,6 @@ export class Cursor {
     this.v3 = flavor === 'v3';
   }
 
-  protected mark(): Mark {
-    return { index: this.pos, line: this.line, column: this.column };
-  }
-
   /** libyaml's `cache(parser, n)`: only matters when the input holds an invalid sequence. */
   protected cache(n: number): void {
     if (this.pos + n > this.avail) {
@@ -63,7 +62,8 @@ export class Cursor {
   }
 
   protected skip(): void {
-    if (!isBlank(this.cps[this.pos])) this.newlines = 0;
+    const c = this.cps[this.pos];
+    if (c !== 0x20 && c !== 0x09) this.newlines = 0;
     this.pos++;
     this.column++;
   }
@@ -91,9 +91,18 @@ export class Cursor {
 
   /** Advances over characters that cannot end a plain scalar (fast path of scanPlainScalar). */
   protected skipPlainRun(flow: boolean): void {
+    this.skipRun(flow ? FLOW_PLAIN : BLOCK_PLAIN);
+  }
+
+  /** Advances over characters that need no attention inside a quoted scalar (fast path of scanFlowScalar). */
+  protected skipQuotedRun(): void {
+    this.skipRun(QUOTED);
+  }
+
+  /** Advances over ASCII characters marked in `safe` and non-ASCII characters other than line breaks. */
+  private skipRun(safe: Uint8Array): void {
     if (this.window) return;
     const cps = this.cps;
-    const safe = flow ? FLOW_PLAIN : BLOCK_PLAIN;
     let p = this.pos;
     for (let c = cps[p]; c < 128 ? safe[c] === 1 : c !== 0x85 && c !== 0x2028 && c !== 0x2029; c = cps[++p]);
     if (p > this.pos) {
@@ -149,14 +158,46 @@ export class Cursor {
     );
   }
 
-  protected error(contextMark: Mark, problem: string): never {
-    throw new YamlSyntaxError('scanner', problem, this.mark(), contextMark);
+  protected error(contextLine: number, problem: string): never {
+    throw new YamlSyntaxError('scanner', problem, this.line, contextLine);
   }
 
   protected skipBlanks(): void {
-    while (isBlank(this.cps[this.pos])) {
-      this.skip();
-      this.cache(1);
+    this.skipSpaces(true);
+  }
+
+  /** Advances over spaces, and tabs too when `tabs` is set. */
+  protected skipSpaces(tabs: boolean): void {
+    const cps = this.cps;
+    if (this.window) {
+      while (cps[this.pos] === 0x20 || (tabs && cps[this.pos] === 0x09)) {
+        this.skip();
+        this.cache(1);
+      }
+      return;
+    }
+    let p = this.pos;
+    for (let c = cps[p]; c === 0x20 || (tabs && c === 0x09); c = cps[++p]);
+    this.column += p - this.pos;
+    this.pos = p;
+  }
+
+  /** Advances over the spaces of an indentation, up to column `indent` (no limit when 0). */
+  protected skipIndent(indent: number): void {
+    const cps = this.cps;
+    if (this.window) {
+      while ((indent === 0 || this.column < indent) && cps[this.pos] === 0x20) {
+        this.skip();
+        this.cache(1);
+      }
+      return;
+    }
+    let p = this.pos;
+    const stop = indent === 0 ? NO_LIMIT : p + indent - this.column;
+    while (p < stop && cps[p] === 0x20) p++;
+    if (p > this.pos) {
+      this.column += p - this.pos;
+      this.pos = p;
     }
   }
 

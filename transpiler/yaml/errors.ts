@@ -2,15 +2,6 @@
 
 export type YamlFlavor = 'v2' | 'v3';
 
-/** A position in the character stream, 0-based like libyaml's `yaml_mark_t`. */
-export interface Mark {
-  readonly index: number;
-  readonly line: number;
-  readonly column: number;
-}
-
-export const ZERO_MARK: Mark = { index: 0, line: 0, column: 0 };
-
 /** The error ct prints; `message` is go-yaml's error text, `yaml: ` prefix included. */
 export class YamlError extends Error {
   constructor(message: string) {
@@ -21,13 +12,16 @@ export class YamlError extends Error {
 
 export type SyntaxErrorKind = 'reader' | 'scanner' | 'parser';
 
-/** libyaml's error state (`parser.error`, `problem`, marks), raised by the reader, scanner and parser. */
+/**
+ * libyaml's error state (`parser.error`, `problem`, marks), raised by the reader, scanner and parser.
+ * Of the two marks only the 0-based lines are kept: go-yaml prints nothing else of them.
+ */
 export class YamlSyntaxError extends Error {
   constructor(
     readonly kind: SyntaxErrorKind,
     readonly problem: string,
-    readonly problemMark: Mark,
-    readonly contextMark: Mark,
+    readonly problemLine: number,
+    readonly contextLine: number,
   ) {
     super(problem);
     this.name = 'YamlSyntaxError';
@@ -38,12 +32,12 @@ export class YamlSyntaxError extends Error {
     let line = 0;
     if (flavor === 'v2') {
       // The 2017 v2 fork prints the 0-based problem line, else the context line, without +1.
-      line = this.problemMark.line !== 0 ? this.problemMark.line : this.contextMark.line;
+      line = this.problemLine !== 0 ? this.problemLine : this.contextLine;
     } else {
       // yaml.v3 prefers the context line; scanner errors get +1 because marks are 0-based.
       const bump = this.kind === 'scanner' ? 1 : 0;
-      if (this.contextMark.line !== 0) line = this.contextMark.line + bump;
-      else if (this.problemMark.line !== 0) line = this.problemMark.line + bump;
+      if (this.contextLine !== 0) line = this.contextLine + bump;
+      else if (this.problemLine !== 0) line = this.problemLine + bump;
     }
     const where = line !== 0 ? `line ${line}: ` : '';
     const msg = this.problem.length > 0 ? this.problem : 'unknown problem parsing YAML content';

@@ -1,5 +1,5 @@
 /** libyaml's parser (parserc.go): the LL(1) state machine turning tokens into events. */
-import { type Mark, YamlSyntaxError, ZERO_MARK } from './errors';
+import { YamlSyntaxError } from './errors';
 import type { Scanner } from './scanner';
 import { Ev, type EventKind, Style, Tok, type Token, type TokenKind, type YamlEvent } from './tokens';
 
@@ -31,10 +31,10 @@ const S = {
 } as const;
 type State = (typeof S)[keyof typeof S];
 
-/** Tokens after a block indicator that mean its node is empty. */
-const BLOCK_ENTRY_STOPS: readonly TokenKind[] = [Tok.BlockEntry, Tok.BlockEnd];
-const INDENTLESS_ENTRY_STOPS: readonly TokenKind[] = [Tok.BlockEntry, Tok.Key, Tok.Value, Tok.BlockEnd];
-const BLOCK_MAPPING_STOPS: readonly TokenKind[] = [Tok.Key, Tok.Value, Tok.BlockEnd];
+/** Tokens after a block indicator that mean its node is empty, as bit sets of token kinds. */
+const BLOCK_ENTRY_STOPS = (1 << Tok.BlockEntry) | (1 << Tok.BlockEnd);
+const INDENTLESS_ENTRY_STOPS = (1 << Tok.BlockEntry) | (1 << Tok.Key) | (1 << Tok.Value) | (1 << Tok.BlockEnd);
+const BLOCK_MAPPING_STOPS = (1 << Tok.Key) | (1 << Tok.Value) | (1 << Tok.BlockEnd);
 
 interface TagDirective {
   readonly handle: string;
@@ -46,51 +46,19 @@ const DEFAULT_TAG_DIRECTIVES: readonly TagDirective[] = [
   { handle: '!!', prefix: 'tag:yaml.org,2002:' },
 ];
 
-function event(
-  kind: EventKind,
-  start: Mark,
-  end: Mark,
-  anchor = '',
-  tag = '',
-  value = '',
-  implicit = false,
-  style = 0,
-  flow = false,
-): YamlEvent {
-  return { kind, start, end, anchor, tag, value, implicit, style, flow };
-}
-
 export class Parser {
   private state: State = S.StreamStart;
   private readonly states: State[] = [];
-  private readonly marks: Mark[] = [];
+  /** Lines where the open collections began: the context line of their errors. */
+  private readonly marks: number[] = [];
   private tagDirectives: TagDirective[] = [];
+  private readonly event: YamlEvent = { kind: Ev.StreamStart, line: 0, column: 0, anchor: '', tag: '', value: '', style: 0, flow: false };
 
   constructor(private readonly scanner: Scanner) {}
 
-  /** The next event, or undefined once the stream has ended. */
+  /** The next event (the same object, refilled), or undefined once the stream has ended. */
   next(): YamlEvent | undefined {
     if (this.scanner.streamEndProduced || this.state === S.End) return undefined;
-    return this.dispatch();
-  }
-
-  private error(problem: string, problemMark: Mark, context?: Mark): never {
-    throw new YamlSyntaxError('parser', problem, problemMark, context ?? ZERO_MARK);
-  }
-
-  private peek(): Token {
-    return this.scanner.peekToken();
-  }
-
-  private skip(): void {
-    this.scanner.skipToken();
-  }
-
-  private pop(): void {
-    this.state = this.states.pop() as State;
-  }
-
-  private dispatch(): YamlEvent {
     switch (this.state) {
       case S.StreamStart:
         return this.streamStart();
@@ -143,12 +111,41 @@ export class Parser {
     }
   }
 
+  private emit(kind: EventKind, line: number, column: number, anchor = '', tag = '', value = '', style = 0, flow = false): YamlEvent {
+    const ev = this.event;
+    ev.kind = kind;
+    ev.line = line;
+    ev.column = column;
+    ev.anchor = anchor;
+    ev.tag = tag;
+    ev.value = value;
+    ev.style = style;
+    ev.flow = flow;
+    return ev;
+  }
+
+  private error(problem: string, problemLine: number, contextLine = 0): never {
+    throw new YamlSyntaxError('parser', problem, problemLine, contextLine);
+  }
+
+  private peek(): Token {
+    return this.scanner.peekToken();
+  }
+
+  private skip(): void {
+    this.scanner.skipToken();
+  }
+
+  private pop(): void {
+    this.state = this.states.pop() as State;
+  }
+
   private streamStart(): YamlEvent {
     const t = this.peek();
-    if (t.kind !== Tok.StreamStart) this.error('did not find expected <stream-start>', t.start);
+    if (t.kind !== Tok.StreamStart) this.error('did not find expected <stream-start>', t.line);
     this.state = S.ImplicitDocumentStart;
     this.skip();
-    return event(Ev.StreamStart, t.start, t.end);
+    return this.emit(Ev.StreamStart, t.line, t.column);
   }
 
   private documentStart(implicit: boolean): YamlEvent {
@@ -169,21 +166,22 @@ export class Parser {
       this.processDirectives();
       this.states.push(S.DocumentEnd);
       this.state = S.BlockNode;
-      return event(Ev.DocumentStart, t.start, t.end, '', '', '', true);
+      return this.emit(Ev.DocumentStart, t.line, t.column);
     }
     if (t.kind !== Tok.StreamEnd) {
-      const start = t.start;
+      const line = t.line;
+      const column = t.column;
       this.processDirectives();
       t = this.peek();
-      if (t.kind !== Tok.DocumentStart) this.error('did not find expected <document start>', t.start);
+      if (t.kind !== Tok.DocumentStart) this.error('did not find expected <document start>', t.line);
       this.states.push(S.DocumentEnd);
       this.state = S.DocumentContent;
       this.skip();
-      return event(Ev.DocumentStart, start, t.end);
+      return this.emit(Ev.DocumentStart, line, column);
     }
     this.state = S.End;
     this.skip();
-    return event(Ev.StreamEnd, t.start, t.end);
+    return this.emit(Ev.StreamEnd, t.line, t.column);
   }
 
   private documentContent(): YamlEvent {
@@ -196,24 +194,17 @@ export class Parser {
       t.kind === Tok.StreamEnd
     ) {
       this.pop();
-      return this.emptyScalar(t.start);
+      return this.emptyScalar(t.line, t.column);
     }
     return this.node(true, false);
   }
 
   private documentEnd(): YamlEvent {
     const t = this.peek();
-    const start = t.start;
-    let end = t.start;
-    let implicit = true;
-    if (t.kind === Tok.DocumentEnd) {
-      end = t.end;
-      this.skip();
-      implicit = false;
-    }
+    if (t.kind === Tok.DocumentEnd) this.skip();
     this.tagDirectives = [];
     this.state = S.DocumentStart;
-    return event(Ev.DocumentEnd, start, end, '', '', '', implicit);
+    return this.emit(Ev.DocumentEnd, t.line, t.column);
   }
 
   private node(block: boolean, indentlessSequence: boolean): YamlEvent {
@@ -221,27 +212,24 @@ export class Parser {
     if (t.kind === Tok.Alias) {
       this.pop();
       this.skip();
-      return event(Ev.Alias, t.start, t.end, t.value);
+      return this.emit(Ev.Alias, t.line, t.column, t.value);
     }
-    let start = t.start;
-    let end = t.start;
+    const line = t.line;
+    const column = t.column;
     let tagToken = false;
     let tagHandle = '';
     let tagSuffix = '';
     let anchor = '';
-    let tagMark = ZERO_MARK;
+    let tagLine = 0;
     if (t.kind === Tok.Anchor) {
       anchor = t.value;
-      start = t.start;
-      end = t.end;
       this.skip();
       t = this.peek();
       if (t.kind === Tok.Tag) {
         tagToken = true;
         tagHandle = t.value;
         tagSuffix = t.suffix;
-        tagMark = t.start;
-        end = t.end;
+        tagLine = t.line;
         this.skip();
         t = this.peek();
       }
@@ -249,14 +237,11 @@ export class Parser {
       tagToken = true;
       tagHandle = t.value;
       tagSuffix = t.suffix;
-      start = t.start;
-      tagMark = t.start;
-      end = t.end;
+      tagLine = t.line;
       this.skip();
       t = this.peek();
       if (t.kind === Tok.Anchor) {
         anchor = t.value;
-        end = t.end;
         this.skip();
         t = this.peek();
       }
@@ -266,43 +251,41 @@ export class Parser {
       if (tagHandle.length === 0) {
         tag = tagSuffix;
       } else {
-        const d = this.tagDirectives.find((x) => x.handle === tagHandle);
+        const d = this.tagDirective(tagHandle);
         if (d) tag = d.prefix + tagSuffix;
-        if (tag.length === 0) this.error('found undefined tag handle', tagMark, start);
+        if (tag.length === 0) this.error('found undefined tag handle', tagLine, line);
       }
     }
-    const implicit = tag.length === 0;
     if (indentlessSequence && t.kind === Tok.BlockEntry) {
       this.state = S.IndentlessSequenceEntry;
-      return event(Ev.SequenceStart, start, t.end, anchor, tag, '', implicit);
+      return this.emit(Ev.SequenceStart, line, column, anchor, tag);
     }
     if (t.kind === Tok.Scalar) {
-      const plainImplicit = (tag.length === 0 && t.style === Style.Plain) || tag === '!';
       this.pop();
       this.skip();
-      return event(Ev.Scalar, start, t.end, anchor, tag, t.value, plainImplicit, t.style);
+      return this.emit(Ev.Scalar, line, column, anchor, tag, t.value, t.style);
     }
     if (t.kind === Tok.FlowSequenceStart) {
       this.state = S.FlowSequenceFirstEntry;
-      return event(Ev.SequenceStart, start, t.end, anchor, tag, '', implicit, 0, true);
+      return this.emit(Ev.SequenceStart, line, column, anchor, tag, '', 0, true);
     }
     if (t.kind === Tok.FlowMappingStart) {
       this.state = S.FlowMappingFirstKey;
-      return event(Ev.MappingStart, start, t.end, anchor, tag, '', implicit, 0, true);
+      return this.emit(Ev.MappingStart, line, column, anchor, tag, '', 0, true);
     }
     if (block && t.kind === Tok.BlockSequenceStart) {
       this.state = S.BlockSequenceFirstEntry;
-      return event(Ev.SequenceStart, start, t.end, anchor, tag, '', implicit);
+      return this.emit(Ev.SequenceStart, line, column, anchor, tag);
     }
     if (block && t.kind === Tok.BlockMappingStart) {
       this.state = S.BlockMappingFirstKey;
-      return event(Ev.MappingStart, start, t.end, anchor, tag, '', implicit);
+      return this.emit(Ev.MappingStart, line, column, anchor, tag);
     }
     if (anchor.length > 0 || tag.length > 0) {
       this.pop();
-      return event(Ev.Scalar, start, end, anchor, tag, '', implicit, Style.Plain);
+      return this.emit(Ev.Scalar, line, column, anchor, tag, '', Style.Plain);
     }
-    this.error('did not find expected node content', t.start, start);
+    this.error('did not find expected node content', t.line, line);
   }
 
   private blockSequenceEntry(first: boolean): YamlEvent {
@@ -310,15 +293,15 @@ export class Parser {
     const t = this.peek();
     if (t.kind === Tok.BlockEntry) return this.blockNodeAfterIndicator(BLOCK_ENTRY_STOPS, S.BlockSequenceEntry, false);
     if (t.kind === Tok.BlockEnd) return this.leaveCollection(t, Ev.SequenceEnd);
-    const context = this.marks.pop() as Mark;
-    this.error("did not find expected '-' indicator", t.start, context);
+    const context = this.marks.pop() as number;
+    this.error("did not find expected '-' indicator", t.line, context);
   }
 
   private indentlessSequenceEntry(): YamlEvent {
     const t = this.peek();
     if (t.kind === Tok.BlockEntry) return this.blockNodeAfterIndicator(INDENTLESS_ENTRY_STOPS, S.IndentlessSequenceEntry, false);
     this.pop();
-    return event(Ev.SequenceEnd, t.start, t.start);
+    return this.emit(Ev.SequenceEnd, t.line, t.column);
   }
 
   private blockMappingKey(first: boolean): YamlEvent {
@@ -326,36 +309,37 @@ export class Parser {
     const t = this.peek();
     if (t.kind === Tok.Key) return this.blockNodeAfterIndicator(BLOCK_MAPPING_STOPS, S.BlockMappingValue, true);
     if (t.kind === Tok.BlockEnd) return this.leaveCollection(t, Ev.MappingEnd);
-    const context = this.marks.pop() as Mark;
-    this.error('did not find expected key', t.start, context);
+    const context = this.marks.pop() as number;
+    this.error('did not find expected key', t.line, context);
   }
 
   private blockMappingValue(): YamlEvent {
     const t = this.peek();
     if (t.kind === Tok.Value) return this.blockNodeAfterIndicator(BLOCK_MAPPING_STOPS, S.BlockMappingKey, true);
     this.state = S.BlockMappingKey;
-    return this.emptyScalar(t.start);
+    return this.emptyScalar(t.line, t.column);
   }
 
   /**
    * Skips the indicator (`-`, `?` or `:`) just peeked, then parses the node after it, or gives an
    * empty scalar at the indicator's end when one of `stops` follows; `next` is the state after.
+   * The end is one column on: a simple key's zero-width KEY is always followed by its content.
    */
-  private blockNodeAfterIndicator(stops: readonly TokenKind[], next: State, indentlessSequence: boolean): YamlEvent {
-    const mark = this.peek().end;
+  private blockNodeAfterIndicator(stops: number, next: State, indentlessSequence: boolean): YamlEvent {
+    const indicator = this.peek();
     this.skip();
-    if (!stops.includes(this.peek().kind)) {
+    if ((stops & (1 << this.peek().kind)) === 0) {
       this.states.push(next);
       return this.node(true, indentlessSequence);
     }
     this.state = next;
-    return this.emptyScalar(mark);
+    return this.emptyScalar(indicator.line, indicator.column + 1);
   }
 
   /** The collection start token is skipped once, remembering where the collection began. */
   private enterCollection(first: boolean): void {
     if (!first) return;
-    this.marks.push(this.peek().start);
+    this.marks.push(this.peek().line);
     this.skip();
   }
 
@@ -363,7 +347,7 @@ export class Parser {
     this.pop();
     this.marks.pop();
     this.skip();
-    return event(kind, t.start, t.end);
+    return this.emit(kind, t.line, t.column);
   }
 
   /** Between flow entries a `,` is required; returns the token after it. */
@@ -371,8 +355,8 @@ export class Parser {
     const t = this.peek();
     if (first) return t;
     if (t.kind !== Tok.FlowEntry) {
-      const context = this.marks.pop() as Mark;
-      this.error(missing, t.start, context);
+      const context = this.marks.pop() as number;
+      this.error(missing, t.line, context);
     }
     this.skip();
     return this.peek();
@@ -386,7 +370,7 @@ export class Parser {
       if (t.kind === Tok.Key) {
         this.state = S.FlowSequenceEntryMappingKey;
         this.skip();
-        return event(Ev.MappingStart, t.start, t.end, '', '', '', true, 0, true);
+        return this.emit(Ev.MappingStart, t.line, t.column, '', '', '', 0, true);
       }
       if (t.kind !== Tok.FlowSequenceEnd) {
         this.states.push(S.FlowSequenceEntry);
@@ -402,10 +386,9 @@ export class Parser {
       this.states.push(S.FlowSequenceEntryMappingValue);
       return this.node(false, false);
     }
-    const mark = t.end;
     this.skip();
     this.state = S.FlowSequenceEntryMappingValue;
-    return this.emptyScalar(mark);
+    return this.emptyScalar(t.line, t.column + 1);
   }
 
   private flowSequenceEntryMappingValue(): YamlEvent {
@@ -415,7 +398,7 @@ export class Parser {
   private flowSequenceEntryMappingEnd(): YamlEvent {
     const t = this.peek();
     this.state = S.FlowSequenceEntry;
-    return event(Ev.MappingEnd, t.start, t.start);
+    return this.emit(Ev.MappingEnd, t.line, t.column);
   }
 
   private flowMappingKey(first: boolean): YamlEvent {
@@ -431,7 +414,7 @@ export class Parser {
           return this.node(false, false);
         }
         this.state = S.FlowMappingValue;
-        return this.emptyScalar(t.start);
+        return this.emptyScalar(t.line, t.column);
       }
       if (t.kind !== Tok.FlowMappingEnd) {
         this.states.push(S.FlowMappingEmptyValue);
@@ -444,7 +427,8 @@ export class Parser {
   private flowMappingValue(empty: boolean): YamlEvent {
     if (empty) {
       this.state = S.FlowMappingKey;
-      return this.emptyScalar(this.peek().start);
+      const t = this.peek();
+      return this.emptyScalar(t.line, t.column);
     }
     return this.flowValue(Tok.FlowMappingEnd, S.FlowMappingKey);
   }
@@ -461,11 +445,17 @@ export class Parser {
       }
     }
     this.state = next;
-    return this.emptyScalar(t.start);
+    return this.emptyScalar(t.line, t.column);
   }
 
-  private emptyScalar(mark: Mark): YamlEvent {
-    return event(Ev.Scalar, mark, mark, '', '', '', true, Style.Plain);
+  private emptyScalar(line: number, column: number): YamlEvent {
+    return this.emit(Ev.Scalar, line, column, '', '', '', Style.Plain);
+  }
+
+  private tagDirective(handle: string): TagDirective | undefined {
+    const ds = this.tagDirectives;
+    for (let i = 0; i < ds.length; i++) if (ds[i].handle === handle) return ds[i];
+    return undefined;
   }
 
   private processDirectives(): void {
@@ -473,18 +463,19 @@ export class Parser {
     let sawVersion = false;
     while (t.kind === Tok.VersionDirective || t.kind === Tok.TagDirective) {
       if (t.kind === Tok.VersionDirective) {
-        if (sawVersion) this.error('found duplicate %YAML directive', t.start);
-        if (t.major !== 1 || t.minor !== 1) this.error('found incompatible YAML document', t.start);
+        if (sawVersion) this.error('found duplicate %YAML directive', t.line);
+        if (t.value !== '1.1') this.error('found incompatible YAML document', t.line);
         sawVersion = true;
       } else {
-        if (this.tagDirectives.some((d) => d.handle === t.value)) this.error('found duplicate %TAG directive', t.start);
+        if (this.tagDirective(t.value)) this.error('found duplicate %TAG directive', t.line);
         this.tagDirectives.push({ handle: t.value, prefix: t.suffix });
       }
       this.skip();
       t = this.peek();
     }
-    for (const d of DEFAULT_TAG_DIRECTIVES) {
-      if (!this.tagDirectives.some((x) => x.handle === d.handle)) this.tagDirectives.push(d);
+    for (let i = 0; i < DEFAULT_TAG_DIRECTIVES.length; i++) {
+      const d = DEFAULT_TAG_DIRECTIVES[i];
+      if (!this.tagDirective(d.handle)) this.tagDirectives.push(d);
     }
   }
 }

@@ -3,7 +3,7 @@
  * checks. The whole input is decoded up front; when it holds an invalid sequence, `InputWindow`
  * replays libyaml's 512-byte buffering so the error surfaces at the same scanner position.
  */
-import { YamlSyntaxError, ZERO_MARK } from './errors';
+import { YamlSyntaxError } from './errors';
 
 /** Zero padding after the text: libyaml reads NULs past the end, and the v3 comment scan peeks up to 512. */
 const PADDING = 1040;
@@ -67,6 +67,14 @@ function codePoints(capacity: number): Int32Array {
   return shared;
 }
 
+/** The same for the bytes of an ASCII string on their way to `shared`: Buffer.from costs more than the copy. */
+let sharedBytes = new Uint8Array(8192);
+const encoder = new TextEncoder();
+function asciiBytes(text: string): Uint8Array {
+  if (sharedBytes.length < text.length) sharedBytes = new Uint8Array(Math.max(text.length, sharedBytes.length * 2));
+  return sharedBytes.subarray(0, encoder.encodeInto(text, sharedBytes).written);
+}
+
 /** Zeroes the padding after the text (libyaml's NUL terminator). */
 function terminate(cps: Int32Array, count: number): void {
   cps.fill(0, count, count + PADDING);
@@ -75,15 +83,15 @@ function terminate(cps: Int32Array, count: number): void {
 const utf8Width = (cp: number): number => (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4);
 const utf16Width = (cp: number): number => (cp < 0x10000 ? 2 : 4);
 
-/** Text whose every character libyaml takes as is (printable ASCII, tab, line breaks). */
-const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+/** A character other than those libyaml takes as is (printable ASCII, tab, line breaks). */
+const NOT_PLAIN_ASCII = /[^\t\n\r\x20-\x7e]/;
 
 function decodeString(input: string): Decoded {
   const bom = input.charCodeAt(0) === 0xfeff ? 1 : 0;
   const cps = codePoints(input.length);
-  if (bom === 0 && PLAIN_ASCII.test(input)) {
+  if (bom === 0 && !NOT_PLAIN_ASCII.test(input)) {
     // the common case: one native check and one native copy instead of a loop per character
-    cps.set(Buffer.from(input, 'latin1'));
+    cps.set(asciiBytes(input));
     return { cps, count: input.length, text: input, astral: false, bom: 0, total: 0, fault: null, unitBytes: utf8Width };
   }
   let count = 0;
@@ -315,7 +323,7 @@ export class InputWindow {
         const left = this.rawEnd - this.rawPos;
         if (this.decoded === this.count) {
           if (left < this.fault.need && !this.eof) break;
-          throw new YamlSyntaxError('reader', this.fault.problem, ZERO_MARK, ZERO_MARK);
+          throw new YamlSyntaxError('reader', this.fault.problem, 0, 0);
         }
         const w = this.raw[this.decoded + 1] - this.raw[this.decoded];
         if (w > left) break;

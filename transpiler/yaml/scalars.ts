@@ -21,7 +21,6 @@ import {
   SQUOTE,
 } from './chars';
 import { Cursor } from './cursor';
-import type { Mark } from './errors';
 import { Style, type Token, Tok, token } from './tokens';
 
 const C = (s: string): number => s.charCodeAt(0);
@@ -90,11 +89,11 @@ export abstract class ScalarScanner extends Cursor {
   // Out-parameters of scanBlockScalarBreaks.
   private bsIndent = 0;
   private bsBreaks = '';
-  private bsEnd: Mark = { index: 0, line: 0, column: 0 };
 
   protected scanBlockScalar(literal: boolean): Token {
     const cps = this.cps;
-    const start = this.mark();
+    const startLine = this.line;
+    const startColumn = this.column;
     this.skip();
     this.cache(1);
     let chomping = 0;
@@ -105,12 +104,12 @@ export abstract class ScalarScanner extends Cursor {
       this.skip();
       this.cache(1);
       if (isDigit(cps[this.pos])) {
-        if (cps[this.pos] === C('0')) this.error(start, 'found an indentation indicator equal to 0');
+        if (cps[this.pos] === C('0')) this.error(startLine, 'found an indentation indicator equal to 0');
         increment = cps[this.pos] - 0x30;
         this.skip();
       }
     } else if (isDigit(c)) {
-      if (c === C('0')) this.error(start, 'found an indentation indicator equal to 0');
+      if (c === C('0')) this.error(startLine, 'found an indentation indicator equal to 0');
       increment = c - 0x30;
       this.skip();
       this.cache(1);
@@ -129,21 +128,19 @@ export abstract class ScalarScanner extends Cursor {
         this.cache(1);
       }
     }
-    if (!isBreakZ(cps[this.pos])) this.error(start, 'did not find expected comment or line break');
+    if (!isBreakZ(cps[this.pos])) this.error(startLine, 'did not find expected comment or line break');
     if (isBreak(cps[this.pos])) {
       this.cache(2);
       this.skipLine();
     }
-    let end = this.mark();
     let indent = 0;
     if (increment > 0) indent = this.indent >= 0 ? this.indent + increment : increment;
 
     let s = '';
     let leadingBreak = '';
-    this.scanBlockScalarBreaks(indent, '', start, end);
+    this.scanBlockScalarBreaks(indent, '', startLine);
     indent = this.bsIndent;
     let trailingBreaks = this.bsBreaks;
-    end = this.bsEnd;
     this.cache(1);
     let leadingBlank = false;
     while (this.column === indent && cps[this.pos] !== 0) {
@@ -162,35 +159,29 @@ export abstract class ScalarScanner extends Cursor {
       s += this.slice(from, this.pos);
       this.cache(2);
       leadingBreak = this.readLine();
-      this.scanBlockScalarBreaks(indent, trailingBreaks, start, end);
+      this.scanBlockScalarBreaks(indent, trailingBreaks, startLine);
       indent = this.bsIndent;
       trailingBreaks = this.bsBreaks;
-      end = this.bsEnd;
     }
     if (chomping !== -1) s += leadingBreak;
     if (chomping === 1) s += trailingBreaks;
-    return token(Tok.Scalar, start, end, s, '', literal ? Style.Literal : Style.Folded);
+    return token(Tok.Scalar, startLine, startColumn, s, '', literal ? Style.Literal : Style.Folded);
   }
 
   /** Eats indentation and empty lines of a block scalar, settling its indentation if not yet known. */
-  protected scanBlockScalarBreaks(indent: number, breaks: string, start: Mark, end: Mark): void {
+  protected scanBlockScalarBreaks(indent: number, breaks: string, startLine: number): void {
     const cps = this.cps;
-    end = this.mark();
     let maxIndent = 0;
     for (;;) {
       this.cache(1);
-      while ((indent === 0 || this.column < indent) && cps[this.pos] === 0x20) {
-        this.skip();
-        this.cache(1);
-      }
+      this.skipIndent(indent);
       if (this.column > maxIndent) maxIndent = this.column;
       if ((indent === 0 || this.column < indent) && cps[this.pos] === 0x09) {
-        this.error(start, 'found a tab character where an indentation space is expected');
+        this.error(startLine, 'found a tab character where an indentation space is expected');
       }
       if (!isBreak(cps[this.pos])) break;
       this.cache(2);
       breaks += this.readLine();
-      end = this.mark();
     }
     if (indent === 0) {
       indent = maxIndent;
@@ -199,19 +190,19 @@ export abstract class ScalarScanner extends Cursor {
     }
     this.bsIndent = indent;
     this.bsBreaks = breaks;
-    this.bsEnd = end;
   }
 
   protected scanFlowScalar(single: boolean): Token {
     const cps = this.cps;
-    const start = this.mark();
+    const startLine = this.line;
+    const startColumn = this.column;
     this.skip();
     let s = '';
     const fold = resetFolding(this.folding);
     for (;;) {
       this.cache(4);
-      if (this.isDocumentIndicator()) this.error(start, 'found unexpected document indicator');
-      if (cps[this.pos] === 0) this.error(start, 'found unexpected end of stream');
+      if (this.isDocumentIndicator()) this.error(startLine, 'found unexpected document indicator');
+      if (cps[this.pos] === 0) this.error(startLine, 'found unexpected end of stream');
       let run = -1;
       while (!isBlankZ(cps[this.pos])) {
         const c = cps[this.pos];
@@ -234,10 +225,11 @@ export abstract class ScalarScanner extends Cursor {
         } else if (!single && c === BACKSLASH) {
           if (run >= 0) s += this.slice(run, this.pos);
           run = -1;
-          s += this.scanEscape(start);
+          s += this.scanEscape(startLine);
         } else {
           if (run < 0) run = this.pos;
           this.skip();
+          this.skipQuotedRun();
         }
         this.cache(2);
       }
@@ -248,25 +240,33 @@ export abstract class ScalarScanner extends Cursor {
       s += takeFolded(fold);
     }
     this.skip();
-    return token(Tok.Scalar, start, this.mark(), s, '', single ? Style.Single : Style.Double);
+    return token(Tok.Scalar, startLine, startColumn, s, '', single ? Style.Single : Style.Double);
   }
 
   /**
-   * Consumes blanks and line breaks into `fold`. A plain scalar passes its `indent` (and `start`
-   * for the message): a tab in the indentation of a continuation line is refused.
+   * Consumes blanks and line breaks into `fold`. A plain scalar passes its `indent` (and its start
+   * line for the message): a tab in the indentation of a continuation line is refused.
    */
-  private consumeFoldable(fold: Folding, indent = -1, start?: Mark): void {
+  private consumeFoldable(fold: Folding, indent = -1, startLine = -1): void {
     const cps = this.cps;
-    while (isBlank(cps[this.pos]) || isBreak(cps[this.pos])) {
+    for (;;) {
       const c = cps[this.pos];
-      if (isBlank(c)) {
-        if (start && fold.leadingBlanks && this.column < indent && c === 0x09) {
-          // (sic: the 2017 fork says "violate")
-          this.error(start, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
+      if (c === 0x20 || c === 0x09) {
+        if (fold.leadingBlanks) {
+          if (startLine >= 0 && this.column < indent && c === 0x09) {
+            // (sic: the 2017 fork says "violate")
+            this.error(startLine, `found a tab character that ${this.v3 ? 'violates' : 'violate'} indentation`);
+          }
+          if (c === 0x20) {
+            // after a line break blanks are dropped: the spaces of the next line's indentation go at once
+            this.skipSpaces(false);
+            continue;
+          }
+        } else {
+          fold.whitespaces += c === 0x20 ? ' ' : '\t';
         }
-        if (!fold.leadingBlanks) fold.whitespaces += String.fromCharCode(c);
         this.skip();
-      } else {
+      } else if (isBreak(c)) {
         this.cache(2);
         if (!fold.leadingBlanks) {
           fold.whitespaces = '';
@@ -275,16 +275,18 @@ export abstract class ScalarScanner extends Cursor {
         } else {
           fold.trailingBreaks += this.readLine();
         }
+      } else {
+        return;
       }
       this.cache(1);
     }
   }
 
-  protected scanEscape(start: Mark): string {
+  protected scanEscape(startLine: number): string {
     const code = this.cps[this.pos + 1];
     const simple = SIMPLE_ESCAPES[code];
     const length = HEX_ESCAPES[code] ?? 0;
-    if (simple === undefined && length === 0) this.error(start, 'found unknown escape character');
+    if (simple === undefined && length === 0) this.error(startLine, 'found unknown escape character');
     this.skip();
     this.skip();
     if (length === 0) return simple;
@@ -292,11 +294,11 @@ export abstract class ScalarScanner extends Cursor {
     let value = 0;
     for (let k = 0; k < length; k++) {
       const h = this.cps[this.pos + k];
-      if (!isHex(h)) this.error(start, 'did not find expected hexdecimal number');
+      if (!isHex(h)) this.error(startLine, 'did not find expected hexdecimal number');
       value = value * 16 + asHex(h);
     }
     if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) {
-      this.error(start, 'found invalid Unicode character escape code');
+      this.error(startLine, 'found invalid Unicode character escape code');
     }
     for (let k = 0; k < length; k++) this.skip();
     return String.fromCodePoint(value);
@@ -307,10 +309,8 @@ export abstract class ScalarScanner extends Cursor {
     let s = '';
     const fold = resetFolding(this.folding);
     const indent = this.indent + 1;
-    const start = this.mark();
-    let endIndex = start.index;
-    let endLine = start.line;
-    let endColumn = start.column;
+    const startLine = this.line;
+    const startColumn = this.column;
     for (;;) {
       this.cache(4);
       if (this.isDocumentIndicator()) break;
@@ -320,7 +320,7 @@ export abstract class ScalarScanner extends Cursor {
         const c = cps[this.pos];
         if (this.flowLevel > 0) {
           // The 2017 v2 fork rejects `a:b` inside flow collections.
-          if (!this.v3 && c === COLON && !isBlankZ(cps[this.pos + 1])) this.error(start, "found unexpected ':'");
+          if (!this.v3 && c === COLON && !isBlankZ(cps[this.pos + 1])) this.error(startLine, "found unexpected ':'");
           if (c === COMMA || c === QUESTION || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE) break;
         }
         if (c === COLON && isBlankZ(cps[this.pos + 1])) break;
@@ -328,19 +328,15 @@ export abstract class ScalarScanner extends Cursor {
         if (run < 0) run = this.pos;
         this.skip();
         this.skipPlainRun(this.flowLevel > 0);
-        endIndex = this.pos;
-        endLine = this.line;
-        endColumn = this.column;
         this.cache(2);
       }
       if (run >= 0) s += this.slice(run, this.pos);
       if (!(isBlank(cps[this.pos]) || isBreak(cps[this.pos]))) break;
       this.cache(1);
-      this.consumeFoldable(fold, indent, start);
+      this.consumeFoldable(fold, indent, startLine);
       if (this.flowLevel === 0 && this.column < indent) break;
     }
     if (fold.leadingBlanks) this.simpleKeyAllowed = true;
-    const end = { index: endIndex, line: endLine, column: endColumn };
-    return token(Tok.Scalar, start, end, s, '', Style.Plain);
+    return token(Tok.Scalar, startLine, startColumn, s, '', Style.Plain);
   }
 }

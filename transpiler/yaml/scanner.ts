@@ -28,15 +28,17 @@ import {
   RBRACKET,
   SQUOTE,
 } from './chars';
-import type { Mark } from './errors';
 import { ScalarScanner } from './scalars';
 import { Tok, type Token, type TokenKind, token } from './tokens';
 
+/** A possible simple key; a stack slot's object is refilled when the slot gets a new key. */
 interface SimpleKey {
   possible: boolean;
   required: boolean;
   tokenNumber: number;
-  mark: Mark;
+  index: number;
+  line: number;
+  column: number;
 }
 
 /**
@@ -137,10 +139,15 @@ export class Scanner extends ScalarScanner {
       this.fetchStreamStart();
       return;
     }
-    const scanMark = this.v3 ? this.mark() : null;
+    // v3 places BLOCK-END where the scan for this token began.
+    const scanLine = this.line;
+    const scanColumn = this.column;
     this.scanToNextToken();
-    if (!this.v3) this.staleSimpleKeys();
-    this.unrollIndent(this.column, scanMark);
+    if (this.v3) this.unrollIndent(this.column, scanLine, scanColumn);
+    else {
+      this.staleSimpleKeys();
+      this.unrollIndent(this.column, this.line, this.column);
+    }
     this.cache(4);
     const c = this.cps[this.pos];
     if (c === 0) return this.fetchStreamEnd();
@@ -194,7 +201,7 @@ export class Scanner extends ScalarScanner {
     ) {
       return this.fetchPlainScalar();
     }
-    this.error(this.mark(), 'found character that cannot start any token');
+    this.error(this.line, 'found character that cannot start any token');
   }
 
   // ----- simple keys -----
@@ -203,8 +210,8 @@ export class Scanner extends ScalarScanner {
   private staleSimpleKeys(): void {
     for (let i = 0; i < this.simpleKeys.length; i++) {
       const k = this.simpleKeys[i];
-      if (k.possible && (k.mark.line < this.line || k.mark.index + 1024 < this.pos)) {
-        if (k.required) this.error(k.mark, "could not find expected ':'");
+      if (k.possible && (k.line < this.line || k.index + 1024 < this.pos)) {
+        if (k.required) this.error(k.line, "could not find expected ':'");
         k.possible = false;
       }
     }
@@ -213,8 +220,8 @@ export class Scanner extends ScalarScanner {
   /** v3: the same expiry, checked lazily. */
   private simpleKeyIsValid(k: SimpleKey): boolean {
     if (!k.possible) return false;
-    if (k.mark.line < this.line || k.mark.index + 1024 < this.pos) {
-      if (k.required) this.error(k.mark, "could not find expected ':'");
+    if (k.line < this.line || k.index + 1024 < this.pos) {
+      if (k.required) this.error(k.line, "could not find expected ':'");
       k.possible = false;
       return false;
     }
@@ -224,27 +231,37 @@ export class Scanner extends ScalarScanner {
   private saveSimpleKey(): void {
     const required = this.flowLevel === 0 && this.indent === this.column;
     if (this.simpleKeyAllowed) {
-      const key: SimpleKey = { possible: true, required, tokenNumber: this.queued(), mark: this.mark() };
+      const tokenNumber = this.queued();
       this.removeSimpleKey();
-      this.simpleKeys[this.simpleKeys.length - 1] = key;
-      if (this.v3) this.keysByToken.set(key.tokenNumber, this.simpleKeys.length - 1);
+      const key = this.simpleKeys[this.simpleKeys.length - 1];
+      key.possible = true;
+      key.required = required;
+      key.tokenNumber = tokenNumber;
+      key.index = this.pos;
+      key.line = this.line;
+      key.column = this.column;
+      if (this.v3) this.keysByToken.set(tokenNumber, this.simpleKeys.length - 1);
     }
   }
 
   private removeSimpleKey(): void {
     const k = this.simpleKeys[this.simpleKeys.length - 1];
     if (k.possible) {
-      if (k.required) this.error(k.mark, "could not find expected ':'");
+      if (k.required) this.error(k.line, "could not find expected ':'");
       k.possible = false;
       if (this.v3) this.keysByToken.delete(k.tokenNumber);
     }
   }
 
+  private pushSimpleKey(tokenNumber: number): void {
+    this.simpleKeys.push({ possible: false, required: false, tokenNumber, index: this.pos, line: this.line, column: this.column });
+  }
+
   private increaseFlowLevel(): void {
-    this.simpleKeys.push({ possible: false, required: false, tokenNumber: this.queued(), mark: this.mark() });
+    this.pushSimpleKey(this.queued());
     this.flowLevel++;
     if (this.flowLevel > MAX_DEPTH) {
-      this.error(this.simpleKeys[this.simpleKeys.length - 1].mark, `exceeded max depth of ${MAX_DEPTH}`);
+      this.error(this.simpleKeys[this.simpleKeys.length - 1].line, `exceeded max depth of ${MAX_DEPTH}`);
     }
   }
 
@@ -258,24 +275,23 @@ export class Scanner extends ScalarScanner {
 
   // ----- indentation -----
 
-  private rollIndent(column: number, number: number, kind: TokenKind, mark: Mark): void {
+  private rollIndent(column: number, number: number, kind: TokenKind, line: number, col: number): void {
     if (this.flowLevel > 0) return;
     if (this.indent < column) {
       this.indents.push(this.indent);
       this.indent = column;
       if (this.indents.length > MAX_DEPTH) {
-        this.error(this.simpleKeys[this.simpleKeys.length - 1].mark, `exceeded max depth of ${MAX_DEPTH}`);
+        this.error(this.simpleKeys[this.simpleKeys.length - 1].line, `exceeded max depth of ${MAX_DEPTH}`);
       }
-      this.insertToken(number > -1 ? number - this.parsed : -1, token(kind, mark, mark));
+      this.insertToken(number > -1 ? number - this.parsed : -1, token(kind, line, col));
     }
   }
 
-  private unrollIndent(column: number, scanMark: Mark | null): void {
+  /** Closes the block collections indented deeper than `column`, with BLOCK-END tokens at `line`:`col`. */
+  private unrollIndent(column: number, line: number, col: number): void {
     if (this.flowLevel > 0 || this.indent <= column) return;
-    // v3 places BLOCK-END just before the whitespace that preceded the dedent.
-    const at = scanMark ? { index: scanMark.index - 1, line: scanMark.line, column: scanMark.column } : this.mark();
     while (this.indent > column) {
-      this.insertToken(-1, token(Tok.BlockEnd, at, at));
+      this.insertToken(-1, token(Tok.BlockEnd, line, col));
       this.indent = this.indents.pop() as number;
     }
   }
@@ -284,11 +300,10 @@ export class Scanner extends ScalarScanner {
 
   private fetchStreamStart(): void {
     this.indent = -1;
-    this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, mark: this.mark() });
+    this.pushSimpleKey(0);
     this.simpleKeyAllowed = true;
     this.streamStartProduced = true;
-    const m = this.mark();
-    this.insertToken(-1, token(Tok.StreamStart, m, m));
+    this.insertToken(-1, token(Tok.StreamStart, this.line, this.column));
   }
 
   private fetchStreamEnd(): void {
@@ -296,29 +311,27 @@ export class Scanner extends ScalarScanner {
       this.column = 0;
       this.line++;
     }
-    this.unrollIndent(-1, this.v3 ? this.mark() : null);
+    this.unrollIndent(-1, this.line, this.column);
     this.removeSimpleKey();
     this.simpleKeyAllowed = false;
-    const m = this.mark();
-    this.insertToken(-1, token(Tok.StreamEnd, m, m));
+    this.insertToken(-1, token(Tok.StreamEnd, this.line, this.column));
   }
 
   private fetchDirective(): void {
-    this.unrollIndent(-1, this.v3 ? this.mark() : null);
+    this.unrollIndent(-1, this.line, this.column);
     this.removeSimpleKey();
     this.simpleKeyAllowed = false;
     this.insertToken(-1, this.scanDirective());
   }
 
   private fetchDocumentIndicator(kind: TokenKind): void {
-    this.unrollIndent(-1, this.v3 ? this.mark() : null);
+    this.unrollIndent(-1, this.line, this.column);
     this.removeSimpleKey();
     this.simpleKeyAllowed = false;
-    const start = this.mark();
+    this.insertToken(-1, token(kind, this.line, this.column));
     this.skip();
     this.skip();
     this.skip();
-    this.insertToken(-1, token(kind, start, this.mark()));
   }
 
   private fetchFlowCollectionStart(kind: TokenKind): void {
@@ -342,15 +355,14 @@ export class Scanner extends ScalarScanner {
   }
 
   private fetchIndicator(kind: TokenKind): void {
-    const start = this.mark();
+    this.insertToken(-1, token(kind, this.line, this.column));
     this.skip();
-    this.insertToken(-1, token(kind, start, this.mark()));
   }
 
   private fetchBlockEntry(): void {
     if (this.flowLevel === 0) {
-      if (!this.simpleKeyAllowed) this.error(this.mark(), 'block sequence entries are not allowed in this context');
-      this.rollIndent(this.column, -1, Tok.BlockSequenceStart, this.mark());
+      if (!this.simpleKeyAllowed) this.error(this.line, 'block sequence entries are not allowed in this context');
+      this.rollIndent(this.column, -1, Tok.BlockSequenceStart, this.line, this.column);
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
@@ -359,8 +371,8 @@ export class Scanner extends ScalarScanner {
 
   private fetchKey(): void {
     if (this.flowLevel === 0) {
-      if (!this.simpleKeyAllowed) this.error(this.mark(), 'mapping keys are not allowed in this context');
-      this.rollIndent(this.column, -1, Tok.BlockMappingStart, this.mark());
+      if (!this.simpleKeyAllowed) this.error(this.line, 'mapping keys are not allowed in this context');
+      this.rollIndent(this.column, -1, Tok.BlockMappingStart, this.line, this.column);
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = this.flowLevel === 0;
@@ -371,15 +383,15 @@ export class Scanner extends ScalarScanner {
     const key = this.simpleKeys[this.simpleKeys.length - 1];
     const found = this.v3 ? this.simpleKeyIsValid(key) : key.possible;
     if (found) {
-      this.insertToken(key.tokenNumber - this.parsed, token(Tok.Key, key.mark, key.mark));
-      this.rollIndent(key.mark.column, key.tokenNumber, Tok.BlockMappingStart, key.mark);
+      this.insertToken(key.tokenNumber - this.parsed, token(Tok.Key, key.line, key.column));
+      this.rollIndent(key.column, key.tokenNumber, Tok.BlockMappingStart, key.line, key.column);
       key.possible = false;
       if (this.v3) this.keysByToken.delete(key.tokenNumber);
       this.simpleKeyAllowed = false;
     } else {
       if (this.flowLevel === 0) {
-        if (!this.simpleKeyAllowed) this.error(this.mark(), 'mapping values are not allowed in this context');
-        this.rollIndent(this.column, -1, Tok.BlockMappingStart, this.mark());
+        if (!this.simpleKeyAllowed) this.error(this.line, 'mapping values are not allowed in this context');
+        this.rollIndent(this.column, -1, Tok.BlockMappingStart, this.line, this.column);
       }
       this.simpleKeyAllowed = this.flowLevel === 0;
     }
@@ -425,10 +437,7 @@ export class Scanner extends ScalarScanner {
       if (this.column === 0 && cps[this.pos] === 0xfeff) this.skip();
       this.cache(1);
       // Tabs are whitespace only in flow context or where a simple key cannot start.
-      while (cps[this.pos] === 0x20 || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && cps[this.pos] === 0x09)) {
-        this.skip();
-        this.cache(1);
-      }
+      this.skipSpaces(this.flowLevel > 0 || !this.simpleKeyAllowed);
       if (cps[this.pos] === HASH) {
         if (this.v3) {
           this.scanComments();
@@ -464,31 +473,32 @@ export class Scanner extends ScalarScanner {
   // ----- directives -----
 
   private scanDirective(): Token {
-    const start = this.mark();
+    const startLine = this.line;
+    const startColumn = this.column;
     this.skip();
-    const name = this.scanDirectiveName(start);
+    const name = this.scanDirectiveName(startLine);
     let t: Token;
     if (name === 'YAML') {
       this.cache(1);
       this.skipBlanks();
-      const major = this.scanVersionNumber(start);
-      if (this.cps[this.pos] !== DOT) this.error(start, "did not find expected digit or '.' character");
+      const major = this.scanVersionNumber(startLine);
+      if (this.cps[this.pos] !== DOT) this.error(startLine, "did not find expected digit or '.' character");
       this.skip();
-      const minor = this.scanVersionNumber(start);
-      t = { ...token(Tok.VersionDirective, start, this.mark()), major, minor };
+      const minor = this.scanVersionNumber(startLine);
+      t = token(Tok.VersionDirective, startLine, startColumn, `${major}.${minor}`);
     } else if (name === 'TAG') {
       this.cache(1);
       this.skipBlanks();
-      const handle = this.scanTagHandle(true, start);
+      const handle = this.scanTagHandle(true, startLine);
       this.cache(1);
-      if (!isBlank(this.cps[this.pos])) this.error(start, 'did not find expected whitespace');
+      if (!isBlank(this.cps[this.pos])) this.error(startLine, 'did not find expected whitespace');
       this.skipBlanks();
-      const prefix = this.scanTagUri('', start);
+      const prefix = this.scanTagUri('', startLine);
       this.cache(1);
-      if (!isBlankZ(this.cps[this.pos])) this.error(start, 'did not find expected whitespace or line break');
-      t = token(Tok.TagDirective, start, this.mark(), handle, prefix);
+      if (!isBlankZ(this.cps[this.pos])) this.error(startLine, 'did not find expected whitespace or line break');
+      t = token(Tok.TagDirective, startLine, startColumn, handle, prefix);
     } else {
-      this.error(start, 'found unknown directive name');
+      this.error(startLine, 'found unknown directive name');
     }
     this.cache(1);
     this.skipBlanks();
@@ -498,7 +508,7 @@ export class Scanner extends ScalarScanner {
         this.cache(1);
       }
     }
-    if (!isBreakZ(this.cps[this.pos])) this.error(start, 'did not find expected comment or line break');
+    if (!isBreakZ(this.cps[this.pos])) this.error(startLine, 'did not find expected comment or line break');
     if (isBreak(this.cps[this.pos])) {
       this.cache(2);
       this.skipLine();
@@ -506,36 +516,37 @@ export class Scanner extends ScalarScanner {
     return t;
   }
 
-  private scanDirectiveName(start: Mark): string {
+  private scanDirectiveName(startLine: number): string {
     this.cache(1);
     const from = this.pos;
     while (isAlpha(this.cps[this.pos])) {
       this.skip();
       this.cache(1);
     }
-    if (this.pos === from) this.error(start, 'could not find expected directive name');
-    if (!isBlankZ(this.cps[this.pos])) this.error(start, 'found unexpected non-alphabetical character');
+    if (this.pos === from) this.error(startLine, 'could not find expected directive name');
+    if (!isBlankZ(this.cps[this.pos])) this.error(startLine, 'found unexpected non-alphabetical character');
     return this.slice(from, this.pos);
   }
 
-  private scanVersionNumber(start: Mark): number {
+  private scanVersionNumber(startLine: number): number {
     this.cache(1);
     let value = 0;
     let length = 0;
     while (isDigit(this.cps[this.pos])) {
-      if (++length > 2) this.error(start, 'found extremely long version number');
+      if (++length > 2) this.error(startLine, 'found extremely long version number');
       value = value * 10 + (this.cps[this.pos] - 0x30);
       this.skip();
       this.cache(1);
     }
-    if (length === 0) this.error(start, 'did not find expected version number');
+    if (length === 0) this.error(startLine, 'did not find expected version number');
     return value;
   }
 
   // ----- anchors and tags -----
 
   private scanAnchor(kind: TokenKind): Token {
-    const start = this.mark();
+    const startLine = this.line;
+    const startColumn = this.column;
     this.skip();
     this.cache(1);
     const from = this.pos;
@@ -543,16 +554,16 @@ export class Scanner extends ScalarScanner {
       this.skip();
       this.cache(1);
     }
-    const end = this.mark();
     const c = this.cps[this.pos];
     if (this.pos === from || !(isBlankZ(c) || ANCHOR_END.has(c))) {
-      this.error(start, 'did not find expected alphabetic or numeric character');
+      this.error(startLine, 'did not find expected alphabetic or numeric character');
     }
-    return token(kind, start, end, this.slice(from, this.pos));
+    return token(kind, startLine, startColumn, this.slice(from, this.pos));
   }
 
   private scanTag(): Token {
-    const start = this.mark();
+    const startLine = this.line;
+    const startColumn = this.column;
     this.cache(2);
     let handle: string;
     let suffix: string;
@@ -560,15 +571,15 @@ export class Scanner extends ScalarScanner {
       handle = '';
       this.skip();
       this.skip();
-      suffix = this.scanTagUri('', start);
-      if (this.cps[this.pos] !== C('>')) this.error(start, "did not find the expected '>'");
+      suffix = this.scanTagUri('', startLine);
+      if (this.cps[this.pos] !== C('>')) this.error(startLine, "did not find the expected '>'");
       this.skip();
     } else {
-      handle = this.scanTagHandle(false, start);
+      handle = this.scanTagHandle(false, startLine);
       if (handle.length > 1 && handle.endsWith('!')) {
-        suffix = this.scanTagUri('', start);
+        suffix = this.scanTagUri('', startLine);
       } else {
-        suffix = this.scanTagUri(handle, start);
+        suffix = this.scanTagUri(handle, startLine);
         handle = '!';
         if (suffix.length === 0) {
           handle = '';
@@ -577,13 +588,13 @@ export class Scanner extends ScalarScanner {
       }
     }
     this.cache(1);
-    if (!isBlankZ(this.cps[this.pos])) this.error(start, 'did not find expected whitespace or line break');
-    return token(Tok.Tag, start, this.mark(), handle, suffix);
+    if (!isBlankZ(this.cps[this.pos])) this.error(startLine, 'did not find expected whitespace or line break');
+    return token(Tok.Tag, startLine, startColumn, handle, suffix);
   }
 
-  private scanTagHandle(directive: boolean, start: Mark): string {
+  private scanTagHandle(directive: boolean, startLine: number): string {
     this.cache(1);
-    if (this.cps[this.pos] !== C('!')) this.error(start, "did not find expected '!'");
+    if (this.cps[this.pos] !== C('!')) this.error(startLine, "did not find expected '!'");
     const from = this.pos;
     this.skip();
     this.cache(1);
@@ -594,12 +605,12 @@ export class Scanner extends ScalarScanner {
     if (this.cps[this.pos] === C('!')) {
       this.skip();
     } else if (directive && this.pos - from !== 1) {
-      this.error(start, "did not find expected '!'");
+      this.error(startLine, "did not find expected '!'");
     }
     return this.slice(from, this.pos);
   }
 
-  private scanTagUri(head: string, start: Mark): string {
+  private scanTagUri(head: string, startLine: number): string {
     let s = head.length > 1 ? head.slice(1) : '';
     // v2 counts the head and the plain characters (not %-escapes); v3 asks whether anything was seen.
     let length = head.length;
@@ -607,7 +618,7 @@ export class Scanner extends ScalarScanner {
     this.cache(1);
     while (isUriChar(this.cps[this.pos])) {
       if (this.cps[this.pos] === PERCENT) {
-        s += this.scanUriEscapes(start);
+        s += this.scanUriEscapes(startLine);
       } else {
         s += this.slice(this.pos, this.pos + 1);
         this.skip();
@@ -616,25 +627,25 @@ export class Scanner extends ScalarScanner {
       this.cache(1);
       hasTag = true;
     }
-    if (this.v3 ? !hasTag : length === 0) this.error(start, 'did not find expected tag URI');
+    if (this.v3 ? !hasTag : length === 0) this.error(startLine, 'did not find expected tag URI');
     return s;
   }
 
-  private scanUriEscapes(start: Mark): string {
+  private scanUriEscapes(startLine: number): string {
     const bytes: number[] = [];
     let w = 1024;
     while (w > 0) {
       this.cache(3);
       const p = this.pos;
       if (!(this.cps[p] === C('%') && isHex(this.cps[p + 1]) && isHex(this.cps[p + 2]))) {
-        this.error(start, 'did not find URI escaped octet');
+        this.error(startLine, 'did not find URI escaped octet');
       }
       const octet = (asHex(this.cps[p + 1]) << 4) + asHex(this.cps[p + 2]);
       if (w === 1024) {
         w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
-        if (w === 0) this.error(start, 'found an incorrect leading UTF-8 octet');
+        if (w === 0) this.error(startLine, 'found an incorrect leading UTF-8 octet');
       } else if ((octet & 0xc0) !== 0x80) {
-        this.error(start, 'found an incorrect trailing UTF-8 octet');
+        this.error(startLine, 'found an incorrect trailing UTF-8 octet');
       }
       bytes.push(octet);
       this.skip();

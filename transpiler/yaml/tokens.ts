@@ -1,5 +1,4 @@
 /** Token and event vocabulary shared by the scanner and the parser (yamlh.go). */
-import type { Mark } from './errors';
 
 export const Tok = {
   StreamStart: 1,
@@ -29,21 +28,24 @@ export type TokenKind = (typeof Tok)[keyof typeof Tok];
 /** Scalar styles as the scanner reports them. */
 export const Style = { Plain: 1, Single: 2, Double: 3, Literal: 4, Folded: 5 } as const;
 
+/**
+ * A token, at the 0-based line and column where it starts. Of libyaml's marks nothing else is
+ * read: the end of a token only matters for one-character indicators (see the parser).
+ */
 export interface Token {
   readonly kind: TokenKind;
-  readonly start: Mark;
-  readonly end: Mark;
-  /** Scalar text, anchor/alias name, tag handle or %TAG handle. */
+  readonly line: number;
+  readonly column: number;
+  /** Scalar text, anchor/alias name, tag handle, %TAG handle, or %YAML version as `major.minor`. */
   readonly value: string;
   /** Tag suffix or %TAG prefix. */
   readonly suffix: string;
   readonly style: number;
-  readonly major: number;
-  readonly minor: number;
 }
 
-export function token(kind: TokenKind, start: Mark, end: Mark, value = '', suffix = '', style = 0): Token {
-  return { kind, start, end, value, suffix, style, major: 0, minor: 0 };
+// A factory returning one literal shape: cheaper than a class with fields while the code is cold.
+export function token(kind: TokenKind, line: number, column: number, value = '', suffix = '', style = 0): Token {
+  return { kind, line, column, value, suffix, style };
 }
 
 export const Ev = {
@@ -60,17 +62,20 @@ export const Ev = {
 } as const;
 export type EventKind = (typeof Ev)[keyof typeof Ev];
 
+/**
+ * A parser event. The parser fills one object in place, as libyaml fills the caller's
+ * `yaml_event_t`, so it is valid until the next event. Only what the composer reads is kept:
+ * the start position, not the end mark or `implicit`.
+ */
 export interface YamlEvent {
-  readonly kind: EventKind;
-  readonly start: Mark;
-  readonly end: Mark;
-  readonly anchor: string;
+  kind: EventKind;
+  line: number;
+  column: number;
+  anchor: string;
   /** Tag after handle expansion (`tag:yaml.org,2002:str`, `!foo`, `!`); '' when none. */
-  readonly tag: string;
-  readonly value: string;
-  /** Plain scalar without tag (or with the `!` tag): go-yaml's `implicit`. */
-  readonly implicit: boolean;
-  readonly style: number;
+  tag: string;
+  value: string;
+  style: number;
   /** Collections: flow style. */
-  readonly flow: boolean;
+  flow: boolean;
 }
