@@ -5,13 +5,15 @@ import type { Diagnostic } from '../diagnostics';
 import { Ign3TranslationError } from './errors';
 import { IGNITION_VERSION_V33 } from './version';
 
+let loaded: typeof import('./index') | undefined;
+
 /**
  * The 2.x -> 3.3.0 translator, loaded on first use: most runs never ask for 3.3.0, and loading it
- * would lengthen every `ct` start-up.
+ * would lengthen every `ct` start-up. Kept once loaded: a `require` per call costs a module lookup.
  */
 function translator(): typeof import('./index') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('./index') as typeof import('./index');
+  return (loaded ??= require('./index') as typeof import('./index'));
 }
 
 export const IGNITION_VERSIONS: readonly IgnitionVersion[] = ['2.2.0', '2.3.0', '3.3.0'];

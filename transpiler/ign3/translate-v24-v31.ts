@@ -114,34 +114,27 @@ function translateFilesystem(fs: GoStruct, paths: FilesystemPaths): GoStruct {
   };
 }
 
-function translateStorageHead(storage: GoStruct, paths: FilesystemPaths): GoStruct {
-  return {
-    disks: nilIfEmpty(list(storage.disks).map((d) => ({
-      device: d.device,
-      partitions: nilIfEmpty(list(d.partitions).map(translatePartition)),
-      wipeTable: boolP(d.wipeTable),
-    }))),
-    raid: nilIfEmpty(list(storage.raid).map((r) => ({
-      devices: nilIfEmpty(list(r.devices) as unknown as string[]),
-      level: r.level,
-      name: r.name,
-      options: nilIfEmpty(list(r.options) as unknown as string[]),
-      spares: intP(r.spares),
-    }))),
-    filesystems: nilIfEmpty(list(storage.filesystems).filter((fs) => fs.name !== 'root').map((fs) => translateFilesystem(fs, paths))),
-  };
-}
+const translateDisk = (d: GoStruct): GoStruct => ({
+  device: d.device,
+  partitions: nilIfEmpty(list(d.partitions).map(translatePartition)),
+  wipeTable: boolP(d.wipeTable),
+});
+
+const translateRaid = (r: GoStruct): GoStruct => ({
+  devices: nilIfEmpty(list(r.devices) as unknown as string[]),
+  level: r.level,
+  name: r.name,
+  options: nilIfEmpty(list(r.options) as unknown as string[]),
+  spares: intP(r.spares),
+});
+
+const owner = (o: GoStruct | undefined): GoStruct => ({ id: o?.id, name: strP(o?.name) });
 
 /** `path.Join(map[fs], path)`: cleaned; an undeclared filesystem maps to "" and lands on `/` (§3). */
-function translateNode(n: GoStruct, paths: FilesystemPaths, overwrite: boolean | undefined): GoStruct {
-  const owner = (o: GoStruct | undefined): GoStruct => ({ id: o?.id, name: strP(o?.name) });
-  return {
-    group: owner(n.group as GoStruct | undefined),
-    overwrite,
-    path: goPathJoin(paths.get(n.filesystem as string) ?? '', n.path as string),
-    user: owner(n.user as GoStruct | undefined),
-  };
-}
+const nodePath = (n: GoStruct, paths: FilesystemPaths): string => goPathJoin(paths.get(n.filesystem as string) ?? '', n.path as string);
+
+// Storage literals below spell out every field: object spreads here cost more than the rest of
+// the translation.
 
 /** 2.x files always overwrote: absent -> true; `append` forces false and moves the contents (§4.8). */
 function translateFile(f: GoStruct, paths: FilesystemPaths, checked: Checked): GoStruct {
@@ -155,7 +148,10 @@ function translateFile(f: GoStruct, paths: FilesystemPaths, checked: Checked): G
   };
   checked.add(contents);
   return {
-    ...translateNode(f, paths, overwrite),
+    group: owner(f.group as GoStruct | undefined),
+    overwrite,
+    path: nodePath(f, paths),
+    user: owner(f.user as GoStruct | undefined),
     append: f.append ? [contents] : null,
     contents: f.append ? ZERO_RESOURCE() : contents,
     mode: f.mode,
@@ -166,11 +162,26 @@ function translateStorage(storage: GoStruct, networkdUnits: GoStruct[], paths: F
   // networkd files come after the storage files (§4.4)
   const files = [...list(storage.files).map((f) => translateFile(f, paths, checked)), ...translateNetworkd(networkdUnits)];
   return {
-    directories: nilIfEmpty(list(storage.directories).map((d) => ({ ...translateNode(d, paths, d.overwrite as boolean | undefined), mode: d.mode }))),
-    ...translateStorageHead(storage, paths),
+    directories: nilIfEmpty(list(storage.directories).map((d) => ({
+      group: owner(d.group as GoStruct | undefined),
+      overwrite: d.overwrite as boolean | undefined,
+      path: nodePath(d, paths),
+      user: owner(d.user as GoStruct | undefined),
+      mode: d.mode,
+    }))),
+    disks: nilIfEmpty(list(storage.disks).map(translateDisk)),
+    raid: nilIfEmpty(list(storage.raid).map(translateRaid)),
+    filesystems: nilIfEmpty(list(storage.filesystems).filter((fs) => fs.name !== 'root').map((fs) => translateFilesystem(fs, paths))),
     files: nilIfEmpty(files),
     // link targets are never prefixed with the filesystem path (§4.9)
-    links: nilIfEmpty(list(storage.links).map((l) => ({ ...translateNode(l, paths, l.overwrite as boolean | undefined), hard: boolP(l.hard), target: l.target }))),
+    links: nilIfEmpty(list(storage.links).map((l) => ({
+      group: owner(l.group as GoStruct | undefined),
+      overwrite: l.overwrite as boolean | undefined,
+      path: nodePath(l, paths),
+      user: owner(l.user as GoStruct | undefined),
+      hard: boolP(l.hard),
+      target: l.target,
+    }))),
   };
 }
 
