@@ -6,7 +6,7 @@
  */
 import { fieldsByKey, zeroValue, type GoStruct, type GoType } from '../schema';
 import { nodeFromValue, YamlError } from '../yaml';
-import { V3_BOOL_WORDS } from '../yaml/decode';
+import { floatToInt, floatToUint, V3_BOOL_WORDS } from '../yaml/decode';
 import { MAX_DEPTH } from '../yaml/scanner';
 
 /** yaml.v3 `null` into a field that is neither pointer nor slice: the field keeps its value. */
@@ -20,7 +20,6 @@ const fail = (): never => {
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 const MAX_UINT64 = 2n ** 64n - 1n;
-const TWO_63 = 2 ** 63;
 
 function base(t: GoType): GoType {
   while (t.kind === 'named') t = t.elem;
@@ -39,15 +38,9 @@ function integer(i: bigint, text: string, b: GoType): unknown {
 /** A non-integer number (`!!float`): Go's float -> int conversions as go-yaml does them on amd64. */
 function float(f: number, b: GoType): unknown {
   if (b.kind === 'string') return Number.isNaN(f) ? '.nan' : f === Infinity ? '.inf' : f === -Infinity ? '-.inf' : String(f);
-  if (Number.isNaN(f) || (b.kind !== 'int' && b.kind !== 'uint')) return fail();
-  if (b.kind === 'int') {
-    if (f > TWO_63) return fail();
-    return f >= TWO_63 || f < -TWO_63 ? -TWO_63 : Math.trunc(f) + 0;
-  }
-  if (f > 2 ** 64) return fail();
-  if (f >= TWO_63) return f >= 2 ** 64 ? 0 : f;
-  const i = f < -TWO_63 ? MIN_INT64 : BigInt(Math.trunc(f));
-  return Number(i < 0n ? i + 2n ** 64n : i);
+  if (b.kind === 'int') return floatToInt(f) ?? fail();
+  if (b.kind === 'uint') return floatToUint(f) ?? fail();
+  return fail();
 }
 
 function scalar(v: unknown, b: GoType): unknown {

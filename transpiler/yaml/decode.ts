@@ -334,28 +334,30 @@ class Decoder {
 /** Go's int(x) for an int field, or undefined when go-yaml reports a type error. */
 function toInt(r: Resolved): number | undefined {
   if (r.kind === 'int') return Number(r.value);
-  if (r.kind === 'float') {
-    const f = r.value;
-    if (Number.isNaN(f) || f > TWO_63) return undefined;
-    // amd64 turns out-of-range conversions into math.MinInt64.
-    if (f >= TWO_63 || f < -TWO_63) return -TWO_63;
-    return Math.trunc(f) + 0;
-  }
-  return undefined;
+  return r.kind === 'float' ? floatToInt(r.value) : undefined;
 }
 
 /** Go's uint(x) for a uint field (negative ints are type errors; floats wrap as on amd64). */
 function toUint(r: Resolved): number | undefined {
   if (r.kind === 'int') return r.value >= 0n ? Number(r.value) : undefined;
   if (r.kind === 'uint') return Number(r.value);
-  if (r.kind === 'float') {
-    const f = r.value;
-    if (Number.isNaN(f) || f > 2 ** 64) return undefined;
-    if (f >= TWO_63) return f >= 2 ** 64 ? 0 : f;
-    const i = f < -TWO_63 ? -(2n ** 63n) : BigInt(Math.trunc(f));
-    return Number(i < 0n ? i + TWO_64 : i);
-  }
-  return undefined;
+  return r.kind === 'float' ? floatToUint(r.value) : undefined;
+}
+
+/** A float decoded into an int field, as go-yaml converts it on amd64; undefined is a type error. */
+export function floatToInt(f: number): number | undefined {
+  if (Number.isNaN(f) || f > TWO_63) return undefined;
+  // amd64 turns out-of-range conversions into math.MinInt64.
+  if (f >= TWO_63 || f < -TWO_63) return -TWO_63;
+  return Math.trunc(f) + 0;
+}
+
+/** A float decoded into a uint field, wrapping as on amd64; undefined is a type error. */
+export function floatToUint(f: number): number | undefined {
+  if (Number.isNaN(f) || f > 2 ** 64) return undefined;
+  if (f >= TWO_63) return f >= 2 ** 64 ? 0 : f;
+  const i = f < -TWO_63 ? -(2n ** 63n) : BigInt(Math.trunc(f));
+  return Number(i < 0n ? i + TWO_64 : i);
 }
 
 /** go-yaml `Unmarshal` of a parsed document into a value of `type` (the Go zero value for no document). */
