@@ -52,24 +52,15 @@ export class ConfigComposition {
     if (!this.merge) return this.base;
     if (!this.final) {
       const origin = `${this.source.origin} merged with ${this.origins.join(', ')}`;
-      const merged: ConfigSource = { ...this.source, input: this.merge.config, origin };
-      const rendered = renderUserData(merged, this.options);
-      // Warnings of the base config were reported at construction already.
-      const known = new Set(this.base.warnings.map(withoutOrigin));
-      const warnings = rendered.warnings.filter((warning) => !known.has(withoutOrigin(warning)));
-      // getters, not a spread: the parsed config and the hash are built on first read
-      this.final = {
-        userData: rendered.userData,
-        warnings,
-        get ignition() {
-          return rendered.ignition;
-        },
-        get fingerprint() {
-          return rendered.fingerprint;
-        },
-      };
+      this.final = renderUserData({ ...this.source, input: this.merge.config, origin }, this.options);
     }
     return this.final;
+  }
+
+  /** `rendered`'s warnings that the base config did not have: those were reported at construction. */
+  warningsBeyondBase(rendered: RenderedUserData): string[] {
+    const known = new Set(this.base.warnings.map(withoutOrigin));
+    return rendered.warnings.filter((warning) => !known.has(withoutOrigin(warning)));
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The config side shared by CoreOSInstance and WorkerPool: a base Container Linux Config that other
  * constructs add to (`addSnippet`, `addUnit`, `addFile`, `addUser`), rendered once at synth and read
- * by the user-data through a value produced at synth. Errors of the merged config fail the synth: validation
- * reports them (app.synth, Testing.synth(stack, true)), and producing the value throws them otherwise.
+ * by the user-data through a value produced at synth. Errors of the merged config fail the synth:
+ * validation reports them (app.synth, Testing.synth(stack, true)), and producing the value throws
+ * them otherwise.
  */
 import { Annotations, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
@@ -74,7 +75,7 @@ export abstract class ConfigOwner extends Construct {
     const composition = this.config();
     if (!composition.hasSnippets) return composition.base;
     const rendered = this.guard(() => composition.render());
-    if (!this.renderedOnce) this.annotate(rendered.warnings);
+    if (!this.renderedOnce) this.annotate(composition.warningsBeyondBase(rendered));
     this.renderedOnce = true;
     return rendered;
   }
