@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Dialect } from '../transpiler/convert';
 import { runCt } from '../transpiler/cli';
 import { capabilities, type Capability } from '../transpiler/translators';
+import { runFuzzCorpora } from './conformance-fuzz';
 
 export const DIALECTS: readonly Dialect[] = ['coreos', 'flatcar'];
 
@@ -295,6 +296,7 @@ function main(): void {
     console.log(`ct/${dialect}: ${counts.passed} passed, ${counts.failed} failed, ${counts.pending} pending`);
   }
   runIgn3(root, failures);
+  runFuzzCorpora(dirname(root), failures);
   if (failures.length > 0) console.log(`failing vectors:\n${failures.join('\n')}`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
