@@ -12,6 +12,7 @@
  *   one unit or one file path.
  */
 import type { ContainerLinuxConfig } from '../transpiler';
+import { configJson } from './config-json';
 
 /** The key that identifies an entry of each keyed list, by its path (list items as `[]`). */
 const LIST_KEYS: Readonly<Record<string, string>> = {
@@ -118,6 +119,6 @@ function parentOf(path: string): string {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  const text = configJson(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

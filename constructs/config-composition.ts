@@ -9,6 +9,7 @@ import { clcValueFromText } from './clc-value';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
 import { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';
+import { configJson } from './config-json';
 
 /** More Container Linux Config: YAML text or a typed object. */
 export type ClcSnippet = string | ContainerLinuxConfig;
@@ -79,7 +80,7 @@ export function userSnippet(user: UserConfig): ContainerLinuxConfig {
 
 /** The snippet as a plain value (tokens in place), after checking that it transpiles alone. */
 function readSnippet(snippet: ClcSnippet, origin: string): ContainerLinuxConfig {
-  const tokens = new ConfigTokens(typeof snippet === 'string' ? snippet : JSON.stringify(snippet));
+  const tokens = new ConfigTokens(typeof snippet === 'string' ? snippet : (configJson(snippet) ?? ''));
   const hidden = typeof snippet === 'string' ? tokens.hideInText(snippet, origin) : tokens.hideInObject(snippet, origin);
   try {
     transpile(hidden, { platform: 'gce', origin });

@@ -12,6 +12,7 @@ import { ConfigTokens } from './config-tokens';
 import { checkUserDataSize } from './gce-validation';
 import { sectionProblems, type Image } from './image';
 import { renderUserDataTemplate } from './user-data-template';
+import { configJson } from './config-json';
 
 export interface RenderUserDataOptions {
   /** The boot image: Fedora CoreOS refuses Container Linux-only sections. */
@@ -86,7 +87,7 @@ class Rendered implements RenderedUserData {
 }
 
 function configText(source: ConfigSource): string {
-  return typeof source.input === 'string' ? source.input : JSON.stringify(source.input);
+  return typeof source.input === 'string' ? source.input : (configJson(source.input) ?? '');
 }
 
 function labelOf(token: string, source: ConfigSource, options: RenderUserDataOptions): string {

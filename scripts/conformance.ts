@@ -109,7 +109,7 @@ export function missingCapabilities(vector: Vector): Capability[] {
 export function runVector(vector: Vector, dialect: Dialect): { stdout: Buffer; stderr: Buffer; exitCode: number } {
   const args = dialect === 'flatcar' ? ['--dialect', 'flatcar', ...vector.args] : [...vector.args];
   const run = runCt(args, vector.input, vector.dir);
-  return { stdout: Buffer.from(run.stdout, 'utf8'), stderr: Buffer.from(run.stderr, 'utf8'), exitCode: run.exitCode };
+  return { stdout: Buffer.from(run.stdout, 'utf8'), stderr: Buffer.from(run.stderrBytes), exitCode: run.exitCode };
 }
 
 export function judge(vector: Vector, dialect: Dialect): Verdict {
@@ -197,7 +197,7 @@ export function expectedIgn3(c: Ign3Case): Ign3Expected {
 export function runIgn3Case(c: Ign3Case): { stdout: Buffer; stderr: Buffer; exitCode: number } {
   const args = ['--dialect', c.dialect, '--ignition-version', '3.3.0', ...c.ct.args];
   const run = runCt(args, c.ct.input, c.ct.dir);
-  return { stdout: Buffer.from(run.stdout, 'utf8'), stderr: Buffer.from(run.stderr, 'utf8'), exitCode: run.exitCode };
+  return { stdout: Buffer.from(run.stdout, 'utf8'), stderr: Buffer.from(run.stderrBytes), exitCode: run.exitCode };
 }
 
 /** Differences between a run and the expectation; empty when it conforms. */

@@ -126,8 +126,17 @@ const FLAGS: readonly FlagDef[] = [
 /** What one ct invocation writes and returns. */
 export interface CtRun {
   readonly stdout: string;
+  /** stderr as text; a byte that is not UTF-8 (a cut character in a message) shows as U+FFFD. */
   readonly stderr: string;
+  /** Exactly the bytes ct writes to stderr. */
+  readonly stderrBytes: Uint8Array;
   readonly exitCode: number;
+}
+
+/** A run whose stderr is plain text (or a failure that already carries its exact bytes). */
+function ctRun(stdout: string, stderr: string | TranspileError, exitCode: number): CtRun {
+  if (typeof stderr !== 'string') return { stdout, stderr: stderr.stderr, stderrBytes: stderr.stderrBytes, exitCode };
+  return { stdout, stderr, stderrBytes: Buffer.from(stderr, 'utf8'), exitCode };
 }
 
 /** Go's `os.Open`/`os.Create` error text for a Node fs error. */
@@ -148,21 +157,21 @@ function goOpenError(path: string, err: unknown): string {
  */
 export function runCt(argv: readonly string[], stdin: Uint8Array | (() => Uint8Array), cwd: string): CtRun {
   const parsed = parseFlags(PROGRAM, FLAGS, argv);
-  if (!parsed.ok) return { stdout: '', stderr: parsed.stderr, exitCode: parsed.exitCode };
+  if (!parsed.ok) return ctRun('', parsed.stderr, parsed.exitCode);
   const flags = parsed.values;
   const dialect = flags.dialect as string;
   if (!DIALECTS.includes(dialect)) {
     const message = `invalid value ${quoteGo(dialect)} for flag -dialect: must be coreos or flatcar`;
-    return { stdout: '', stderr: `${message}\n${usage(PROGRAM, FLAGS)}`, exitCode: 2 };
+    return ctRun('', `${message}\n${usage(PROGRAM, FLAGS)}`, 2);
   }
   const ignitionVersion = flags['ignition-version'] as string;
   const versionError = ignitionVersionError(dialect as Dialect, ignitionVersion || undefined);
   if (versionError) {
     const message = `invalid value ${quoteGo(ignitionVersion)} for flag -ignition-version: ${versionError}`;
-    return { stdout: '', stderr: `${message}\n${usage(PROGRAM, FLAGS)}`, exitCode: 2 };
+    return ctRun('', `${message}\n${usage(PROGRAM, FLAGS)}`, 2);
   }
-  if (flags.help) return { stdout: '', stderr: usage(PROGRAM, FLAGS), exitCode: 0 };
-  if (flags.version) return { stdout: CT_VERSION[dialect as Dialect] + '\n', stderr: '', exitCode: 0 };
+  if (flags.help) return ctRun('', usage(PROGRAM, FLAGS), 0);
+  if (flags.version) return ctRun(CT_VERSION[dialect as Dialect] + '\n', '', 0);
 
   const inFile = flags['in-file'] as string;
   let input: Uint8Array;
@@ -172,7 +181,7 @@ export function runCt(argv: readonly string[], stdin: Uint8Array | (() => Uint8A
     // Go opens a directory fine and fails on the read that follows
     const isDir = (err as NodeJS.ErrnoException).code === 'EISDIR';
     const failure = isDir ? `Failed to read: read ${inFile}: is a directory` : `Failed to open: ${goOpenError(inFile, err)}`;
-    return { stdout: '', stderr: failure + '\n', exitCode: 1 };
+    return ctRun('', failure + '\n', 1);
   }
 
   let result;
@@ -191,25 +200,25 @@ export function runCt(argv: readonly string[], stdin: Uint8Array | (() => Uint8A
       goFileReader(cwd),
     );
   } catch (err) {
-    if (err instanceof TranspilePanic) return { stdout: '', stderr: err.stderr, exitCode: err.exitCode };
-    if (err instanceof TranspileError) return { stdout: '', stderr: err.stderr, exitCode: 1 };
+    if (err instanceof TranspilePanic) return ctRun('', err, err.exitCode);
+    if (err instanceof TranspileError) return ctRun('', err, 1);
     throw err;
   }
 
   const outFile = flags['out-file'] as string;
-  if (outFile === '') return { stdout: result.json, stderr: result.stderr, exitCode: 0 };
+  if (outFile === '') return ctRun(result.json, result.stderr, 0);
   try {
     writeFileSync(resolve(cwd, outFile), result.json);
   } catch (err) {
-    return { stdout: '', stderr: `${result.stderr}Failed to create: ${goOpenError(outFile, err)}\n`, exitCode: 1 };
+    return ctRun('', `${result.stderr}Failed to create: ${goOpenError(outFile, err)}\n`, 1);
   }
-  return { stdout: '', stderr: result.stderr, exitCode: 0 };
+  return ctRun('', result.stderr, 0);
 }
 
 function main(): void {
   const run = runCt(process.argv.slice(2), () => readFileSync(0), process.cwd());
   if (run.stdout) process.stdout.write(run.stdout);
-  if (run.stderr) process.stderr.write(run.stderr);
+  if (run.stderrBytes.length > 0) process.stderr.write(run.stderrBytes);
   process.exitCode = run.exitCode;
 }
 

@@ -2,6 +2,7 @@
  * The one diagnostics type of the transpiler, modelled on Ignition's
  * `validate/report` package that ct prints (ct-spec 10.1).
  */
+import { goStringBytes, isRawByte, readableGoString } from './go/raw-bytes';
 
 export type Severity = 'error' | 'warning' | 'info' | 'deprecated';
 
@@ -97,10 +98,15 @@ export function goSprintfNoArgs(format: string): string {
       out += '%!(NOVERB)';
       break;
     }
-    // Decode one full code point as the verb.
+    // Decode one full code point as the verb; a raw byte decodes as U+FFFD (utf8.RuneError).
     const cp = format.codePointAt(i) as number;
+    const raw = isRawByte(format, i);
     const verb = String.fromCodePoint(cp);
     i += verb.length;
+    if (raw) {
+      out += '%!\ufffd(MISSING)';
+      continue;
+    }
     if (verb === '%') {
       out += '%';
       continue;
@@ -115,15 +121,28 @@ export function goSprintfNoArgs(format: string): string {
 
 /** Thrown by `transpile` when ct would fail; carries every diagnostic ct would print. */
 export class TranspileError extends Error {
+  /** What ct writes to stderr for this failure, as text (a byte that is not UTF-8 shows as U+FFFD). */
+  readonly stderr: string;
+  /** Exactly the bytes ct writes to stderr for this failure. */
+  readonly stderrBytes: Uint8Array;
+  readonly diagnostics: readonly Diagnostic[];
+
   constructor(
-    readonly diagnostics: readonly Diagnostic[],
-    /** The exact bytes ct writes to stderr for this failure. */
-    readonly stderr: string,
+    diagnostics: readonly Diagnostic[],
+    /** ct's stderr; raw bytes held as go/raw-bytes.ts escapes are written out as those bytes. */
+    stderr: string,
     /** Where the config came from (a file path, or a description), for messages. */
     readonly origin?: string,
   ) {
-    super(TranspileError.describe(diagnostics, origin));
+    const readable = diagnostics.map((d) => {
+      const message = readableGoString(d.message);
+      return message === d.message ? d : { ...d, message };
+    });
+    super(TranspileError.describe(readable, origin));
     this.name = 'TranspileError';
+    this.diagnostics = readable;
+    this.stderr = readableGoString(stderr);
+    this.stderrBytes = goStringBytes(stderr);
   }
 
   private static describe(diagnostics: readonly Diagnostic[], origin?: string): string {

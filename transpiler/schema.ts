@@ -5,7 +5,8 @@
  * CLC section and every Ignition type.
  *
  * Decoded values mirror Go values:
- * - string -> string, int/uint -> number, bool -> boolean (zero values '', 0, false when absent);
+ * - string -> string, bool -> boolean, int/uint -> number, or a bigint past 2^53 in magnitude
+ *   (go/int.ts; zero values '', false, 0 when absent);
  * - ptr -> the element's value, or `undefined` for a nil pointer;
  * - slice -> an array, or `null` for a nil slice (absent key or YAML null);
  * - struct -> a plain object holding every non-pointer field under its `key`; a nil pointer field
@@ -21,8 +22,19 @@ export type GoType =
   | { readonly kind: 'ptr'; readonly elem: GoType }
   | { readonly kind: 'slice'; readonly elem: GoType }
   | { readonly kind: 'struct'; readonly def: StructDef }
-  /** A named non-struct Go type (`type Path string`) that has its own `Validate()` method. */
-  | { readonly kind: 'named'; readonly goName: string; readonly elem: GoType; readonly validate?: (value: unknown) => Report };
+  /**
+   * A named non-struct Go type (`type Path string`) that has its own `Validate()` method, and maybe
+   * an `UnmarshalYAML` (`unmarshal`): run on the decoded underlying value when that decode gave no
+   * type error, it returns the value to store or throws (a YamlError aborts the whole decode there,
+   * in document order, as go-yaml's `fail(err)` does).
+   */
+  | {
+      readonly kind: 'named';
+      readonly goName: string;
+      readonly elem: GoType;
+      readonly validate?: (value: unknown) => Report;
+      readonly unmarshal?: (value: unknown) => unknown;
+    };
 
 export interface FieldDef {
   /** Go field name (`HTTPResponseHeaders`); hooks are keyed by it, like Go's `Validate<Name>` methods. */
@@ -66,18 +78,40 @@ export const bool: GoType = { kind: 'bool' };
 export const ptr = (elem: GoType): GoType => ({ kind: 'ptr', elem });
 export const slice = (elem: GoType): GoType => ({ kind: 'slice', elem });
 export const struct = (def: StructDef): GoType => ({ kind: 'struct', def });
-export const named = (goName: string, elem: GoType, validate?: (value: unknown) => Report): GoType => ({
-  kind: 'named',
-  goName,
-  elem,
-  validate,
-});
+export const named = (
+  goName: string,
+  elem: GoType,
+  validate?: (value: unknown) => Report,
+  unmarshal?: (value: unknown) => unknown,
+): GoType => ({ kind: 'named', goName, elem, validate, unmarshal });
 export const field = (name: string, key: string, type: GoType, omitEmpty = false): FieldDef => ({
   name,
   key,
   type,
   omitEmpty,
 });
+
+/**
+ * The options struct a decoded etcd/flannel value holds (ct's `Options` interface field): the one
+ * its version selected, or, where a repeated key's last version selects none, the one an earlier
+ * occurrence left there. Recorded by the decoder; values built otherwise fall back to `embedded`.
+ */
+const decodedOptionsDefs = new WeakMap<GoStruct, StructDef>();
+
+export function recordDecodedOptions(value: GoStruct, def: StructDef | undefined): void {
+  if (def) decodedOptionsDefs.set(value, def);
+}
+
+/** The options struct the decoder recorded for `value`, if any. */
+export function decodedOptionsDef(value: unknown): StructDef | undefined {
+  return typeof value === 'object' && value !== null ? decodedOptionsDefs.get(value) : undefined;
+}
+
+/** The options struct of a value of `def` (undefined when `def` has none, or its version selects none). */
+export function optionsDefOf(def: StructDef, value: GoStruct): StructDef | undefined {
+  if (!def.embedded) return undefined;
+  return decodedOptionsDefs.get(value) ?? def.embedded(value);
+}
 
 /** The Go zero value of a type, in the representation above. */
 const fieldMaps = new WeakMap<StructDef, Map<string, FieldDef>>();

@@ -19,7 +19,7 @@ import type { ContainerLinuxConfig } from './sections';
 import { isSupportedPlatform } from './sections/platform';
 import { translators } from './translators';
 import { validate } from './validate';
-import { decode, nodeFromValue, parseDocument, YamlError } from './yaml';
+import { decode, nodeFromValue, parseDocument, YamlError, type YamlPosition } from './yaml';
 import type { YamlNode } from './yaml/node';
 
 const YAML_FLAVOR = { coreos: 'v2', flatcar: 'v3' } as const;
@@ -86,6 +86,8 @@ function dropPositions(report: Report): void {
 
 interface Parsed {
   readonly report: Report;
+  /** Where the YAML library refused excessive nesting or aliasing. */
+  readonly refusedAt?: YamlPosition;
   readonly config?: GoStruct;
   readonly ast?: AstNode;
 }
@@ -100,7 +102,8 @@ function parse(input: Input, dialect: Dialect): Parsed {
     config = decode(doc, type, YAML_FLAVOR[dialect]) as GoStruct;
   } catch (err) {
     // a decode failure is one positionless entry (ct-spec 9)
-    if (err instanceof YamlError) return { report: Report.of('error', err.message) };
+    // (a refusal of unbounded work also knows its place: kept for the diagnostics, never printed)
+    if (err instanceof YamlError) return { report: Report.of('error', err.message), refusedAt: err.position };
     throw err;
   }
   const ast = doc && AstNode.fromDocument(doc);
@@ -180,6 +183,7 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
   if (typed) dropPositions(parsed.report);
   let stderr = parsed.report.isEmpty ? '' : printReport(parsed.report);
   const diagnostics = [...parsed.report.entries];
+  if (parsed.refusedAt && !typed) diagnostics[0] = { ...diagnostics[0], ...parsed.refusedAt };
   if (!parsed.config || parsed.report.isFatal(strict)) {
     return { ok: false, stderr: stderr + 'Failed to parse config\n', diagnostics };
   }

@@ -7,7 +7,7 @@
  */
 import type { AstNode } from './ast';
 import { Report } from './diagnostics';
-import { zeroValue, type GoStruct, type GoType, type StructDef } from './schema';
+import { optionsDefOf, zeroValue, type GoStruct, type GoType, type StructDef } from './schema';
 
 /**
  * Validates `value` (a Go-shaped value of `type`) against its YAML node. Order, as in Go: the
@@ -106,7 +106,7 @@ class Walker {
     keys: ReadonlyMap<string, AstNode> | undefined,
     tags: string[] | undefined,
   ): void {
-    const options = def.embedded?.(values);
+    const options = optionsDefOf(def, values);
     const fields = def.fields;
     // indexed loops here and below: for-of allocates an iterator and a result per step until optimised
     for (let i = 0; i < fields.length; i++) {

@@ -7,7 +7,7 @@ const noStdin = (): Uint8Array => {
 
 describe('ct command line', () => {
   test('--version prints the emulated ct version', () => {
-    expect(runCt(['--version'], noStdin, '/')).toEqual({ stdout: 'ct v0.9.0\n', stderr: '', exitCode: 0 });
+    expect(runCt(['--version'], noStdin, '/')).toMatchObject({ stdout: 'ct v0.9.0\n', stderr: '', exitCode: 0 });
     expect(runCt(['-version', '--dialect=flatcar'], noStdin, '/').stdout).toBe('ct v0.9.4\n');
   });
 
@@ -47,7 +47,7 @@ describe('ct command line', () => {
   });
 
   test('a missing --in-file fails like Go os.Open', () => {
-    expect(runCt(['--in-file', 'nope.yaml'], noStdin, '/tmp')).toEqual({
+    expect(runCt(['--in-file', 'nope.yaml'], noStdin, '/tmp')).toMatchObject({
       stdout: '',
       stderr: 'Failed to open: open nope.yaml: no such file or directory\n',
       exitCode: 1,
@@ -73,6 +73,6 @@ describe('ct command line', () => {
 
   test('flatcar only accepts version 0', () => {
     const run = runCt(['--dialect', 'flatcar'], new TextEncoder().encode('version: 1\n'), '/');
-    expect(run).toEqual({ stdout: '', stderr: 'error at line 1, column 10\nInvalid version. Only version 0 is supported\nFailed to parse config\n', exitCode: 1 });
+    expect(run).toMatchObject({ stdout: '', stderr: 'error at line 1, column 10\nInvalid version. Only version 0 is supported\nFailed to parse config\n', exitCode: 1 });
   });
 });

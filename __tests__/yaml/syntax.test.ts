@@ -63,13 +63,13 @@ describe('reader errors surface when libyaml buffers reach them (512-byte reads)
 });
 
 describe('nesting depth limit', () => {
-  // v2 has no limit in Go; here it shares v3's, so deep input is one error, not a stack overflow (robustness property).
+  // v2 has no limit in Go; here it shares v3's, worded as v3 words it (README, "Where we differ from ct").
   const deepBlockMapping = Array.from({ length: 10001 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' 1\n';
   const tooDeep = 'exceeded max depth of 10000';
   test.each([
     ['flow sequences', '['.repeat(10001), `yaml: ${tooDeep}`, `yaml: ${tooDeep}`],
     ['flow mappings', '{k: '.repeat(10001), `yaml: ${tooDeep}`, `yaml: ${tooDeep}`],
-    ['block mappings', deepBlockMapping, `yaml: line 10000: ${tooDeep}`, `yaml: line 10001: ${tooDeep}`],
+    ['block mappings', deepBlockMapping, `yaml: line 10001: ${tooDeep}`, `yaml: line 10001: ${tooDeep}`],
   ])('%s deeper than 10000 levels fail in both flavors', (_name, input, v2, v3) => {
     expect(parseError(input, 'v2')).toBe(v2);
     expect(parseError(input, 'v3')).toBe(v3);

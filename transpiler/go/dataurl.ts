@@ -4,6 +4,7 @@
  * with the library's error texts.
  */
 import { decodeBase64Std } from './base64';
+import { goStringBytes } from './raw-bytes';
 import { decodeRune, utf8Bytes } from './utf8';
 
 const UPPER_HEX_BYTES = Buffer.from('0123456789ABCDEF', 'latin1');
@@ -19,14 +20,14 @@ const UNRESERVED = (() => {
  * `dataurl.Escape`: unreserved bytes stay, every other byte becomes `%XX` (upper-case hex).
  * Text goes through `encodeURIComponent`, which keeps exactly the RFC 2396 unreserved set and
  * percent-encodes the UTF-8 bytes of the rest the same way; it refuses lone surrogates, which
- * Go's `[]byte(s)` turns into U+FFFD like `utf8Bytes` does.
+ * are raw bytes of a Go string (go/raw-bytes.ts, e.g. from `!!binary`) or else U+FFFD.
  */
 export function escapeDataUrl(data: Uint8Array | string): string {
   if (typeof data === 'string') {
     try {
       return encodeURIComponent(data);
     } catch {
-      return escapeBytes(utf8Bytes(data));
+      return escapeBytes(goStringBytes(data));
     }
   }
   return escapeBytes(data);

@@ -71,8 +71,9 @@ function parseUnit(orig: string, unitMap: ReadonlyMap<string, number>): ParseByt
   }
   if (neg) f = -f;
   if (f < -(2 ** 63) || f > 2 ** 63 - 1) return { error: 'units: overflow parsing unit' };
-  // int64(f) truncates toward zero; normalise -0.
-  return { bytes: Math.trunc(f) + 0 };
+  // int64(f) truncates toward zero (normalise -0); 2^63 itself passes the check above (it is
+  // float64(MaxInt64)) and converts to MinInt64 on amd64.
+  return { bytes: f >= 2 ** 63 ? -(2 ** 63) : Math.trunc(f) + 0 };
 }
 
 /**

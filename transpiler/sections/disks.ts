@@ -11,7 +11,7 @@ export interface PartitionConfig {
   /** GPT partition label (at most 36 characters). */
   readonly label?: string;
   /** Partition number; 0 means the next free slot. */
-  readonly number?: number;
+  readonly number?: number | bigint;
   /** Size with a base-2 unit (`100MiB`, `1GiB`; `MB` also means MiB); 0 fills the disk. */
   readonly size?: string;
   /** Start offset with a unit; 0 means the earliest free space. */

@@ -17,7 +17,7 @@ import {
   etcd34Options,
   etcd35Options,
 } from './etcd-options';
-import { assembleUnit, generatedUnit, renderArgs, type OptionSet } from './templating';
+import { assembleUnit, generatedUnit, heldOptionSet, renderArgs, type OptionSet } from './templating';
 
 // ---- go-semver ------------------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ function splitN(s: string, sep: string, n: number): string[] {
 /**
  * go-semver's `UnmarshalYAML`. Its error is not a go-yaml type error, so go-yaml aborts the whole
  * decode with that text alone (`error: 3.0 is not in dotted-tri format`, ct-spec 5.12); the decoder
- * lets errors thrown by `embedded` hooks through as the decode error.
+ * lets errors thrown by `unmarshal` hooks through as the decode error.
  */
 export function decodeSemver(text: string, dialect: Dialect): Semver {
   const v = parseSemver(text, dialect);
@@ -126,10 +126,18 @@ export function semverLessThanRelease(v: Semver, major: bigint, minor: bigint, p
 
 /**
  * A `*SomeVersion` field: decoded by go-semver's `UnmarshalYAML` into a `string` (hence the Go
- * type name in type errors), then validated by `validate`.
+ * type name in type errors), whose parse error aborts the decode right there, in document order
+ * (before a later merge-key error, whatever type errors were collected); then validated by `validate`.
  */
 export function versionField(validate: (v: Semver) => Report, dialect: Dialect): FieldDef {
-  return field('Version', 'version', ptr(named('string', str, (value) => validate(decodeSemver(value as string, dialect)))));
+  const check = (value: unknown): Report => validate(decodeSemver(value as string, dialect));
+  const parse = (value: unknown): unknown => {
+    decodeSemver(value as string, dialect);
+    return value;
+  };
+  // ct's `*EtcdVersion` unmarshals into a go-semver `Version`, whose own UnmarshalYAML decodes a string
+  const semver = named('string', str, undefined, parse);
+  return field('Version', 'version', ptr(named('string', semver, check, (value) => value)));
 }
 
 // ---- etcd -------------------------------------------------------------------------------------
@@ -168,7 +176,7 @@ export interface EtcdConfig {
   /** Client CA (`--trusted-ca-file`). */
   readonly trusted_ca_file?: string;
   /** Any other option of the selected set: strings, ints or bools as the set declares them. */
-  readonly [option: string]: string | number | boolean | undefined;
+  readonly [option: string]: string | number | bigint | boolean | undefined;
 }
 
 export const ETCD_VERSION_TOO_OLD = 'Etcd version specified is not valid (too old)';
@@ -237,7 +245,7 @@ export function etcdField(dialect: Dialect): FieldDef {
 /** ct's `etcdContents`: the drop-in text, or a templating error (ct-spec 5.12, 8). */
 export function etcdDropin(etcd: GoStruct, ctx: Pick<ConvertContext, 'dialect' | 'platform'>): { contents: string } | { error: string } {
   const version = effectiveEtcdVersion(etcd, ctx.dialect);
-  const args = renderArgs(selectEtcdOptions(version, ctx.dialect), etcd);
+  const args = renderArgs(heldOptionSet(etcd, selectEtcdOptions(version, ctx.dialect)), etcd);
   // ETCD_IMAGE_TAG only when the version was written out (ct-spec pitfall 7).
   const vars = etcd.version === undefined || etcd.version === null ? [] : [`ETCD_IMAGE_TAG=v${semverString(version)}`];
   const unit = assembleUnit('/usr/lib/coreos/etcd-wrapper $ETCD_OPTS', args, vars, ctx.platform);

@@ -14,7 +14,7 @@ import { goPathJoin } from './gopath';
 /** Owner of a file, directory or link: by id or by name, not both. */
 export interface NodeOwnerConfig {
   /** Numeric id; 0 is emitted too. */
-  readonly id?: number;
+  readonly id?: number | bigint;
   /** Name, resolved on the machine. */
   readonly name?: string;
 }
@@ -53,7 +53,7 @@ export interface FileContentsConfig {
 /** A regular file. */
 export interface FileConfig extends NodeConfig {
   /** Permission bits (write octal in YAML, e.g. 0644). @default 0644, with a warning */
-  readonly mode?: number;
+  readonly mode?: number | bigint;
   /** Contents of the file. @default empty */
   readonly contents?: FileContentsConfig;
   /** Append to an existing file instead of replacing it. */
@@ -63,7 +63,7 @@ export interface FileConfig extends NodeConfig {
 /** A directory. */
 export interface DirectoryConfig extends NodeConfig {
   /** Permission bits. @default 0755, with a warning */
-  readonly mode?: number;
+  readonly mode?: number | bigint;
 }
 
 /** A symbolic or hard link. */

@@ -5,7 +5,7 @@ import { quoteGo } from '../go/quote';
 import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
 import { decodeSemver, semverLessThanRelease, semverString, versionField, type Semver } from './etcd';
-import { assembleUnit, generatedUnit, optionSet, renderArgs, type OptionSet } from './templating';
+import { assembleUnit, generatedUnit, heldOptionSet, optionSet, renderArgs, type OptionSet } from './templating';
 
 export const FLANNEL_TOO_OLD = 'invalid flannel version (too old)';
 export const FLANNEL_MINOR_TOO_NEW =
@@ -91,6 +91,11 @@ function effectiveFlannelVersion(flannel: GoStruct, dialect: Dialect): Semver {
   return explicit === undefined || explicit === null ? DEFAULT_FLANNEL_VERSION : decodeSemver(explicit, dialect);
 }
 
+/** The options the flannel value holds (ct's `Options`, the type ct switches on). */
+function flannelOptions(flannel: GoStruct, dialect: Dialect): OptionSet | undefined {
+  return heldOptionSet(flannel, selectFlannelOptions(effectiveFlannelVersion(flannel, dialect)));
+}
+
 function flannelDef(dialect: Dialect): StructDef {
   return {
     goName: 'types.Flannel',
@@ -101,7 +106,7 @@ function flannelDef(dialect: Dialect): StructDef {
     embedded: (value) => selectFlannelOptions(effectiveFlannelVersion(value, dialect))?.def,
     // ct's `(*Flannel).Validate`, positioned at the flannel mapping (ct-spec 5.13).
     validate: (value) => {
-      const kubeSet = selectFlannelOptions(effectiveFlannelVersion(value, dialect)) === flannel07Options;
+      const kubeSet = flannelOptions(value, dialect) === flannel07Options;
       if (kubeSet && value.kube_subnet_mgr === true && value.network_config) {
         return Report.of('error', NETWORK_CONFIG_WITH_KUBE_SUBNET_MGR);
       }
@@ -139,7 +144,7 @@ function networkConfigPreStart(flannel: GoStruct): string {
 /** ct's `flannelContents`: the drop-in text, or a templating error. */
 export function flannelDropin(flannel: GoStruct, ctx: Pick<ConvertContext, 'dialect' | 'platform'>): { contents: string } | { error: string } {
   const version = effectiveFlannelVersion(flannel, ctx.dialect);
-  const args = renderArgs(selectFlannelOptions(version), flannel);
+  const args = renderArgs(flannelOptions(flannel, ctx.dialect), flannel);
   const vars = flannel.version === undefined || flannel.version === null ? [] : [`FLANNEL_IMAGE_TAG=v${semverString(version)}`];
   const unit = assembleUnit('/usr/lib/coreos/flannel-wrapper $FLANNEL_OPTS', args, vars, ctx.platform);
   if (!unit.ok) return { error: unit.error };

@@ -27,9 +27,9 @@ export interface IgnitionConfig {
   /** HTTP timeouts in seconds; every value given, even 0 or negative, is emitted. */
   readonly timeouts?: {
     /** Time to wait for response headers. */
-    readonly http_response_headers?: number;
+    readonly http_response_headers?: number | bigint;
     /** Total time for an HTTP request. */
-    readonly http_total?: number;
+    readonly http_total?: number | bigint;
   };
   /** TLS trust settings. */
   readonly security?: SecurityConfig;

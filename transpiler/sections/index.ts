@@ -53,5 +53,5 @@ export interface ContainerLinuxConfig {
   /** Reboot coordination (`/etc/coreos/update.conf`). */
   readonly locksmith?: LocksmithConfig;
   /** Flatcar only: must be 0 when given. */
-  readonly version?: number;
+  readonly version?: number | bigint;
 }

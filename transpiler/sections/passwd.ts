@@ -2,6 +2,7 @@
 import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
 import { bool, field, int, ptr, slice, str, struct, uint, type FieldDef, type GoStruct, type StructDef } from '../schema';
+import { type GoInt, uintToInt } from '../go/int';
 import { appendTo, copySlice } from './common';
 
 /** The account options a user and its legacy `create` block share. */
@@ -29,7 +30,7 @@ interface AccountOptions {
 /** Legacy `create` options of a user (deprecated by ct in favour of user-level fields). */
 export interface UserCreateConfig extends AccountOptions {
   /** User ID (unsigned). */
-  readonly uid?: number;
+  readonly uid?: number | bigint;
 }
 
 /** A user account to create or modify. */
@@ -41,7 +42,7 @@ export interface UserConfig extends AccountOptions {
   /** Public SSH keys for `~/.ssh/authorized_keys`. */
   readonly ssh_authorized_keys?: readonly string[];
   /** User ID; 0 is emitted too. */
-  readonly uid?: number;
+  readonly uid?: number | bigint;
   /** Deprecated: legacy creation options; cannot be combined with the user-level fields. */
   readonly create?: UserCreateConfig;
 }
@@ -51,7 +52,7 @@ export interface GroupConfig {
   /** Group name. */
   readonly name: string;
   /** Group ID (unsigned). */
-  readonly gid?: number;
+  readonly gid?: number | bigint;
   /** Password hash for the group. */
   readonly password_hash?: string;
   /** Create a system group. */
@@ -128,8 +129,13 @@ function convertAccount(account: GoStruct): GoStruct {
   };
 }
 
+/** ct's `convertUintPointerToIntPointer`: Go's `int(*u)`, so a uint past MaxInt64 wraps negative. */
+function uintPtrToIntPtr(u: GoInt | undefined): GoInt | undefined {
+  return u === undefined ? undefined : uintToInt(u);
+}
+
 function convertCreate(create: GoStruct | undefined): GoStruct | undefined {
-  return create ? { uid: create.uid, ...convertAccount(create) } : undefined;
+  return create ? { uid: uintPtrToIntPtr(create.uid), ...convertAccount(create) } : undefined;
 }
 
 export const passwdTranslator: Translator = (config, _ast, out) => {
@@ -147,7 +153,7 @@ export const passwdTranslator: Translator = (config, _ast, out) => {
   for (const group of passwd.groups ?? []) {
     appendTo(out.passwd, 'groups', {
       name: group.name,
-      gid: group.gid,
+      gid: uintPtrToIntPtr(group.gid),
       passwordHash: group.password_hash,
       system: group.system,
     });

@@ -13,7 +13,7 @@ export interface RaidConfig {
   /** Member devices, by absolute path. */
   readonly devices?: readonly string[];
   /** Number of spares; not allowed for linear/raid0. */
-  readonly spares?: number;
+  readonly spares?: number | bigint;
   /** Extra `mdadm --create` options. */
   readonly options?: readonly string[];
 }

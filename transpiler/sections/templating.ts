@@ -5,7 +5,7 @@
  */
 import { quoteGo } from '../go/quote';
 import type { IgnitionSystemdUnit } from '../ignition/types';
-import { bool, field, int, ptr, str, type FieldDef, type GoStruct, type StructDef } from '../schema';
+import { bool, decodedOptionsDef, field, int, ptr, str, type FieldDef, type GoStruct, type StructDef } from '../schema';
 
 export const ERR_PLATFORM_UNSPECIFIED = 'platform must be specified to use templating';
 export const ERR_UNKNOWN_FIELD = 'unknown field';
@@ -173,7 +173,20 @@ export function optionSet(goName: string, entries: readonly string[], flags: Rea
     return { key, flag: flags[key] ?? key.replace(/_/g, '-'), kind: suffix ? KIND_SUFFIX[suffix] : 'string' };
   });
   const fields: FieldDef[] = options.map((o) => field(goFieldName(o.key), o.key, ptr(goTypeOf(o.kind))));
-  return { def: { goName, fields }, options };
+  const set: OptionSet = { def: { goName, fields }, options };
+  optionSetsByDef.set(set.def, set);
+  return set;
+}
+
+const optionSetsByDef = new WeakMap<StructDef, OptionSet>();
+
+/**
+ * The option set whose struct a decoded etcd/flannel value holds (schema.ts `decodedOptionsDef`),
+ * else `bySelection`: the set its version selects.
+ */
+export function heldOptionSet(value: GoStruct, bySelection: OptionSet | undefined): OptionSet | undefined {
+  const def = decodedOptionsDef(value);
+  return (def && optionSetsByDef.get(def)) ?? bySelection;
 }
 
 function goTypeOf(kind: OptionKind) {

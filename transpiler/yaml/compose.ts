@@ -10,6 +10,7 @@ import { readSource } from './reader';
 import { plainTag, shortTag } from './resolve';
 import { Scanner } from './scanner';
 import { Ev, Style, type YamlEvent } from './tokens';
+import { startYamlWork, yamlWork } from './work';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type BuildNode = Mutable<YamlNode> & { children: BuildNode[] };
@@ -130,11 +131,18 @@ class Composer {
 
 /** The document node of the first document, or undefined when the stream holds none. */
 export function parseFirstDocument(input: string | Uint8Array, flavor: YamlFlavor): YamlNode | undefined {
+  startYamlWork();
+  let scanner: Scanner | undefined;
   try {
-    const parser = new Parser(new Scanner(readSource(input), flavor));
-    return new Composer(parser, flavor).firstDocument();
+    scanner = new Scanner(readSource(input), flavor);
+    return new Composer(new Parser(scanner), flavor).firstDocument();
   } catch (e) {
     if (e instanceof YamlSyntaxError) throw e.toYamlError(flavor);
     throw e;
+  } finally {
+    if (scanner) {
+      yamlWork.chars += scanner.charsRead;
+      yamlWork.tokens += scanner.tokensRead;
+    }
   }
 }

@@ -37,6 +37,13 @@ export class Cursor {
   protected column = 0;
   /** Line breaks consumed since the last non-blank character (v3 line comments). */
   protected newlines = 0;
+  /**
+   * libyaml's `is_bom` looks at the start of its buffer, not at the cursor: whether the character
+   * the buffer was last refilled from is U+FEFF. While it is, the scanner skips the first character
+   * of every line it starts a token search on (only possible when the input holds a U+FEFF, which
+   * gives it an `InputWindow` to replay the refills).
+   */
+  protected bomAtBufferStart = false;
 
   constructor(src: SourceText, flavor: YamlFlavor) {
     this.cps = src.cps;
@@ -53,6 +60,8 @@ export class Cursor {
       const w = this.window as InputWindow;
       w.fill(this.pos, n);
       this.avail = w.avail;
+      // the refill moved the unread characters to the start of the buffer
+      this.bomAtBufferStart = this.cps[this.pos] === 0xfeff;
     }
   }
 

@@ -3,15 +3,28 @@
  * Type mismatches are collected (`yaml: unmarshal errors:`) and decoding goes on; structural
  * problems (unknown anchor, bad merge, explicit-tag mismatch) abort at once, as in go-yaml.
  */
-import { fieldsByKey, type GoStruct, type GoType, goTypeName, type StructDef, zeroValue } from '../schema';
-import { failf, type YamlFlavor, YamlError } from './errors';
-import { quoteGo } from '../go/quote';
+import {
+  decodedOptionsDef,
+  fieldsByKey,
+  type GoStruct,
+  type GoType,
+  goTypeName,
+  recordDecodedOptions,
+  type StructDef,
+  zeroValue,
+} from '../schema';
+import { failf, type YamlFlavor, YamlError, type YamlPosition } from './errors';
+import { floatToInt, floatToUint, type GoInt } from '../go/int';
+import { cutBytes, goStringFromBytes } from '../go/raw-bytes';
 import type { YamlNode } from './node';
+import { checkUniqueKeys } from './duplicate-keys';
+import { nodePath } from './node-path';
 import { LONG_TAG_PREFIX, type Resolved, resolve, shortTag } from './resolve';
+import { yamlWork } from './work';
 
 const STRING: GoType = { kind: 'string' };
-const TWO_63 = 2 ** 63;
-const TWO_64 = 2n ** 64n;
+// where go-yaml's conversions were first exported from
+export { floatToInt, floatToUint };
 /** The words yaml.v3 still decodes into a Go bool (YAML 1.1 booleans, beyond true and false). */
 export const V3_BOOL_WORDS = new Map<string, boolean>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((w): [string, boolean] => [w, true]),
@@ -37,25 +50,25 @@ function base(t: GoType): GoType {
   return t;
 }
 
-/** Go's `value[:7] + "..."` for values over 10 bytes, cut on a character boundary. */
+/** Go's `value[:7] + "..."` for values over 10 bytes: a split character leaves raw bytes (go/raw-bytes.ts). */
 function clip(value: string): string {
-  if (Buffer.byteLength(value, 'utf8') <= 10) return value;
-  let out = '';
-  let bytes = 0;
-  for (const ch of value) {
-    const w = Buffer.byteLength(ch, 'utf8');
-    if (bytes + w > 7) break;
-    out += ch;
-    bytes += w;
-  }
-  return `${out}...`;
+  return Buffer.byteLength(value, 'utf8') <= 10 ? value : `${cutBytes(value, 7)}...`;
 }
 
 function decodeBase64(text: string): string {
   const s = text.replace(/[\r\n]/g, '');
   if (s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*(=|==)?$/.test(s)) failf('!!binary value contains invalid base64 data');
-  return Buffer.from(s, 'base64').toString('utf8');
+  // the bytes as a Go string: invalid UTF-8 stays raw (go/raw-bytes.ts)
+  return goStringFromBytes(Buffer.from(s, 'base64'));
 }
+
+/**
+ * Merge keys nested deeper than this (inline, or through aliases) are refused, in both dialects.
+ * go-yaml has no such limit (Go's stack grows to 1 GB); the decoder recurses a few frames per
+ * merge, and past about 1,200 levels it would run out of JavaScript stack. Only merges can nest
+ * this deep: any other nesting is bounded by the depth of ct's config types.
+ */
+export const MAX_MERGE_DEPTH = 500;
 
 function allowedAliasRatio(count: number): number {
   if (count <= 400000) return 0.99;
@@ -73,23 +86,29 @@ class Decoder {
   private decodeCount = 0;
   private aliasCount = 0;
   private aliasDepth = 0;
+  /** The node decoding started from, and the last alias expanded from outside any alias (for the refusal's position). */
+  private root: YamlNode | undefined;
+  private outerAlias: YamlNode | undefined;
+  private mergeDepth = 0;
 
   constructor(flavor: YamlFlavor) {
     this.v3 = flavor === 'v3';
   }
 
   unmarshal(n: YamlNode, t: GoType, cur: unknown): unknown {
-    if (this.v3) {
-      this.decodeCount++;
-      if (this.aliasDepth > 0) this.aliasCount++;
-      if (
-        this.aliasCount > 100 &&
-        this.decodeCount > 1000 &&
-        this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
-      ) {
-        failf('document contains excessive aliasing');
-      }
+    // yaml.v3's alias budget, applied to the v2 fork too (which has none): a merge-key or alias bomb
+    // is refused after a few thousand decodes instead of expanding exponentially.
+    this.decodeCount++;
+    yamlWork.nodes++;
+    if (this.aliasDepth > 0) this.aliasCount++;
+    if (
+      this.aliasCount > 100 &&
+      this.decodeCount > 1000 &&
+      this.aliasCount / this.decodeCount > allowedAliasRatio(this.decodeCount)
+    ) {
+      this.excessiveAliasing();
     }
+    this.root ??= n;
     if (n.kind === 'document') {
       if (n.children.length !== 1) {
         this.good = false;
@@ -106,6 +125,7 @@ class Decoder {
         if (cur === undefined) cur = zeroValue(t.elem);
         t = t.elem;
       }
+      if (t.kind === 'named' && t.unmarshal) return this.custom(n, t, t.unmarshal);
       const b = base(t);
       if (b.kind === 'struct' && b.def.embedded) return this.embedded(n, b.def, cur);
     }
@@ -124,6 +144,7 @@ class Decoder {
   }
 
   private alias(n: YamlNode, t: GoType, cur: unknown): unknown {
+    if (this.aliasDepth === 0) this.outerAlias = n;
     if (this.v3) {
       if (this.activeAliases.has(n)) failf(`anchor '${n.value}' value contains itself`);
       this.activeAliases.add(n);
@@ -136,9 +157,20 @@ class Decoder {
     if (!n.alias) failf(`unknown anchor '${n.value}' referenced`);
     if (this.activeAnchors.has(n.value)) failf(`anchor '${n.value}' value contains itself`);
     this.activeAnchors.add(n.value);
+    this.aliasDepth++;
     const v = this.unmarshal(n.alias, t, cur);
+    this.aliasDepth--;
     this.activeAnchors.delete(n.value);
     return v;
+  }
+
+  /** The refusal, placed at the alias of the document (not of an anchor's value) being expanded. */
+  private excessiveAliasing(): never {
+    failf('document contains excessive aliasing', this.outerAlias && this.positionOf(this.outerAlias));
+  }
+
+  private positionOf(n: YamlNode): YamlPosition {
+    return { line: n.line + 1, column: n.column + 1, path: this.root ? nodePath(this.root, n) : '' };
   }
 
   private terror(n: YamlNode, tag: string, t: GoType): void {
@@ -262,16 +294,7 @@ class Decoder {
 
   /** yaml.v3 rejects a mapping whose keys repeat (same kind and text), before decoding it. */
   private uniqueKeys(n: YamlNode): boolean {
-    const c = n.children;
-    const before = this.errors.length;
-    for (let i = 0; i < c.length; i += 2) {
-      for (let j = i + 2; j < c.length; j += 2) {
-        if (c[i].kind === c[j].kind && c[i].value === c[j].value) {
-          this.errors.push(`line ${c[j].line + 1}: mapping key ${quoteGo(c[j].value)} already defined at line ${c[i].line + 1}`);
-        }
-      }
-    }
-    return this.errors.length === before;
+    return checkUniqueKeys(n.children, this.errors);
   }
 
   private isMerge(k: YamlNode): boolean {
@@ -283,6 +306,17 @@ class Decoder {
   }
 
   private merge(v: YamlNode, t: GoType, obj: GoStruct): void {
+    if (this.mergeDepth >= MAX_MERGE_DEPTH) {
+      // a chain of aliases is the likely cause: refuse it as aliasing, placed at the first alias
+      if (this.aliasDepth > 0) this.excessiveAliasing();
+      failf(`exceeded max depth of ${MAX_MERGE_DEPTH}`, this.positionOf(v));
+    }
+    this.mergeDepth++;
+    this.applyMerge(v, t, obj);
+    this.mergeDepth--;
+  }
+
+  private applyMerge(v: YamlNode, t: GoType, obj: GoStruct): void {
     const wantMap = (): never => failf('map merge requires map or sequence of maps as the value');
     switch (v.kind) {
       case 'mapping':
@@ -306,8 +340,26 @@ class Decoder {
   }
 
   /**
-   * ct's etcd/flannel `UnmarshalYAML`: decode the fixed fields into `<name>Common`, pick the options
-   * struct from them, then decode the same node into that struct. A type error stops the sequence.
+   * go-yaml's `callUnmarshaler` for a named type's `UnmarshalYAML`: the nested decode's type errors
+   * make it return false (they stay collected); otherwise the method's own error is fatal here.
+   */
+  private custom(n: YamlNode, t: GoType & { kind: 'named' }, hook: (value: unknown) => unknown): unknown {
+    const before = this.errors.length;
+    const value = this.unmarshal(n, t.elem, zeroValue(t.elem));
+    if (this.errors.length > before) {
+      this.good = false;
+      return value;
+    }
+    this.good = true;
+    return hook(value);
+  }
+
+  /**
+   * ct's etcd/flannel `UnmarshalYAML`: decode the fixed fields into `<name>Common` (starting from
+   * the current value, as `t := etcdCommon(*etcd)` does), pick the options struct from them, then
+   * decode the same node into a fresh options struct that replaces the earlier options (a repeated
+   * key, accepted by the v2 fork, keeps only the last occurrence's options). A type error stops
+   * the sequence.
    */
   private embedded(n: YamlNode, def: StructDef, cur: unknown): unknown {
     const before = this.errors.length;
@@ -317,47 +369,38 @@ class Decoder {
       return cur;
     }
     const options = def.embedded?.(common);
-    if (options) {
-      const optionsType: GoType = { kind: 'struct', def: options };
-      const value = this.unmarshal(n, optionsType, zeroValue(optionsType)) as GoStruct;
-      if (this.errors.length > before) {
-        this.good = false;
-        return common;
-      }
-      Object.assign(common, value);
+    if (!options) {
+      // no options struct for this version: the earlier one stays, as ct assigns none
+      recordDecodedOptions(common, decodedOptionsDef(cur));
+      this.good = true;
+      return common;
     }
+    const optionsType: GoType = { kind: 'struct', def: options };
+    const value = this.unmarshal(n, optionsType, zeroValue(optionsType)) as GoStruct;
+    if (this.errors.length > before) {
+      this.good = false;
+      return common;
+    }
+    const out: GoStruct = {};
+    for (const f of def.fields) if (common[f.key] !== undefined) out[f.key] = common[f.key];
+    recordDecodedOptions(out, options);
     this.good = true;
-    return common;
+    return Object.assign(out, value);
   }
 }
 
 /** Go's int(x) for an int field, or undefined when go-yaml reports a type error. */
-function toInt(r: Resolved): number | undefined {
-  if (r.kind === 'int') return Number(r.value);
+function toInt(r: Resolved): GoInt | undefined {
+  // a uint64 past MaxInt64 does not fit: go-yaml checks `resolved <= math.MaxInt64`
+  if (r.kind === 'int') return r.value;
   return r.kind === 'float' ? floatToInt(r.value) : undefined;
 }
 
 /** Go's uint(x) for a uint field (negative ints are type errors; floats wrap as on amd64). */
-function toUint(r: Resolved): number | undefined {
-  if (r.kind === 'int') return r.value >= 0n ? Number(r.value) : undefined;
-  if (r.kind === 'uint') return Number(r.value);
+function toUint(r: Resolved): GoInt | undefined {
+  if (r.kind === 'int') return r.value >= 0 ? r.value : undefined;
+  if (r.kind === 'uint') return r.value;
   return r.kind === 'float' ? floatToUint(r.value) : undefined;
-}
-
-/** A float decoded into an int field, as go-yaml converts it on amd64; undefined is a type error. */
-export function floatToInt(f: number): number | undefined {
-  if (Number.isNaN(f) || f > TWO_63) return undefined;
-  // amd64 turns out-of-range conversions into math.MinInt64.
-  if (f >= TWO_63 || f < -TWO_63) return -TWO_63;
-  return Math.trunc(f) + 0;
-}
-
-/** A float decoded into a uint field, wrapping as on amd64; undefined is a type error. */
-export function floatToUint(f: number): number | undefined {
-  if (Number.isNaN(f) || f > 2 ** 64) return undefined;
-  if (f >= TWO_63) return f >= 2 ** 64 ? 0 : f;
-  const i = f < -TWO_63 ? -(2n ** 63n) : BigInt(Math.trunc(f));
-  return Number(i < 0n ? i + TWO_64 : i);
 }
 
 /** go-yaml `Unmarshal` of a parsed document into a value of `type` (the Go zero value for no document). */

@@ -2,9 +2,23 @@
 
 export type YamlFlavor = 'v2' | 'v3';
 
+/** A place in the source for a diagnostic: 1-based, and the YAML path of the node when known ('' otherwise). */
+export interface YamlPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly path: string;
+}
+
 /** The error ct prints; `message` is go-yaml's error text, `yaml: ` prefix included. */
 export class YamlError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * Where a refusal of unbounded work (nesting, aliasing) happened. go-yaml prints no position
+     * for these (ct's stderr keeps none); it is for the diagnostics of the API only.
+     */
+    readonly position?: YamlPosition,
+  ) {
     super(message);
     this.name = 'YamlError';
   }
@@ -45,7 +59,29 @@ export class YamlSyntaxError extends Error {
   }
 }
 
-/** go-yaml's `failf`: an immediate, position-less error. */
-export function failf(message: string): never {
-  throw new YamlError(`yaml: ${message}`);
+/**
+ * yaml.v3's refusal of nesting deeper than 10,000 levels, a scanner error. The v2 fork of ct
+ * v0.9.0 has no such limit; we refuse there too, worded and positioned as yaml.v3 does.
+ */
+export class YamlDepthError extends YamlSyntaxError {
+  constructor(
+    problem: string,
+    problemLine: number,
+    contextLine: number,
+    /** The indicator or key that opened the level too many. */
+    readonly position: YamlPosition,
+  ) {
+    super('scanner', problem, problemLine, contextLine);
+    this.name = 'YamlDepthError';
+  }
+
+  override toYamlError(): YamlError {
+    const e = super.toYamlError('v3');
+    return new YamlError(e.message, this.position);
+  }
+}
+
+/** go-yaml's `failf`: an immediate error, without a position in its text. */
+export function failf(message: string, position?: YamlPosition): never {
+  throw new YamlError(`yaml: ${message}`, position);
 }

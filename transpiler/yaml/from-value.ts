@@ -1,6 +1,7 @@
 /** Builds a node tree from a plain JS value, for configs given as typed objects instead of YAML text. */
 import { failf } from './errors';
 import type { YamlNode } from './node';
+import { plainTag } from './resolve';
 import { MAX_DEPTH } from './scanner';
 
 function scalar(tag: string, value: string, style: 'plain' | 'double'): YamlNode {
@@ -27,9 +28,11 @@ function scalarNode(value: unknown): YamlNode {
     case 'boolean':
       return scalar('!!bool', String(value), 'plain');
     case 'number':
-      return scalar(Number.isInteger(value) ? '!!int' : '!!float', numberText(value), 'plain');
-    case 'bigint':
-      return scalar('!!int', value.toString(), 'plain');
+    case 'bigint': {
+      // The digits a reader sees, read as YAML text would be: an integer past uint64 is a float.
+      const text = typeof value === 'number' ? numberText(value) : value.toString();
+      return scalar(plainTag(text, 'v3'), text, 'plain');
+    }
     default:
       // functions and symbols: a config error for the caller, not a crash
       return failf(`cannot represent a ${typeof value} as YAML`);

@@ -8,10 +8,12 @@ import { parseFirstDocument } from './compose';
 import { decodeDocument } from './decode';
 import type { YamlFlavor } from './errors';
 import type { YamlNode } from './node';
+import { startYamlWork } from './work';
 
-export { YamlError, type YamlFlavor } from './errors';
+export { YamlError, type YamlFlavor, type YamlPosition } from './errors';
 export type { ScalarStyle, YamlKind, YamlNode } from './node';
 export { nodeFromValue } from './from-value';
+export { lastYamlWork, type YamlWork } from './work';
 
 /**
  * The document node of the first document in `input` (go-yaml reads only the first), or
@@ -20,8 +22,12 @@ export { nodeFromValue } from './from-value';
  * Throws YamlError with go-yaml's message on syntax errors.
  */
 export function parseDocument(input: string | Uint8Array, flavor: YamlFlavor): YamlNode | undefined {
-  return parseFirstDocument(input, flavor);
+  lastParsed = parseFirstDocument(input, flavor);
+  return lastParsed;
 }
+
+/** The last document parsed: decoding another one (a typed config's) starts a new work count. */
+let lastParsed: YamlNode | undefined;
 
 /**
  * go-yaml `Unmarshal` of `doc` into a value of `type` (schema.ts representation). Throws YamlError
@@ -29,5 +35,7 @@ export function parseDocument(input: string | Uint8Array, flavor: YamlFlavor): Y
  * or a single `yaml: ...` error for fatal ones. Errors thrown by `embedded` hooks propagate as-is.
  */
 export function decode(doc: YamlNode | undefined, type: GoType, flavor: YamlFlavor): unknown {
+  if (doc !== lastParsed) startYamlWork();
+  lastParsed = undefined;
   return decodeDocument(doc, type, flavor);
 }

@@ -23,7 +23,11 @@ export interface SourceText {
   readonly text: string;
   /** Character index -> UTF-16 offset in `text`; null when every character is one code unit. */
   readonly offsets: Int32Array | null;
-  /** Set when the input has an invalid sequence; `length` characters precede it. */
+  /**
+   * Set when the input has an invalid sequence (`length` characters precede it) or holds a U+FEFF:
+   * then libyaml's buffer refills are replayed, since they decide where the error surfaces and
+   * what the start of the buffer holds (see `InputWindow`).
+   */
   readonly window: InputWindow | null;
 }
 
@@ -53,6 +57,8 @@ interface Decoded {
   bom: number;
   total: number;
   fault: ReaderFault | null;
+  /** Some decoded character is U+FEFF (a BOM that libyaml does not strip). */
+  feff: boolean;
   /** Byte width of a character in the raw encoding (for the buffering replay). */
   unitBytes: (cp: number) => number;
 }
@@ -92,13 +98,14 @@ function decodeString(input: string): Decoded {
   if (bom === 0 && !NOT_PLAIN_ASCII.test(input)) {
     // the common case: one native check and one native copy instead of a loop per character
     cps.set(asciiBytes(input));
-    return { cps, count: input.length, text: input, astral: false, bom: 0, total: 0, fault: null, unitBytes: utf8Width };
+    return { cps, count: input.length, text: input, astral: false, bom: 0, total: 0, fault: null, feff: false, unitBytes: utf8Width };
   }
   let count = 0;
   let fault: ReaderFault | null = null;
   let end = input.length;
   let lone = false;
   let astral = false;
+  let feff = false;
   for (let i = bom; i < input.length; i++) {
     const c = input.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) {
@@ -122,12 +129,13 @@ function decodeString(input: string): Decoded {
       end = i;
       break;
     }
+    if (c === 0xfeff) feff = true;
     cps[count++] = c;
   }
   let text = input.slice(bom, end);
   if (lone) text = text.replace(LONE_SURROGATE, '\ufffd');
-  const total = fault ? Buffer.byteLength(input, 'utf8') : 0;
-  return { cps, count, text, astral, bom: bom * 3, total, fault, unitBytes: utf8Width };
+  const total = fault || feff ? Buffer.byteLength(input, 'utf8') : 0;
+  return { cps, count, text, astral, bom: bom * 3, total, fault, feff, unitBytes: utf8Width };
 }
 
 function decodeUtf8(bytes: Uint8Array, start: number): Decoded {
@@ -145,6 +153,7 @@ function decodeUtf8(bytes: Uint8Array, start: number): Decoded {
   let fault: ReaderFault | null = null;
   let ascii = true;
   let astral = false;
+  let feff = false;
   while (i < n) {
     const o = bytes[i];
     if (o < 0x80) {
@@ -194,12 +203,13 @@ function decodeUtf8(bytes: Uint8Array, start: number): Decoded {
       break;
     }
     if (value >= 0x10000) astral = true;
+    else if (value === 0xfeff) feff = true;
     cps[count++] = value;
     i += width;
   }
   const body = Buffer.from(bytes.buffer, bytes.byteOffset + start, i - start);
   const text = ascii ? body.toString('latin1') : body.toString('utf8');
-  return { cps, count, text, astral, bom: start, total: n, fault, unitBytes: utf8Width };
+  return { cps, count, text, astral, bom: start, total: n, fault, feff, unitBytes: utf8Width };
 }
 
 function decodeUtf16(bytes: Uint8Array, littleEndian: boolean): Decoded {
@@ -211,6 +221,7 @@ function decodeUtf16(bytes: Uint8Array, littleEndian: boolean): Decoded {
   let i = 2;
   let fault: ReaderFault | null = null;
   let astral = false;
+  let feff = false;
   while (i < n) {
     if (n - i < 2) {
       fault = { problem: 'incomplete UTF-16 character', need: 2 };
@@ -240,12 +251,13 @@ function decodeUtf16(bytes: Uint8Array, littleEndian: boolean): Decoded {
       fault = { problem: CONTROL, need: width };
       break;
     }
+    if (value === 0xfeff) feff = true;
     cps[count++] = value;
     i += width;
   }
   let text = '';
   for (let k = 0; k < count; k += 4096) text += String.fromCodePoint(...cps.subarray(k, Math.min(count, k + 4096)));
-  return { cps, count, text, astral, bom: 2, total: n, fault, unitBytes: utf16Width };
+  return { cps, count, text, astral, bom: 2, total: n, fault, feff, unitBytes: utf16Width };
 }
 
 /** Decodes the stream as ct hands it to go-yaml (an empty input becomes a single line break). */
@@ -275,7 +287,7 @@ export function readSource(input: string | Uint8Array): SourceText {
     offsets.fill(off, count);
   }
   let window: InputWindow | null = null;
-  if (d.fault) {
+  if (d.fault || d.feff) {
     const raw = new Int32Array(count + 1);
     raw[0] = d.bom;
     for (let k = 0; k < count; k++) raw[k + 1] = raw[k] + d.unitBytes(cps[k]);
@@ -304,7 +316,8 @@ export class InputWindow {
     private readonly count: number,
     private readonly total: number,
     private readonly bom: number,
-    private readonly fault: ReaderFault,
+    /** The invalid sequence after the `count` characters; null when the input is valid to its end. */
+    private readonly fault: ReaderFault | null,
   ) {}
 
   /** libyaml's `yaml_parser_update_buffer(parser, length)` with `pos` characters consumed. */
@@ -322,8 +335,9 @@ export class InputWindow {
       while (this.rawPos !== this.rawEnd) {
         const left = this.rawEnd - this.rawPos;
         if (this.decoded === this.count) {
-          if (left < this.fault.need && !this.eof) break;
-          throw new YamlSyntaxError('reader', this.fault.problem, 0, 0);
+          const fault = this.fault as ReaderFault; // without one, the raw bytes end with the characters
+          if (left < fault.need && !this.eof) break;
+          throw new YamlSyntaxError('reader', fault.problem, 0, 0);
         }
         const w = this.raw[this.decoded + 1] - this.raw[this.decoded];
         if (w > left) break;

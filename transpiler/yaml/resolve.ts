@@ -3,6 +3,7 @@
  * no timestamps. v3 keeps only `true`/`false` as booleans and recognises timestamps. Integers
  * follow Go's `strconv.ParseInt(s, 0, 64)` (Go 1.19: `0x`, `0o`, `0b`, and a leading `0` is octal).
  */
+import { goInt, type GoInt, MAX_INT64, MAX_UINT64 } from '../go/int';
 import { failf, type YamlFlavor } from './errors';
 import { parseTimestamp } from './timestamp';
 
@@ -11,8 +12,8 @@ export const LONG_TAG_PREFIX = 'tag:yaml.org,2002:';
 export type Resolved =
   | { readonly tag: string; readonly kind: 'null' }
   | { readonly tag: string; readonly kind: 'bool'; readonly value: boolean }
-  /** A Go int (int64 range) or uint64 beyond it. */
-  | { readonly tag: string; readonly kind: 'int' | 'uint'; readonly value: bigint }
+  /** A Go int (int64 range) or uint64 beyond it: a bigint only past 2^53 (go/int.ts). */
+  | { readonly tag: string; readonly kind: 'int' | 'uint'; readonly value: GoInt }
   | { readonly tag: string; readonly kind: 'float'; readonly value: number }
   /** Strings, merge keys, binary (still base64) and other non-resolvable tags: the text itself. */
   | { readonly tag: string; readonly kind: 'str' | 'timestamp'; readonly value: string };
@@ -64,8 +65,6 @@ const YAML_STYLE_FLOAT: Record<YamlFlavor, RegExp> = {
   v3: /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/,
 };
 const DOT_FLOAT = /^\.[0-9]+([eE][-+]?[0-9]+)?$/;
-const MAX_INT64 = (1n << 63n) - 1n;
-const MAX_UINT64 = (1n << 64n) - 1n;
 
 /** A digit's value in bases up to 36; 99 for anything else. */
 function digitValue(c: number): number {
@@ -73,7 +72,7 @@ function digitValue(c: number): number {
 }
 
 /** Go's `strconv.ParseUint(s, 0, 64)` (underscores already removed); undefined on any error. */
-function parseUint(s: string): bigint | undefined {
+function parseUint(s: string): GoInt | undefined {
   if (s.length === 0) return undefined;
   let base = 10;
   let i = 0;
@@ -93,7 +92,7 @@ function parseUint(s: string): bigint | undefined {
       if (d >= base) return undefined;
       v = v * base + d;
     }
-    return BigInt(v);
+    return v;
   }
   let n = 0n;
   const b = BigInt(base);
@@ -103,11 +102,11 @@ function parseUint(s: string): bigint | undefined {
     n = n * b + BigInt(d);
     if (n > MAX_UINT64) return undefined;
   }
-  return n;
+  return goInt(n);
 }
 
 /** Go's `strconv.ParseInt(s, 0, 64)`. */
-function parseInt64(s: string): bigint | undefined {
+function parseInt64(s: string): GoInt | undefined {
   let neg = false;
   let body = s;
   if (s[0] === '+' || s[0] === '-') {
@@ -116,6 +115,7 @@ function parseInt64(s: string): bigint | undefined {
   }
   const u = parseUint(body);
   if (u === undefined) return undefined;
+  if (typeof u === 'number') return neg ? 0 - u : u;
   if (neg ? u > MAX_INT64 + 1n : u > MAX_INT64) return undefined;
   return neg ? -u : u;
 }
@@ -171,7 +171,8 @@ export function resolve(tag: string, value: string, flavor: YamlFlavor): Resolve
   if (!resolvable(tag, flavor)) return { tag, kind: 'str', value };
   const r = resolveUntyped(tag, value, flavor);
   if (tag === '' || tag === r.tag || tag === '!!str') return r;
-  if (flavor === 'v3' && tag === '!!float' && (r.kind === 'int' || r.kind === 'uint')) return float(Number(r.value));
+  // yaml.v3 converts an int or int64 to the float asked for, but not a uint64
+  if (flavor === 'v3' && tag === '!!float' && r.kind === 'int') return float(Number(r.value));
   return failf(`cannot decode ${r.tag} \`${value}\` as a ${tag}`);
 }
 

@@ -1,26 +1,20 @@
 /**
- * libyaml's scanner (scannerc.go): tokens, simple keys, indentation, comments, directives, anchors
- * and tags (scalars are in scalars.ts, the input cursor in cursor.ts). The two forks differ in a
- * few places, switched on `v3`: token lookahead and simple-key expiry, the BLOCK-END position,
- * comment consumption, `:` inside flow plain scalars and tag-URI checks.
+ * libyaml's scanner (scannerc.go): tokens, simple keys, indentation and comments (directives,
+ * anchors and tags are in tags.ts, scalars in scalars.ts, the input cursor in cursor.ts). The two
+ * forks differ in a few places, switched on `v3`: token lookahead and simple-key expiry, the
+ * BLOCK-END position, comment consumption, `:` inside flow plain scalars and tag-URI checks.
  */
 import {
-  asHex,
   COLON,
   COMMA,
   DASH,
-  DOT,
   DQUOTE,
   HASH,
-  isAlpha,
   isBlank,
   isBlankZ,
   isBreak,
   isBreakZ,
-  isDigit,
-  isHex,
   isIndicator,
-  isUriChar,
   LBRACE,
   LBRACKET,
   QUESTION,
@@ -28,7 +22,8 @@ import {
   RBRACKET,
   SQUOTE,
 } from './chars';
-import { ScalarScanner } from './scalars';
+import { YamlDepthError } from './errors';
+import { TagScanner } from './tags';
 import { Tok, type Token, type TokenKind, token } from './tokens';
 
 /** A possible simple key; a stack slot's object is refilled when the slot gets a new key. */
@@ -47,16 +42,14 @@ interface SimpleKey {
  * stack overflow further down the pipeline.
  */
 export const MAX_DEPTH = 10000;
-const C = (s: string): number => s.charCodeAt(0);
 const STAR = 0x2a;
 const AMP = 0x26;
 const BANG = 0x21;
 const PIPE = 0x7c;
 const GT = 0x3e;
 const PERCENT = 0x25;
-const ANCHOR_END = new Set([...'?:,]}%@`'].map(C));
 
-export class Scanner extends ScalarScanner {
+export class Scanner extends TagScanner {
   private tokens: Token[] = [];
   private head = 0;
   private parsed = 0;
@@ -66,9 +59,26 @@ export class Scanner extends ScalarScanner {
 
   private readonly indents: number[] = [];
   private readonly simpleKeys: SimpleKey[] = [];
+  /**
+   * v2: no slot below this one holds a possible key. A key becomes possible only in the top slot,
+   * so the possible keys are ordered by age from the bottom of the stack up: the stale ones are a
+   * prefix of them, and the oldest one left has the lowest token number. libyaml scans the whole
+   * stack for both on every token, which is quadratic in the flow depth.
+   */
+  private firstPossible = 0;
   private readonly keysByToken = new Map<number, number>();
 
   // ----- parser interface -----
+
+  /** Characters consumed so far (counted in work.ts). */
+  get charsRead(): number {
+    return this.pos;
+  }
+
+  /** Tokens scanned so far, handed to the parser or queued (counted in work.ts). */
+  get tokensRead(): number {
+    return this.queued();
+  }
 
   peekToken(): Token {
     if (!this.tokenAvailable) this.fetchMoreTokens();
@@ -117,14 +127,9 @@ export class Scanner extends ScalarScanner {
         let need = this.head === this.tokens.length;
         if (!need) {
           this.staleSimpleKeys();
-          const keys = this.simpleKeys;
-          for (let i = 0; i < keys.length; i++) {
-            const k = keys[i];
-            if (k.possible && k.tokenNumber === this.parsed) {
-              need = true;
-              break;
-            }
-          }
+          // The parser never passes a possible key's token, so only the oldest key can be at `parsed`.
+          const oldest = this.simpleKeys[this.firstPossible] as SimpleKey | undefined;
+          need = oldest !== undefined && oldest.tokenNumber === this.parsed;
         }
         if (!need) break;
       }
@@ -206,14 +211,19 @@ export class Scanner extends ScalarScanner {
 
   // ----- simple keys -----
 
-  /** v2: expire keys that can no longer be simple keys (other line, or over 1024 characters back). */
+  /**
+   * v2: expire keys that can no longer be simple keys (other line, or over 1024 characters back),
+   * oldest first, stopping at the first live one (see `firstPossible`); leaves `firstPossible` on
+   * a possible key, or past the top.
+   */
   private staleSimpleKeys(): void {
-    for (let i = 0; i < this.simpleKeys.length; i++) {
-      const k = this.simpleKeys[i];
-      if (k.possible && (k.line < this.line || k.index + 1024 < this.pos)) {
-        if (k.required) this.error(k.line, "could not find expected ':'");
-        k.possible = false;
-      }
+    const keys = this.simpleKeys;
+    for (let i = this.firstPossible; i < keys.length; i++, this.firstPossible = i) {
+      const k = keys[i];
+      if (!k.possible) continue;
+      if (k.line >= this.line && k.index + 1024 >= this.pos) return;
+      if (k.required) this.error(k.line, "could not find expected ':'");
+      k.possible = false;
     }
   }
 
@@ -241,6 +251,7 @@ export class Scanner extends ScalarScanner {
       key.line = this.line;
       key.column = this.column;
       if (this.v3) this.keysByToken.set(tokenNumber, this.simpleKeys.length - 1);
+      else this.firstPossible = Math.min(this.firstPossible, this.simpleKeys.length - 1);
     }
   }
 
@@ -260,9 +271,7 @@ export class Scanner extends ScalarScanner {
   private increaseFlowLevel(): void {
     this.pushSimpleKey(this.queued());
     this.flowLevel++;
-    if (this.flowLevel > MAX_DEPTH) {
-      this.error(this.simpleKeys[this.simpleKeys.length - 1].line, `exceeded max depth of ${MAX_DEPTH}`);
-    }
+    if (this.flowLevel > MAX_DEPTH) this.tooDeep(this.line, this.column);
   }
 
   private decreaseFlowLevel(): void {
@@ -270,6 +279,7 @@ export class Scanner extends ScalarScanner {
       this.flowLevel--;
       const k = this.simpleKeys.pop() as SimpleKey;
       if (this.v3) this.keysByToken.delete(k.tokenNumber);
+      else this.firstPossible = Math.min(this.firstPossible, this.simpleKeys.length);
     }
   }
 
@@ -280,11 +290,15 @@ export class Scanner extends ScalarScanner {
     if (this.indent < column) {
       this.indents.push(this.indent);
       this.indent = column;
-      if (this.indents.length > MAX_DEPTH) {
-        this.error(this.simpleKeys[this.simpleKeys.length - 1].line, `exceeded max depth of ${MAX_DEPTH}`);
-      }
+      if (this.indents.length > MAX_DEPTH) this.tooDeep(line, col);
       this.insertToken(number > -1 ? number - this.parsed : -1, token(kind, line, col));
     }
+  }
+
+  /** The context line is the last simple key slot's, as in yaml.v3 (for a flow level, the new slot's). */
+  private tooDeep(line: number, column: number): never {
+    const contextLine = this.simpleKeys[this.simpleKeys.length - 1].line;
+    throw new YamlDepthError(`exceeded max depth of ${MAX_DEPTH}`, this.line, contextLine, { line: line + 1, column: column + 1, path: '' });
   }
 
   /** Closes the block collections indented deeper than `column`, with BLOCK-END tokens at `line`:`col`. */
@@ -434,7 +448,8 @@ export class Scanner extends ScalarScanner {
     const cps = this.cps;
     for (;;) {
       this.cache(1);
-      if (this.column === 0 && cps[this.pos] === 0xfeff) this.skip();
+      // "Allow the BOM": whatever character starts the line is skipped (see bomAtBufferStart)
+      if (this.column === 0 && this.bomAtBufferStart) this.skip();
       this.cache(1);
       // Tabs are whitespace only in flow context or where a simple key cannot start.
       this.skipSpaces(this.flowLevel > 0 || !this.simpleKeyAllowed);
@@ -469,193 +484,4 @@ export class Scanner extends ScalarScanner {
       peek = 0;
     }
   }
-
-  // ----- directives -----
-
-  private scanDirective(): Token {
-    const startLine = this.line;
-    const startColumn = this.column;
-    this.skip();
-    const name = this.scanDirectiveName(startLine);
-    let t: Token;
-    if (name === 'YAML') {
-      this.cache(1);
-      this.skipBlanks();
-      const major = this.scanVersionNumber(startLine);
-      if (this.cps[this.pos] !== DOT) this.error(startLine, "did not find expected digit or '.' character");
-      this.skip();
-      const minor = this.scanVersionNumber(startLine);
-      t = token(Tok.VersionDirective, startLine, startColumn, `${major}.${minor}`);
-    } else if (name === 'TAG') {
-      this.cache(1);
-      this.skipBlanks();
-      const handle = this.scanTagHandle(true, startLine);
-      this.cache(1);
-      if (!isBlank(this.cps[this.pos])) this.error(startLine, 'did not find expected whitespace');
-      this.skipBlanks();
-      const prefix = this.scanTagUri('', startLine);
-      this.cache(1);
-      if (!isBlankZ(this.cps[this.pos])) this.error(startLine, 'did not find expected whitespace or line break');
-      t = token(Tok.TagDirective, startLine, startColumn, handle, prefix);
-    } else {
-      this.error(startLine, 'found unknown directive name');
-    }
-    this.cache(1);
-    this.skipBlanks();
-    if (this.cps[this.pos] === HASH) {
-      while (!isBreakZ(this.cps[this.pos])) {
-        this.skip();
-        this.cache(1);
-      }
-    }
-    if (!isBreakZ(this.cps[this.pos])) this.error(startLine, 'did not find expected comment or line break');
-    if (isBreak(this.cps[this.pos])) {
-      this.cache(2);
-      this.skipLine();
-    }
-    return t;
-  }
-
-  private scanDirectiveName(startLine: number): string {
-    this.cache(1);
-    const from = this.pos;
-    while (isAlpha(this.cps[this.pos])) {
-      this.skip();
-      this.cache(1);
-    }
-    if (this.pos === from) this.error(startLine, 'could not find expected directive name');
-    if (!isBlankZ(this.cps[this.pos])) this.error(startLine, 'found unexpected non-alphabetical character');
-    return this.slice(from, this.pos);
-  }
-
-  private scanVersionNumber(startLine: number): number {
-    this.cache(1);
-    let value = 0;
-    let length = 0;
-    while (isDigit(this.cps[this.pos])) {
-      if (++length > 2) this.error(startLine, 'found extremely long version number');
-      value = value * 10 + (this.cps[this.pos] - 0x30);
-      this.skip();
-      this.cache(1);
-    }
-    if (length === 0) this.error(startLine, 'did not find expected version number');
-    return value;
-  }
-
-  // ----- anchors and tags -----
-
-  private scanAnchor(kind: TokenKind): Token {
-    const startLine = this.line;
-    const startColumn = this.column;
-    this.skip();
-    this.cache(1);
-    const from = this.pos;
-    while (isAlpha(this.cps[this.pos])) {
-      this.skip();
-      this.cache(1);
-    }
-    const c = this.cps[this.pos];
-    if (this.pos === from || !(isBlankZ(c) || ANCHOR_END.has(c))) {
-      this.error(startLine, 'did not find expected alphabetic or numeric character');
-    }
-    return token(kind, startLine, startColumn, this.slice(from, this.pos));
-  }
-
-  private scanTag(): Token {
-    const startLine = this.line;
-    const startColumn = this.column;
-    this.cache(2);
-    let handle: string;
-    let suffix: string;
-    if (this.cps[this.pos + 1] === C('<')) {
-      handle = '';
-      this.skip();
-      this.skip();
-      suffix = this.scanTagUri('', startLine);
-      if (this.cps[this.pos] !== C('>')) this.error(startLine, "did not find the expected '>'");
-      this.skip();
-    } else {
-      handle = this.scanTagHandle(false, startLine);
-      if (handle.length > 1 && handle.endsWith('!')) {
-        suffix = this.scanTagUri('', startLine);
-      } else {
-        suffix = this.scanTagUri(handle, startLine);
-        handle = '!';
-        if (suffix.length === 0) {
-          handle = '';
-          suffix = '!';
-        }
-      }
-    }
-    this.cache(1);
-    if (!isBlankZ(this.cps[this.pos])) this.error(startLine, 'did not find expected whitespace or line break');
-    return token(Tok.Tag, startLine, startColumn, handle, suffix);
-  }
-
-  private scanTagHandle(directive: boolean, startLine: number): string {
-    this.cache(1);
-    if (this.cps[this.pos] !== C('!')) this.error(startLine, "did not find expected '!'");
-    const from = this.pos;
-    this.skip();
-    this.cache(1);
-    while (isAlpha(this.cps[this.pos])) {
-      this.skip();
-      this.cache(1);
-    }
-    if (this.cps[this.pos] === C('!')) {
-      this.skip();
-    } else if (directive && this.pos - from !== 1) {
-      this.error(startLine, "did not find expected '!'");
-    }
-    return this.slice(from, this.pos);
-  }
-
-  private scanTagUri(head: string, startLine: number): string {
-    let s = head.length > 1 ? head.slice(1) : '';
-    // v2 counts the head and the plain characters (not %-escapes); v3 asks whether anything was seen.
-    let length = head.length;
-    let hasTag = head.length > 0;
-    this.cache(1);
-    while (isUriChar(this.cps[this.pos])) {
-      if (this.cps[this.pos] === PERCENT) {
-        s += this.scanUriEscapes(startLine);
-      } else {
-        s += this.slice(this.pos, this.pos + 1);
-        this.skip();
-        length++;
-      }
-      this.cache(1);
-      hasTag = true;
-    }
-    if (this.v3 ? !hasTag : length === 0) this.error(startLine, 'did not find expected tag URI');
-    return s;
-  }
-
-  private scanUriEscapes(startLine: number): string {
-    const bytes: number[] = [];
-    let w = 1024;
-    while (w > 0) {
-      this.cache(3);
-      const p = this.pos;
-      if (!(this.cps[p] === C('%') && isHex(this.cps[p + 1]) && isHex(this.cps[p + 2]))) {
-        this.error(startLine, 'did not find URI escaped octet');
-      }
-      const octet = (asHex(this.cps[p + 1]) << 4) + asHex(this.cps[p + 2]);
-      if (w === 1024) {
-        w = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
-        if (w === 0) this.error(startLine, 'found an incorrect leading UTF-8 octet');
-      } else if ((octet & 0xc0) !== 0x80) {
-        this.error(startLine, 'found an incorrect trailing UTF-8 octet');
-      }
-      bytes.push(octet);
-      this.skip();
-      this.skip();
-      this.skip();
-      w--;
-    }
-    return new TextDecoder().decode(new Uint8Array(bytes));
-  }
-
-  // ----- scalars -----
-
 }
