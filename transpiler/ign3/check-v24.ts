@@ -13,6 +13,7 @@ import {
   translateError,
   usesOwnLinkMessage,
 } from './errors';
+import { refusalReport } from './refusal-v24';
 
 /** Filesystem name -> mount path during provisioning. */
 export type FilesystemPaths = Map<string, string>;
@@ -89,13 +90,13 @@ function checkDropins(units: readonly GoStruct[]): void {
 }
 
 /**
- * `Check2_4`: the 2.x report (`config` validated as 2.3) must hold no error and no deprecation
- * (then the whole report, warnings included, is the error), then filesystems, paths and drop-ins.
+ * `Check2_4`: the 2.4 report of `config` must hold no error and no deprecation (then the whole
+ * report, warnings included, is the error), then filesystems, paths and drop-ins.
  * Returns the path map.
  */
 export function checkV24(config: GoStruct, report: Report): FilesystemPaths {
   const deprecated = report.entries.some((e) => e.severity === 'deprecated');
-  if (report.isFatal() || deprecated) throw translateError(`Invalid input config:\n${report.toString()}`);
+  if (report.isFatal() || deprecated) throw translateError(`Invalid input config:\n${refusalReport(config)}`);
   const storage = config.storage as GoStruct;
   const paths = generateFilesystemPaths(list(storage.filesystems));
   checkNodePaths(storage, paths);

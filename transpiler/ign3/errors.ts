@@ -2,18 +2,20 @@
 import { quoteGo } from '../go/quote';
 
 /**
+ * - `config`: `util.GetConfigVersion` refused the input before any 2.x parsing (no prefix);
  * - `parse`: `v2_4.Parse` refused the input (`unable to parse 2.x ignition: ...`);
  * - `translate`: `v24tov31.Translate` refused it (`unable to translate 2.x ignition to 3.1: ...`);
  * - `crash`: the real translator panics here; this port refuses instead (§6.6);
- * - `unsupported`: input this port does not translate (spec 1, 2.0 and 2.1).
+ * - `unsupported`: input that is not for this translation (a spec 3 config).
  */
-export type Ign3FailureKind = 'parse' | 'translate' | 'crash' | 'unsupported';
+export type Ign3FailureKind = 'config' | 'parse' | 'translate' | 'crash' | 'unsupported';
 
 const PREFIX: Readonly<Record<Ign3FailureKind, string>> = {
+  config: '',
   parse: 'unable to parse 2.x ignition: ',
   translate: 'unable to translate 2.x ignition to 3.1: ',
   crash: 'unable to translate 2.x ignition to 3.1: ',
-  unsupported: 'unable to parse 2.x ignition: ',
+  unsupported: '',
 };
 
 export class Ign3TranslationError extends Error {
@@ -30,6 +32,17 @@ export class Ign3TranslationError extends Error {
     this.flatcarMessage = PREFIX[kind] + detail;
   }
 }
+
+/** Ignition's sentinel errors (`config/shared/errors`), the only detail a failed parse keeps. */
+export const ERR_EMPTY = 'not a config (empty)';
+export const ERR_INVALID = 'config is not valid';
+export const ERR_INVALID_VERSION = "invalid config version (couldn't parse)";
+export const ERR_UNKNOWN_VERSION = 'unsupported config version';
+/** flatcar/ignition `util.HandleParseErrors` when spec 1 fails to decode but the newest 2.x types do not. */
+export const ERR_VALID_CONFIG = 'HandleParseErrors called with a valid config';
+
+/** `unable to parse 2.x ignition: <sentinel>`. */
+export const parseFailure = (sentinel: string): Ign3TranslationError => new Ign3TranslationError('parse', sentinel);
 
 export const translateError = (detail: string): Ign3TranslationError => new Ign3TranslationError('translate', detail);
 

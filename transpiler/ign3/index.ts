@@ -47,7 +47,8 @@ class Translation implements V33Translation {
 }
 
 /**
- * Translates a 2.x Ignition config (JSON text, bytes, or the parsed JSON object) to spec 3.3.0.
+ * Translates a 2.x (or spec 1) Ignition config (JSON text, bytes, or the parsed JSON object) to
+ * spec 3.3.0, reading it as Flatcar does (Go's JSON decoding, each version's own types and rules).
  * Throws Ign3TranslationError with Flatcar's error text where Flatcar refuses the config, and
  * with kind 'crash' where Flatcar's translator panics. `ownVersionValid`: the text is Go's JSON of
  * a config that passed the validation of the version it declares, as ct's output has (a shortcut

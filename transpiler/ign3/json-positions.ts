@@ -53,12 +53,16 @@ function elementAt(json: string, i: number, index: number): number {
   return -1;
 }
 
-/** The 1-based byte column of the value at `path` in single-line `json`, or undefined when absent. */
-export function valueColumn(json: string, path: V3Path): number | undefined {
+/**
+ * The 1-based byte column of the value at `path` in single-line `json`; for an absent path, of its
+ * deepest present ancestor, as vcontext's `getDeepestNode` correlates it.
+ */
+export function valueColumn(json: string, path: V3Path): number {
   let i = 0;
   for (const step of path) {
-    i = typeof step === 'number' ? elementAt(json, i, step) : memberAt(json, i, step);
-    if (i < 0) return undefined;
+    const next = typeof step === 'number' ? elementAt(json, i, step) : memberAt(json, i, step);
+    if (next < 0) break;
+    i = next;
   }
   return Buffer.byteLength(json.slice(0, i), 'utf8') + 1;
 }

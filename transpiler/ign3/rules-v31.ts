@@ -4,10 +4,11 @@
  * can reach (ignition-2to3 §6.2), keyed by Go type name. Each reports through a `V3Reporter`, at
  * JSON paths.
  */
-import { pathExt, urlError } from '../ignition/rules';
-import { installSectionWarning, validateUnitContent } from '../go/systemd-unit';
+import { parseUrl } from '../go/url';
+import { urlError } from '../ignition/rules';
 import type { GoStruct } from '../schema';
-import { goPathClean } from '../sections/gopath';
+import { goPathClean, goPathJoin } from '../sections/gopath';
+import { configHook, dropinHook, systemdHook, unitHook } from './rules-v31-systemd';
 import { V3_TYPE } from './types-v3';
 
 export type V3Path = readonly (string | number)[];
@@ -65,7 +66,18 @@ const resourceHook: Hook = (res, r) => {
   if (compression !== undefined && compression !== '' && compression !== 'gzip') r.add('error', 'invalid compression method', 'compression');
   r.add('error', hashError((res.verification as GoStruct).hash as string | undefined), 'verification', 'hash');
   r.add('error', sourceError(res, r), 'source');
+  r.add('error', headersSchemeError(res), 'httpHeaders');
 };
+
+/** `validateSchemeForHTTPHeaders`: headers only go with an http(s) source. */
+function headersSchemeError(res: GoStruct): string | undefined {
+  if (list(res.httpHeaders).length === 0) return undefined;
+  const source = res.source as string | undefined;
+  if (nilOrEmpty(source)) return 'unable to parse url';
+  const { url } = parseUrl(source as string);
+  if (!url) return 'unable to parse url';
+  return url.scheme === 'http' || url.scheme === 'https' ? undefined : 'cannot use HTTP headers with this source scheme';
+}
 
 function extentEnd(p: GoStruct): number {
   return p.sizeMiB === 0 ? (p.startMiB as number) : (p.startMiB as number) + (p.sizeMiB as number) - 1;
@@ -169,7 +181,35 @@ const filesystemHook: Hook = (fs, r) => {
   r.add('error', fsLabelError(fs), 'label');
 };
 
-/** `Storage.Validate`: nothing may live under a declared link; hard links may not target a directory. */
+/** Hard links take their owner from the target: each owner field set on one is ignored, with a warning. */
+function hardLinkOwnerWarnings(link: GoStruct, i: number, r: V3Reporter): void {
+  for (const owner of ['user', 'group']) {
+    const o = (link[owner] ?? {}) as GoStruct;
+    if (o.id !== undefined) r.add('warning', 'user/group ignored for hard link', 'links', i, owner, 'id');
+    if (o.name !== undefined) r.add('warning', 'user/group ignored for hard link', 'links', i, owner, 'name');
+  }
+}
+
+/** A filesystem on a whole declared disk: its partitions, or a table wipe, are overwritten. */
+function filesystemOnDiskWarnings(s: GoStruct, r: V3Reporter): void {
+  const filesystems = list(s.filesystems);
+  if (filesystems.length === 0) return;
+  // Go fills a map by device: the last disk of a device wins
+  const disks = new Map(list(s.disks).map((d) => [d.device as string, d]));
+  filesystems.forEach((fs, i) => {
+    const disk = disks.get(fs.device as string);
+    if (!disk) return;
+    if (list(disk.partitions).length > 0) r.add('warning', 'filesystem overwrites partitioned device', 'filesystems', i, 'device');
+    else if (fs.wipeFilesystem !== true && disk.wipeTable === true) {
+      r.add('warning', 'device matches disk with wipeTable enabled; filesystem will be wiped', 'filesystems', i, 'device');
+    }
+  });
+}
+
+/**
+ * `Storage.Validate`: nothing may live under a declared link; hard links may not target a
+ * directory and ignore owners; filesystems on declared disks.
+ */
 const storageHook: Hook = (s, r) => {
   const links = list(s.links);
   const under = (p: string, l: GoStruct): boolean => p.startsWith((l.path as string) + '/');
@@ -179,9 +219,11 @@ const storageHook: Hook = (s, r) => {
     links.forEach((l2) => under(l1.path as string, l2) && r.add('error', 'link path includes link in config', 'links', i));
     if (l1.hard !== true) return;
     let target = goPathClean(l1.target as string);
-    if (!target.startsWith('/')) target = goPathClean(`${l1.path as string}/${l1.target as string}`);
+    if (!target.startsWith('/')) target = goPathJoin(l1.path as string, l1.target as string);
     list(s.directories).forEach((d) => target === d.path && r.add('error', 'hard link target is a directory', 'links', i));
+    hardLinkOwnerWarnings(l1, i, r);
   });
+  filesystemOnDiskWarnings(s, r);
 };
 
 const nodeHook: Hook = (n, r) => r.add('error', pathError(n.path as string), 'path');
@@ -195,30 +237,30 @@ const fileHook: Hook = (f, r) => {
   if (f.overwrite === true && f.contents.source === undefined) r.add('error', 'overwrite must be false if source is unspecified', 'overwrite');
 };
 
-const SYSTEMD_UNIT_EXTS = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
+/** `validateProxyURL`: http(s) only; a plain-http proxy for HTTPS resources is a warning. */
+function proxyUrlCheck(value: unknown, key: string, httpOk: boolean, r: V3Reporter): void {
+  if (typeof value !== 'string') return;
+  const { url } = parseUrl(value);
+  if (!url) return r.add('error', 'unable to parse url', key);
+  if (url.scheme !== 'http' && url.scheme !== 'https') return r.add('error', 'proxies must be http(s)', key);
+  if (url.scheme === 'http' && !httpOk) r.add('warning', 'insecure plaintext HTTP proxy specified for HTTPS resources', key);
+}
 
-const unitHook: Hook = (u, r) => {
-  r.add('error', SYSTEMD_UNIT_EXTS.includes(pathExt(u.name as string)) ? undefined : 'invalid systemd unit extension', 'name');
-  const contents = (u.contents as string | undefined) ?? '';
-  const enabled = u.enabled === true;
-  // checked contents parse; only the install-section warning still needs their options
-  if (r.checked(u) && !(enabled && contents !== '')) return;
-  const { options, error } = validateUnitContent(contents);
-  r.add('error', error, 'contents');
-  r.add('warning', installSectionWarning(u.name as string, enabled, contents, options), 'contents');
-};
-const dropinHook: Hook = (d, r) => {
-  r.add('error', pathExt(d.name as string) === '.conf' ? undefined : 'invalid systemd unit drop-in extension', 'name');
-  if (!r.checked(d)) r.add('error', validateUnitContent((d.contents as string | undefined) ?? '').error, 'contents');
+const proxyHook: Hook = (p, r) => {
+  proxyUrlCheck(p.httpProxy, 'httpProxy', true, r);
+  proxyUrlCheck(p.httpsProxy, 'httpsProxy', false, r);
 };
 
 export const HOOKS: Readonly<Record<string, Hook>> = {
+  [V3_TYPE.config]: configHook,
   'types.Ignition': (i, r) => r.add('error', i.version === '3.1.0' ? undefined : 'unsupported config version', 'version'),
   // merge entries and CAs need a source, config replace does not (§4.1)
   [V3_TYPE.ignitionConfig]: (c, r) => list(c.merge).forEach((res, i) => nilOrEmpty(res.source) && r.add('error', 'source is required', 'merge', i)),
   [V3_TYPE.tls]: (t, r) =>
     list(t.certificateAuthorities).forEach((res, i) => nilOrEmpty(res.source) && r.add('error', 'source is required', 'certificateAuthorities', i)),
+  [V3_TYPE.proxy]: proxyHook,
   [V3_TYPE.resource]: resourceHook,
+  [V3_TYPE.header]: (h, r) => r.add('error', h.name === '' ? "HTTP header name can't be empty" : undefined, 'name'),
   [V3_TYPE.storage]: storageHook,
   [V3_TYPE.file]: fileHook,
   [V3_TYPE.directory]: withMode,
@@ -228,6 +270,7 @@ export const HOOKS: Readonly<Record<string, Hook>> = {
   [V3_TYPE.partition]: partitionHook,
   [V3_TYPE.raid]: raidHook,
   [V3_TYPE.filesystem]: filesystemHook,
+  [V3_TYPE.systemd]: systemdHook,
   [V3_TYPE.unit]: unitHook,
   [V3_TYPE.dropin]: dropinHook,
 };

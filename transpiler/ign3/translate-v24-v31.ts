@@ -11,7 +11,8 @@ import { translateUnits } from './units';
 const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);
 const strP = (s: unknown): string | undefined => (typeof s === 'string' && s !== '' ? s : undefined);
 const boolP = (b: unknown): boolean | undefined => (b === true ? true : undefined);
-const intP = (n: unknown): number | undefined => (typeof n === 'number' && n !== 0 ? n : undefined);
+/** Go's `intP`: nil for 0. A bigint is an integer beyond 2^53, never 0. */
+const intP = (n: unknown): number | bigint | undefined => ((typeof n === 'number' && n !== 0) || typeof n === 'bigint' ? n : undefined);
 /** A Go slice built by `append` over a range: nil when nothing was appended. */
 const nilIfEmpty = <T>(items: T[]): T[] | null => (items.length > 0 ? items : null);
 

@@ -31,6 +31,8 @@ export const V3_TYPE = {
   header: 'types.HTTPHeader',
   group: 'types.PasswdGroup',
   luks: 'types.Luks',
+  proxy: 'types.Proxy',
+  systemd: 'types.Systemd',
 } as const;
 
 function buildV3ConfigType(spec: V3Spec): GoType {
@@ -56,7 +58,7 @@ function buildV3ConfigType(spec: V3Spec): GoType {
         fields: [opt('Merge', 'merge', slice(struct(resource))), opt('Replace', 'replace', struct(resource))],
       })),
       opt('Proxy', 'proxy', struct({
-        goName: 'types.Proxy',
+        goName: V3_TYPE.proxy,
         fields: [opt('HTTPProxy', 'httpProxy', ptr(str)), opt('HTTPSProxy', 'httpsProxy', ptr(str)), opt('NoProxy', 'noProxy', slice(str))],
       })),
       opt('Security', 'security', struct({
@@ -203,7 +205,7 @@ function buildV3ConfigType(spec: V3Spec): GoType {
         fields: [opt('Groups', 'groups', slice(struct(group))), opt('Users', 'users', slice(struct(user)))],
       })),
       opt('Storage', 'storage', struct(storage)),
-      opt('Systemd', 'systemd', struct({ goName: 'types.Systemd', fields: [opt('Units', 'units', slice(struct(unit)))] })),
+      opt('Systemd', 'systemd', struct({ goName: V3_TYPE.systemd, fields: [opt('Units', 'units', slice(struct(unit)))] })),
     ],
   });
 }

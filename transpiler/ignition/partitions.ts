@@ -7,22 +7,28 @@ import { Report } from '../diagnostics';
 import type { GoStruct } from '../schema';
 import type { IgnitionSpec } from './rules';
 
+/** Go `int` (int64) arithmetic: `start + size - 1` wraps around, and values may be past 2^53 (bigints). */
+const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
+const int64 = (v: unknown): bigint => (typeof v === 'bigint' ? v : BigInt((v as number | undefined) ?? 0));
+
 interface Extent {
-  readonly start: number;
-  readonly size: number;
+  readonly start: bigint;
+  /** Last sector; a size of 0 means "fill", so the start stands for the end. */
+  readonly end: bigint;
 }
 
-/** Sector start/size; 2.3's nil pointers count as 0 (not given). */
-const extentOf = (p: GoStruct): Extent => ({ start: (p.start as number | undefined) ?? 0, size: (p.size as number | undefined) ?? 0 });
-
-/** Last sector; a size of 0 means "fill", so the start stands for the end. */
-const endOf = (e: Extent): number => (e.size === 0 ? e.start : e.start + e.size - 1);
+/** Sector start and end; 2.3's nil pointers count as 0 (not given). */
+function extentOf(p: GoStruct): Extent {
+  const start = int64(p.start);
+  const size = int64(p.size);
+  return { start, end: size === 0n ? start : wrap(wrap(start + size) - 1n) };
+}
 
 function numbersCollide(parts: readonly GoStruct[]): boolean {
-  const seen = new Set<number>();
+  const seen = new Set<bigint>();
   for (const p of parts) {
-    const n = p.number as number;
-    if (n === 0) continue;
+    const n = int64(p.number);
+    if (n === 0n) continue;
     if (seen.has(n)) return true;
     seen.add(n);
   }
@@ -42,20 +48,20 @@ function samePartition(a: GoStruct, b: GoStruct, spec: IgnitionSpec): boolean {
 function partitionsOverlap(parts: readonly GoStruct[], spec: IgnitionSpec): boolean {
   for (const p of parts) {
     const pe = extentOf(p);
-    if (pe.start === 0) continue;
+    if (pe.start === 0n) continue;
     for (const o of parts) {
       const oe = extentOf(o);
-      if (oe.start === 0 || samePartition(p, o, spec)) continue;
-      if (pe.start >= oe.start && pe.start <= endOf(oe)) return true;
-      if (endOf(pe) >= oe.start && endOf(pe) <= endOf(oe)) return true;
-      if (pe.start < oe.start && endOf(pe) > endOf(oe)) return true;
+      if (oe.start === 0n || samePartition(p, o, spec)) continue;
+      if (pe.start >= oe.start && pe.start <= oe.end) return true;
+      if (pe.end >= oe.start && pe.end <= oe.end) return true;
+      if (pe.start < oe.start && pe.end > oe.end) return true;
     }
   }
   return false;
 }
 
 /** Starts must sit on 2048-sector (1 MiB) boundaries. */
-const misaligned = (parts: readonly GoStruct[]): boolean => parts.some((p) => extentOf(p).start % 2048 !== 0);
+const misaligned = (parts: readonly GoStruct[]): boolean => parts.some((p) => extentOf(p).start % 2048n !== 0n);
 
 const shouldNotExist = (p: GoStruct): boolean => p.shouldExist === false;
 
@@ -67,7 +73,7 @@ export function diskPartitionsRule(disk: GoStruct, spec: IgnitionSpec): Report {
   if (partitionsOverlap(parts, spec)) r.add('error', 'partitions overlap');
   if (misaligned(parts)) r.add('error', 'partitions misaligned');
   if (spec === '2.3') {
-    if (parts.some(shouldNotExist) && parts.some((p) => p.number === 0)) {
+    if (parts.some(shouldNotExist) && parts.some((p) => int64(p.number) === 0n)) {
       r.add('error', 'shouldExist is false for a partition and other partition(s) has start or size 0');
     }
     const sectors = parts.some((p) => p.size !== undefined || p.start !== undefined);
