@@ -1,6 +1,7 @@
 /** The robustness property's judgement of one transpile outcome, shared by the property tests. */
 import { transpile, TranspileError, TranspilePanic } from '../../transpiler';
 import type { Dialect } from '../../transpiler/convert';
+import { lastYamlWork } from '../../transpiler/yaml';
 import type { RobustnessInput } from './robustness-inputs';
 
 const CT_PANIC = 'panic: interface conversion: astnode.AstNode is nil, not astyaml.YamlNode\n';
@@ -43,4 +44,32 @@ export function transpileProblem(input: RobustnessInput, dialect: Dialect): stri
   } catch (err) {
     return failureProblem(err, input);
   }
+}
+
+/** Work allowed per unit of input: yaml.v3's alias budget keeps legitimate alias-heavy configs under about 300. */
+const WORK_PER_UNIT = 300;
+/** A floor for tiny inputs, whose fixed costs (a document node, the end of stream) dominate. */
+const WORK_FLOOR = 2000;
+
+/** Values in a typed config, each counted once (cycles are refused before they are walked twice). */
+function valueCount(value: unknown, seen = new Set<unknown>()): number {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return 1;
+  seen.add(value);
+  let count = 1;
+  for (const v of Object.values(value as Record<string, unknown>)) count += valueCount(v, seen);
+  return count;
+}
+
+/** The size work is bounded by: bytes of text, or values of a typed config. */
+export function inputSize(input: RobustnessInput): number {
+  if (typeof input === 'string') return Buffer.byteLength(input);
+  if (input instanceof Uint8Array) return input.length;
+  return valueCount(input);
+}
+
+/** Why the YAML layer's work on the last transpile was out of bounds for `input`, or undefined (counted in work, not time). */
+export function workProblem(input: RobustnessInput): string | undefined {
+  const work = lastYamlWork();
+  const limit = WORK_FLOOR + WORK_PER_UNIT * inputSize(input);
+  return work.total <= limit ? undefined : `work ${JSON.stringify(work)} exceeds ${limit} for an input of size ${inputSize(input)}`;
 }
