@@ -174,21 +174,23 @@ export function unmarshalGo(tree: JsonValue, type: GoType, options: DecodeOption
  * keys are exact and its scalars typed, so no check is needed; the caller makes sure no integer
  * is past 2^53 (where `JSON.parse` would round).
  */
-export function unmarshalMarshalled(value: unknown, type: GoType): unknown {
+export function unmarshalMarshalled(value: unknown, type: GoType, cur?: unknown): unknown {
   switch (type.kind) {
     case 'named':
-      return unmarshalMarshalled(value, type.elem);
+      return unmarshalMarshalled(value, type.elem, cur);
     case 'ptr':
       return value === null || value === undefined ? undefined : unmarshalMarshalled(value, type.elem);
     case 'slice':
       return Array.isArray(value) ? value.map((v) => unmarshalMarshalled(v, type.elem)) : null;
     case 'struct': {
-      const obj = zeroValue(type) as GoStruct;
+      // decode into the zero value the parent already built, as Go does, instead of building it twice
+      const obj = (cur ?? zeroValue(type)) as GoStruct;
       if (value === null || typeof value !== 'object') return obj;
       const fields = fieldIndex(type.def).exact;
-      for (const [key, v] of Object.entries(value)) {
+      const json = value as Record<string, unknown>;
+      for (const key in json) {
         const f = fields.get(key);
-        if (f) obj[f.key] = unmarshalMarshalled(v, f.type);
+        if (f) obj[f.key] = unmarshalMarshalled(json[key], f.type, obj[f.key]);
       }
       return obj;
     }
