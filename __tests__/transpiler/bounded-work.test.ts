@@ -176,4 +176,10 @@ describe('work counter', () => {
     expect(lastYamlWork().chars).toBe(0);
     expect(lastYamlWork().nodes).toBeGreaterThan(0);
   });
+
+  test('a typed config refused before decoding reports no work of the text before it', () => {
+    transpile(deepFlow(20));
+    expect(() => transpile({ passwd: { users: [{ name: Symbol('s') }] } } as never)).toThrow('cannot represent a symbol');
+    expect(lastYamlWork().total).toBe(0);
+  });
 });

@@ -3,6 +3,7 @@ import { failf } from './errors';
 import type { YamlNode } from './node';
 import { plainTag } from './resolve';
 import { MAX_DEPTH } from './scanner';
+import { startYamlWork } from './work';
 
 function scalar(tag: string, value: string, style: 'plain' | 'double'): YamlNode {
   return { kind: 'scalar', line: 0, column: 0, tag, value, style, flow: false, anchor: '', children: [] };
@@ -84,6 +85,8 @@ function build(value: unknown): YamlNode {
  * YamlError for values YAML cannot hold: functions, symbols, cycles, nesting beyond MAX_DEPTH.
  */
 export function nodeFromValue(value: unknown): YamlNode {
+  // a typed config is a transpile of its own: its work count starts here, even if building fails
+  startYamlWork();
   const root = build(value);
   return { kind: 'document', line: 0, column: 0, tag: '', value: '', style: 'plain', flow: false, anchor: '', children: [root] };
 }
