@@ -68,7 +68,7 @@ export function expectedFor(vector: Vector, dialect: Dialect): Expected {
 }
 
 const SECTION_CAPABILITIES: readonly Capability[] = ['docker', 'etcd', 'flannel', 'update', 'locksmith'];
-/** Platforms whose extra metadata units come from the platform translator (ct-spec 8.3). */
+/** Platforms whose extra metadata units come from the platform translator (docs/ct.md §8.3). */
 const METADATA_PLATFORMS: readonly string[] = ['openstack-metadata', 'cloudstack-configdrive'];
 
 function topLevelKeys(input: Uint8Array): Set<string> {

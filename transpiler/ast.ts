@@ -1,7 +1,7 @@
 /**
  * The AST view the validator walks: a YAML node together with the key that led to it, like ct's
  * `astyaml.YamlNode`. In `json` tag mode (used to validate the Ignition output) keys are read in
- * camelCase, so `type_guid` in the CLC matches Ignition's `typeGuid` (ct-spec 10.5).
+ * camelCase, so `type_guid` in the CLC matches Ignition's `typeGuid` (docs/ct.md §10.5).
  */
 import type { YamlNode } from './yaml/node';
 

@@ -13,7 +13,7 @@ import { ignitionVersionError } from './ign3/ct-output';
 import { SUPPORTED_PLATFORMS } from './sections/platform';
 import { goFileReader, TranspilePanic, transpileWith } from './transpile';
 /**
- * A small port of Go's `flag` package as ct's `main` uses it (ct-spec 2): `-x` and `--x`,
+ * A small port of Go's `flag` package as ct's `main` uses it (docs/ct.md §2): `-x` and `--x`,
  * `--x=v` and `--x v`, bool flags, stop at the first non-flag or `--`, lexically sorted usage,
  * and `ExitOnError` handling (exit 2, or 0 for an undefined `-h`/`-help`).
  */
@@ -101,7 +101,7 @@ export function parseFlags(program: string, defs: readonly FlagDef[], argv: read
   return { ok: true, values, args: argv.slice(i) };
 }
 
-/** The `ct` command (ct's `internal/main.go`, ct-spec 2); `--dialect` picks which ct to be. */
+/** The `ct` command (ct's `internal/main.go`, docs/ct.md §2); `--dialect` picks which ct to be. */
 const PROGRAM = 'ct';
 const CT_VERSION: Readonly<Record<Dialect, string>> = { coreos: 'ct v0.9.0', flatcar: 'ct v0.9.4' };
 const DIALECTS: readonly string[] = ['coreos', 'flatcar'];

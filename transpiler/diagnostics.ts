@@ -1,6 +1,6 @@
 /**
  * The one diagnostics type of the transpiler, modelled on Ignition's
- * `validate/report` package that ct prints (ct-spec 10.1).
+ * `validate/report` package that ct prints (docs/ct.md §10.1).
  */
 import { goStringBytes, isRawByte, readableGoString } from './go/raw-bytes';
 
@@ -52,7 +52,7 @@ export class Report {
     return this.entries.length === 0;
   }
 
-  /** Any error is fatal; with `strict`, any entry at all is (ct-spec 10.7). */
+  /** Any error is fatal; with `strict`, any entry at all is (docs/ct.md §10.7). */
   isFatal(strict = false): boolean {
     return strict ? this.entries.length > 0 : this.entries.some((e) => e.severity === 'error');
   }
@@ -69,7 +69,7 @@ export function renderEntry(e: Diagnostic): string {
 
 /**
  * ct prints each report through `fmt.Sprintf(report)`, with the report as the format string, so
- * `%` sequences are mangled exactly as Go's fmt does with no arguments (ct-spec 10.1).
+ * `%` sequences are mangled exactly as Go's fmt does with no arguments (docs/ct.md §10.1).
  */
 export function goSprintfNoArgs(format: string): string {
   let out = '';
@@ -82,17 +82,12 @@ export function goSprintfNoArgs(format: string): string {
       continue;
     }
     i++;
-    // flags
-    let flags = '';
-    while (i < format.length && '+-# 0'.includes(format[i])) flags += format[i++];
-    // width and precision (digits, '*' would consume a missing argument too)
-    let width = '';
-    while (i < format.length && /[0-9]/.test(format[i])) width += format[i++];
-    let precision = '';
+    // flags, width and precision are skipped: with the argument missing, Go prints none of them
+    while (i < format.length && '+-# 0'.includes(format[i])) i++;
+    while (i < format.length && /[0-9]/.test(format[i])) i++;
     if (format[i] === '.') {
-      precision = '.';
       i++;
-      while (i < format.length && /[0-9]/.test(format[i])) precision += format[i++];
+      while (i < format.length && /[0-9]/.test(format[i])) i++;
     }
     if (i >= format.length) {
       out += '%!(NOVERB)';
@@ -111,9 +106,6 @@ export function goSprintfNoArgs(format: string): string {
       out += '%';
       continue;
     }
-    void flags;
-    void width;
-    void precision;
     out += `%!${verb}(MISSING)`;
   }
   return out;

@@ -1,6 +1,6 @@
 /**
  * THE ordered list of converters (ct's `config/types/*.go` `init()` registrations, which Go runs
- * in file-name order; ct-spec 4). The order of generated units and files is a property of this list.
+ * in file-name order; docs/ct.md §4). The order of generated units and files is a property of this list.
  */
 import type { Translator } from './convert';
 import { disksTranslator } from './sections/disks';

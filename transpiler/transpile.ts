@@ -1,5 +1,5 @@
 /**
- * ct's pipeline (ct-spec 2, 4, 10): Parse (decode + CLC checks) -> platform check -> convert
+ * ct's pipeline (docs/ct.md §2, §4, §10): Parse (decode + CLC checks) -> platform check -> convert
  * (translators in order) -> Ignition validation -> marshal. A pure function of its input; file
  * reads for `contents.local` go through an injectable reader.
  */
@@ -27,7 +27,7 @@ const YAML_FLAVOR = { coreos: 'v2', flatcar: 'v3' } as const;
 /** Reads `contents.local` files; throws an Error whose message is Go's. */
 export type LocalFileReader = (path: string) => Uint8Array;
 
-/** Reads relative to `cwd` and words failures like Go's `ioutil.ReadFile` (ct-spec 5.5.3). */
+/** Reads relative to `cwd` and words failures like Go's `ioutil.ReadFile` (docs/ct.md §5.5.3). */
 export function goFileReader(cwd: string): LocalFileReader {
   return (path) => {
     try {
@@ -54,12 +54,12 @@ function goFileError(path: string, err: unknown): string {
   return `${op} ${path}: ${GO_ERRNO_TEXT[code] ?? (err as Error).message}`;
 }
 
-/** One report as ct's `stderr()` prints it: through printf, then one newline (ct-spec 10.1). */
+/** One report as ct's `stderr()` prints it: through printf, then one newline (docs/ct.md §10.1). */
 export function printReport(report: Report): string {
   return goSprintfNoArgs(report.toString()).replace(/\n$/, '') + '\n';
 }
 
-/** ct crashed (a Go panic): it exits with 2 and a stack trace instead of a report (ct-spec 9). */
+/** ct crashed (a Go panic): it exits with 2 and a stack trace instead of a report (docs/ct.md §9). */
 export class TranspilePanic extends TranspileError {
   readonly exitCode = 2;
 }
@@ -86,13 +86,13 @@ function dropPositions(report: Report): void {
 
 interface Parsed {
   readonly report: Report;
-  /** Where the YAML library refused excessive nesting or aliasing. */
+  /** Where the YAML library failed (a syntax error, or refused nesting or aliasing): for the diagnostics only. */
   readonly refusedAt?: YamlPosition;
   readonly config?: GoStruct;
   readonly ast?: AstNode;
 }
 
-/** ct's `config.Parse` (ct-spec 10.2). */
+/** ct's `config.Parse` (docs/ct.md §10.2). */
 function parse(input: Input, dialect: Dialect): Parsed {
   const type = struct(configDef(dialect));
   let doc: YamlNode | undefined;
@@ -101,8 +101,8 @@ function parse(input: Input, dialect: Dialect): Parsed {
     doc = parseInput(input, dialect);
     config = decode(doc, type, YAML_FLAVOR[dialect]) as GoStruct;
   } catch (err) {
-    // a decode failure is one positionless entry (ct-spec 9)
-    // (a refusal of unbounded work also knows its place: kept for the diagnostics, never printed)
+    // a decode failure is one positionless entry (docs/ct.md §9)
+    // (a syntax error or a refusal of unbounded work also knows its place: kept for the diagnostics, never printed)
     if (err instanceof YamlError) return { report: Report.of('error', err.message), refusedAt: err.position };
     throw err;
   }
@@ -157,7 +157,7 @@ function fillGoZeros(value: unknown, type: GoType): unknown {
   }
 }
 
-/** ct's `config.Convert` (ct-spec 4). */
+/** ct's `config.Convert` (docs/ct.md §4). */
 function convert(config: GoStruct, ast: AstNode | undefined, ctx: ConvertContext): { report: Report; out?: GoStruct } {
   if (!isSupportedPlatform(ctx.platform)) {
     return { report: Report.of('error', 'unsupported platform') };
@@ -200,13 +200,13 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
   if (typed) dropPositions(converted.report);
   diagnostics.push(...converted.report.entries);
   if (!converted.report.isEmpty) stderr += printReport(converted.report);
-  // the convert phase prints no trailer (ct-spec 2)
+  // the convert phase prints no trailer (docs/ct.md §2)
   if (!converted.out || converted.report.isFatal(strict)) return { ok: false, stderr, diagnostics };
 
   const type = ignitionConfigType(dialect);
   const json = marshalGo(converted.out, type, options.pretty ?? false);
   if (wantsV33(options.ignitionVersion)) {
-    // Flatcar's boot-time 2.x -> 3 translation of exactly these bytes (ignition-2to3 §2)
+    // Flatcar's boot-time 2.x -> 3 translation of exactly these bytes (docs/ignition-2to3.md §2)
     const v33 = emitV33(json, options.pretty ?? false, true);
     if (!v33.ok) return { ok: false, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, v33.error] };
     return { ok: true, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, ...v33.warnings], json: v33.json };

@@ -82,7 +82,7 @@ const anyCodePoints = fc
   .array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0x10ffff })), { maxLength: 300 })
   .map((cps) => String.fromCodePoint(...cps));
 
-/** Remote file contents reached through anchors, aliases and merge keys: ct's one crash (ct-spec 9). */
+/** Remote file contents reached through anchors, aliases and merge keys: ct's one crash (docs/ct.md §9). */
 const aliasedRemote = fc
   .tuple(
     fc.constantFrom(

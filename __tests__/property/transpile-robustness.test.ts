@@ -3,7 +3,7 @@
  * Ignition JSON or throws `TranspileError` with diagnostics and ct's stderr; never another
  * exception, never a stack overflow, never a hang: the YAML layer's work stays within a bound
  * proportional to the input (counted in work, not wall-clock). `TranspilePanic` is ct's one
- * documented crash (ct-spec 9: remote contents reached through an alias or merge key) and is
+ * documented crash (docs/ct.md §9: remote contents reached through an alias or merge key) and is
  * allowed only there.
  */
 import fc from 'fast-check';

@@ -15,7 +15,7 @@ function asJson(units: GoStruct[] | null): unknown {
   );
 }
 
-describe('docker (ct-spec 5.11)', () => {
+describe('docker (docs/ct.md §5.11)', () => {
   it('is a pointer to types.Docker with a string list', () => {
     expect(dockerField.key).toBe('docker');
     expect(dockerField.type).toMatchObject({ kind: 'ptr', elem: { kind: 'struct', def: { goName: 'types.Docker' } } });
@@ -47,7 +47,7 @@ describe('docker (ct-spec 5.11)', () => {
   });
 });
 
-describe('platforms (ct-spec 2, 8.3)', () => {
+describe('platforms (docs/ct.md §2, §8.3)', () => {
   it('lists the nine platforms of ct', () => {
     expect(SUPPORTED_PLATFORMS).toEqual([
       'azure', 'digitalocean', 'ec2', 'gce', 'packet', 'openstack-metadata', 'vagrant-virtualbox', 'cloudstack-configdrive', 'custom',

@@ -67,7 +67,7 @@ describe('parseSemver (go-semver Set)', () => {
   });
 });
 
-describe('validateEtcdVersion (ct-spec 5.12)', () => {
+describe('validateEtcdVersion (docs/ct.md §5.12)', () => {
   it.each([
     ['2.2.5', 'coreos', [['error', ETCD_VERSION_TOO_OLD]]],
     ['2.3.0-rc.1', 'coreos', [['error', ETCD_VERSION_TOO_OLD]]],
@@ -103,14 +103,14 @@ describe('selectEtcdOptions', () => {
     expect(selectEtcdOptions(v(text), 'flatcar')).toBe(flatcar);
   });
 
-  it('has the option counts of ct-spec 5.12', () => {
+  it('has the option counts of docs/ct.md §5.12', () => {
     const counts = [etcd2Options, etcd30Options, etcd31Options, etcd32Options, etcd33Options, etcd34Options, etcd35Options].map(
       (s) => s.options.length,
     );
     expect(counts).toEqual([41, 44, 46, 48, 62, 78, 88]);
   });
 
-  it('derives 3.1 and 3.2 from 3.0 as ct-spec 5.12 describes', () => {
+  it('derives 3.1 and 3.2 from 3.0 as docs/ct.md §5.12 describes', () => {
     const keys = (set: typeof etcd30Options) => set.options.map((o) => o.key);
     const v30 = keys(etcd30Options);
     expect(keys(etcd31Options)).toEqual([...v30, 'metrics', 'log_output']);

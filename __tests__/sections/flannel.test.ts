@@ -31,7 +31,7 @@ function flannelStruct(dialect: Dialect): StructDef {
   return t.elem.def;
 }
 
-describe('flannel version (ct-spec 5.13)', () => {
+describe('flannel version (docs/ct.md §5.13)', () => {
   it.each([
     ['0.4.1', [['error', FLANNEL_TOO_OLD]]],
     ['0.5.0-rc.1', [['error', FLANNEL_TOO_OLD]]],
@@ -66,7 +66,7 @@ describe('flannel version (ct-spec 5.13)', () => {
   });
 });
 
-describe('flannel network_config (ct-spec 5.13)', () => {
+describe('flannel network_config (docs/ct.md §5.13)', () => {
   it.each([
     ['', true],
     ['{"Network": "10.0.0.0/8"}', true],

@@ -17,7 +17,7 @@ function templated(platform: string, ...args: string[]): string[] | string {
   return r.ok ? r.value : r.error;
 }
 
-describe('hasTemplating (ct-spec 8.1)', () => {
+describe('hasTemplating (docs/ct.md §8.1)', () => {
   it('is triggered by a lone opening or closing brace', () => {
     expect(hasTemplating(['--a="x"', '--b="{"'])).toBe(true);
     expect(hasTemplating(['--b="}"'])).toBe(true);
@@ -28,7 +28,7 @@ describe('hasTemplating (ct-spec 8.1)', () => {
   });
 });
 
-describe('performTemplating (ct-spec 8.2)', () => {
+describe('performTemplating (docs/ct.md §8.2)', () => {
   it('substitutes several placeholders in one argument', () => {
     expect(templated('gce', '--initial-cluster="{HOSTNAME}=http://{PRIVATE_IPV4}:2380"')).toEqual([
       '--initial-cluster="${COREOS_GCE_HOSTNAME}=http://${COREOS_GCE_IP_LOCAL_0}:2380"',
@@ -83,7 +83,7 @@ describe('performTemplating (ct-spec 8.2)', () => {
     expect(Object.keys(PLATFORM_TEMPLATE_FIELDS).sort()).toEqual([...SUPPORTED_PLATFORMS].sort());
   });
 
-  // ct-spec 8.2 table; '-' means unknown field.
+  // docs/ct.md §8.2 table; '-' means unknown field.
   const table: [string, (string | undefined)[]][] = [
     ['azure', [undefined, 'COREOS_AZURE_IPV4_DYNAMIC', 'COREOS_AZURE_IPV4_VIRTUAL', undefined, undefined]],
     ['digitalocean', ['COREOS_DIGITALOCEAN_HOSTNAME', 'COREOS_DIGITALOCEAN_IPV4_PRIVATE_0', 'COREOS_DIGITALOCEAN_IPV4_PUBLIC_0', 'COREOS_DIGITALOCEAN_IPV6_PRIVATE_0', 'COREOS_DIGITALOCEAN_IPV6_PUBLIC_0']],
@@ -103,7 +103,7 @@ describe('performTemplating (ct-spec 8.2)', () => {
   });
 });
 
-describe('assembleUnit (ct-spec 5.12, 8.1)', () => {
+describe('assembleUnit (docs/ct.md §5.12, §8.1)', () => {
   const exec = '/usr/lib/coreos/etcd-wrapper $ETCD_OPTS';
 
   it('renders a bare ExecStart without arguments', () => {
@@ -149,7 +149,7 @@ describe('DropinText', () => {
   });
 });
 
-describe('renderValue / renderArgs (ct-spec 6)', () => {
+describe('renderValue / renderArgs (docs/ct.md §6)', () => {
   it('quotes strings like Go %q and prints ints and bools with %v', () => {
     expect(renderValue('quote"back\\slash\ttab ünï ✓')).toBe('"quote\\"back\\\\slash\\ttab ünï ✓"');
     expect(renderValue('bell\x07 nul\x00 del\x7f nbsp\u00a0')).toBe('"bell\\a nul\\x00 del\\x7f nbsp\\u00a0"');

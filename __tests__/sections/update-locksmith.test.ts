@@ -29,7 +29,7 @@ function source(config: GoStruct, dialect: Dialect = 'coreos'): string | undefin
   return out.storage.files?.[0]?.contents.source;
 }
 
-describe('locksmith validation (ct-spec 5.14)', () => {
+describe('locksmith validation (docs/ct.md §5.14)', () => {
   const def = structOf(locksmithField.type);
   const check = (l: GoStruct) => [
     ...entries(def.validate?.(l)),
@@ -87,7 +87,7 @@ describe('locksmith lines', () => {
   });
 });
 
-describe('update validation (ct-spec 5.14)', () => {
+describe('update validation (docs/ct.md §5.14)', () => {
   const def = (dialect: Dialect) => structOf(updateField(dialect).type);
 
   it.each([

@@ -1,4 +1,4 @@
-/** The `ct` command's flag handling mirrors Go's `flag` package (ct-spec 2). */
+/** The `ct` command's flag handling mirrors Go's `flag` package (docs/ct.md §2). */
 import { runCt } from '../../transpiler/cli';
 
 const noStdin = (): Uint8Array => {

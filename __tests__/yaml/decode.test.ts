@@ -1,4 +1,4 @@
-/** go-yaml's resolution and decoding rules, per fork (ct-spec 9). */
+/** go-yaml's resolution and decoding rules, per fork (docs/ct.md §9). */
 import { decode, nodeFromValue, parseDocument, YamlError, type YamlFlavor } from '../../transpiler/yaml';
 import { plainTag, resolve } from '../../transpiler/yaml/resolve';
 import { bool, field, int, ptr, slice, str, struct, uint, type GoType } from '../../transpiler/schema';

@@ -1,4 +1,4 @@
-/** The decode target of the YAML tests: ct's real CLC root type, per fork (ct-spec 9, 11). */
+/** The decode target of the YAML tests: ct's real CLC root type, per fork (docs/ct.md §9, §11). */
 import { struct, type GoType } from '../../transpiler/schema';
 import { configDef } from '../../transpiler/sections/config';
 import type { YamlFlavor } from '../../transpiler/yaml';

@@ -1,4 +1,4 @@
-/** Syntax and reader errors: go-yaml's wording, and the line each fork prints (ct-spec 9). */
+/** Syntax and reader errors: go-yaml's wording, and the line each fork prints (docs/ct.md §9). */
 import { decode, parseDocument, type YamlFlavor } from '../../transpiler/yaml';
 import { str, struct, field } from '../../transpiler/schema';
 

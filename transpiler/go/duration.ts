@@ -1,6 +1,6 @@
 /**
  * Go 1.19 `time.ParseDuration` and `time.Parse("15:04", s)`, as used by ct's locksmith
- * validation (ct-spec 5.14). Durations are exact int64 nanoseconds, hence bigint.
+ * validation (docs/ct.md §5.14). Durations are exact int64 nanoseconds, hence bigint.
  */
 import { utf8Bytes } from './utf8';
 

@@ -1,5 +1,5 @@
 /**
- * alecthomas/units `ParseBase2Bytes` as vendored by ct v0.9.0 (partition size/start, ct-spec 5.2):
+ * alecthomas/units `ParseBase2Bytes` as vendored by ct v0.9.0 (partition size/start, docs/ct.md §5.2):
  * `[-+]?([0-9]*(\.[0-9]*)?<unit>)+` summed in float64, with KiB/MiB/... and KB/MB/... both base 2.
  */
 

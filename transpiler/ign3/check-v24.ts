@@ -1,5 +1,5 @@
 /**
- * Flatcar's `v24tov31.Check2_4` (ignition-2to3 §6.1) and the filesystem name -> path map it
+ * Flatcar's `v24tov31.Check2_4` (docs/ignition-2to3.md §6.1) and the filesystem name -> path map it
  * builds (`util.FSGeneration`, §3). Runs before any output is built; the first problem throws.
  */
 import type { Report } from '../diagnostics';

@@ -1,4 +1,4 @@
-/** Why a 2.x config does not become spec 3, worded as Flatcar's `config.Parse` returns it (ignition-2to3 §2, §6). */
+/** Why a 2.x config does not become spec 3, worded as Flatcar's `config.Parse` returns it (docs/ignition-2to3.md §2, §6). */
 import { quoteGo } from '../go/quote';
 
 /**

@@ -1,12 +1,12 @@
 /**
  * Ignition spec 3.3.0 from a 2.x config, exactly as Flatcar's Ignition translates 2.x at boot
- * (shared/docs/ignition-2to3.md): `v2_4.Parse` -> `v24tov31.Translate` (empty filesystem map) ->
+ * (docs/ignition-2to3.md): `v2_4.Parse` -> `v24tov31.Translate` (empty filesystem map) ->
  * 3.1.0 bytes -> `v3_3.ParseCompatibleVersion`. Systemd units keep first-occurrence order.
  */
 import { marshalGo } from '../go/json';
 import type { GoStruct } from '../schema';
 import { checkV24 } from './check-v24';
-import { Ign3TranslationError, translateError } from './errors';
+import { translateError } from './errors';
 import { valueColumn } from './json-positions';
 import { parseV2 } from './read-v2';
 import { translateV24ToV31 } from './translate-v24-v31';
@@ -70,8 +70,4 @@ export function translateToV33(config2x: string | Uint8Array | object, ownVersio
 /** The 3.3.0 JSON like Go: `json.Marshal`, or `json.MarshalIndent(v, "", "  ")` plus "\n" when pretty. */
 export function marshalV33(config: GoStruct, pretty: boolean): string {
   return marshalGo(config, ignitionConfigV33, pretty);
-}
-
-export function isIgn3TranslationError(err: unknown): err is Ign3TranslationError {
-  return err instanceof Ign3TranslationError;
 }

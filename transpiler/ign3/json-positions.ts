@@ -1,7 +1,7 @@
 /**
  * Where a value starts in compact JSON, as vcontext reports it after `Correlate` (`line 1 col N`,
  * N = 1-based byte column of the value). Flatcar's 3.x parse warnings point into the compact 3.1
- * bytes the translator produced (ignition-2to3 §6.3).
+ * bytes the translator produced (docs/ignition-2to3.md §6.3).
  */
 import type { V3Path } from './validate-v31';
 

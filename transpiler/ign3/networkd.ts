@@ -1,4 +1,4 @@
-/** `networkd.units` become plain files under /etc/systemd/network (Flatcar only, ignition-2to3 §4.4). */
+/** `networkd.units` become plain files under /etc/systemd/network (Flatcar only, docs/ignition-2to3.md §4.4). */
 import type { GoStruct } from '../schema';
 import { goPathJoin } from '../sections/gopath';
 

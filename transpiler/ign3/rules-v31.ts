@@ -1,7 +1,7 @@
 /**
  * The `Validate(c)` methods of spec 3.1 types (coreos/ignition v2 `config/v3_1/types`, with
  * Flatcar's `oem` URLs and Ignition 2.24's special-mode-bits warning) that a translated 2.x config
- * can reach (ignition-2to3 §6.2), keyed by Go type name. Each reports through a `V3Reporter`, at
+ * can reach (docs/ignition-2to3.md §6.2), keyed by Go type name. Each reports through a `V3Reporter`, at
  * JSON paths.
  */
 import { parseUrl } from '../go/url';

@@ -1,5 +1,5 @@
 /**
- * Flatcar's `v24tov31.Translate` (patch 0002, ignition-2to3 §4): a parsed 2.x config to Go-shaped
+ * Flatcar's `v24tov31.Translate` (patch 0002, docs/ignition-2to3.md §4): a parsed 2.x config to Go-shaped
  * spec 3.1.0. "P" below is `util.StrP`/`BoolP`/`IntP` (zero -> nil); "copy" keeps a 2.x pointer.
  */
 import type { GoStruct } from '../schema';

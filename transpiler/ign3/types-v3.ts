@@ -2,7 +2,7 @@
  * Ignition spec 3.1.0 and 3.3.0 `types.Config` (coreos/ignition v2 `config/v3_1/types/schema.go`,
  * `config/v3_3/types/schema.go`) as schema.ts descriptors, so go/json.ts marshals them like Go:
  * Go field order, pointers for optional scalars, `omitempty` everywhere except where noted.
- * Structs are always emitted (ignition-2to3 §7).
+ * Structs are always emitted (docs/ignition-2to3.md §7).
  */
 import { bool, field, int, ptr, slice, str, struct, type FieldDef, type GoType, type StructDef } from '../schema';
 

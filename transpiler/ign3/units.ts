@@ -1,4 +1,4 @@
-/** `systemd.units` 2.x -> 3.1 as Flatcar translates them (ignition-2to3 §4.3). */
+/** `systemd.units` 2.x -> 3.1 as Flatcar translates them (docs/ignition-2to3.md §4.3). */
 import type { GoStruct } from '../schema';
 
 const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);

@@ -1,5 +1,5 @@
 /**
- * Upstream Ignition's 3.1 -> 3.2 -> 3.3 translators on the translated config (ignition-2to3 §2):
+ * Upstream Ignition's 3.1 -> 3.2 -> 3.3 translators on the translated config (docs/ignition-2to3.md §2):
  * only the version, the link target and raid level pointers (always set), and the new zero-value
  * fields change. Special mode bits are kept: only 3.6 masks them.
  */

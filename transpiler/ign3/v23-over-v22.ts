@@ -33,7 +33,7 @@ export function hasBadS3Source(config: GoStruct): boolean {
  */
 export function v23MayObject(config: GoStruct): boolean {
   const storage = config.storage as GoStruct;
-  // upgraded 2.2 partitions always have `size` and `start` set, which 2.3 deprecates (ignition-2to3 §4.5);
+  // upgraded 2.2 partitions always have `size` and `start` set, which 2.3 deprecates (docs/ignition-2to3.md §4.5);
   // 2.3 also compares partitions by pointer, so identical ones overlap
   if (list(storage.disks).some((d) => list(d.partitions).length > 0)) return true;
   return hasBadS3Source(config);

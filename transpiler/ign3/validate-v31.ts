@@ -1,5 +1,5 @@
 /**
- * `validate.ValidateWithContext(res, nil)` on the translated 3.1 config (ignition-2to3 §6.2): the
+ * `validate.ValidateWithContext(res, nil)` on the translated 3.1 config (docs/ignition-2to3.md §6.2): the
  * vcontext walk calling each type's `Validate(c)` (rules-v31.ts), then the duplicate-key walk.
  * Entries carry JSON paths (`$.storage.files.0.mode`); positions are added from the marshalled bytes.
  */

@@ -1,7 +1,7 @@
 /**
  * The Ignition `Config` structs (`config/v2_2/types/schema.go`, `config/v2_3/types/schema.go`) as
  * schema.ts descriptors: JSON keys in Go field order (File/Directory/Link flatten `Node` first,
- * ct-spec 3), pointers and `omitempty` as in Go (ct-spec 3.1), with Ignition's validation hooks.
+ * docs/ct.md §3), pointers and `omitempty` as in Go (docs/ct.md §3.1), with Ignition's validation hooks.
  */
 import { bool, field, int, ptr, slice, str, struct, type FieldDef, type GoType, type StructDef } from '../schema';
 import * as rules from './rules';
@@ -13,7 +13,7 @@ import { buildStorage } from './storage-defs';
 
 export function buildIgnitionConfigType(spec: IgnitionSpec): GoType {
   const v23 = spec === '2.3';
-  /** 2.3 dropped `omitempty` from a few required fields (ct-spec 3.1). */
+  /** 2.3 dropped `omitempty` from a few required fields (docs/ct.md §3.1). */
   const required = (name: string, key: string, type: GoType): FieldDef => field(name, key, type, !v23);
 
   const reference = (goName: string): StructDef => ({
@@ -26,7 +26,7 @@ export function buildIgnitionConfigType(spec: IgnitionSpec): GoType {
 
   const tls: StructDef = { goName: 'types.TLS', fields: [opt('CertificateAuthorities', 'certificateAuthorities', slice(struct(caReference)))] };
   // In 2.3, TLS is an anonymous field of Security: the validator flattens it, so CA errors land on the
-  // `security` node (ct-spec 10.5).
+  // `security` node (docs/ct.md §10.5).
   const security: StructDef = {
     goName: 'types.Security',
     fields: [{ ...opt('TLS', 'tls', struct(tls)), anonymous: v23 }],

@@ -1,4 +1,4 @@
-/** The Ignition output types and ct's phase-3 validation of its output (ct-spec 10.4). */
+/** The Ignition output types and ct's phase-3 validation of its output (docs/ct.md §10.4). */
 import type { AstNode } from '../ast';
 import type { Dialect } from '../convert';
 import type { Report } from '../diagnostics';
@@ -17,7 +17,7 @@ export function ignitionConfigType(dialect: Dialect): GoType {
   return dialect === 'flatcar' ? ignitionConfigV23 : ignitionConfigV22;
 }
 
-/** ct's starting output (`Convert`): an empty config with `ignition.version` set (ct-spec 4). */
+/** ct's starting output (`Convert`): an empty config with `ignition.version` set (docs/ct.md §4). */
 export function newIgnitionConfig(dialect: Dialect): IgnitionConfig {
   const config = zeroValue(ignitionConfigType(dialect)) as IgnitionConfig;
   config.ignition.version = dialect === 'flatcar' ? IGNITION_VERSION_V23 : IGNITION_VERSION_V22;

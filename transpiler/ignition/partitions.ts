@@ -1,7 +1,7 @@
 /**
  * Disk partition checks (`Disk.ValidatePartitions` and `Partition` hooks). Ignition 2.2 works on
  * plain sector ints; 2.3 has pointer sector fields next to `sizeMiB`/`startMiB`, and ct only sets
- * the MiB ones there, so overlap and alignment are never seen in Flatcar (ct-spec 10.4).
+ * the MiB ones there, so overlap and alignment are never seen in Flatcar (docs/ct.md §10.4).
  */
 import { Report } from '../diagnostics';
 import type { GoStruct } from '../schema';

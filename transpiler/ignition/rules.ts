@@ -1,7 +1,7 @@
 /**
  * Ignition's validation rules (`config/v2_2/types/*.go` in ignition v0.24.0 and
  * `config/v2_3/types/*.go` in flatcar/ignition v0.36.2) as plain functions over Go-shaped values,
- * with the exact messages of `config/shared/errors` (ct-spec 10.4).
+ * with the exact messages of `config/shared/errors` (docs/ct.md §10.4).
  */
 import { Report } from '../diagnostics';
 import type { GoStruct } from '../schema';
@@ -40,7 +40,7 @@ export function pathRule(p: string): Report {
 /**
  * `validateURL`: the error text, or undefined for an acceptable source ('' means an empty file).
  * `3.1` is Flatcar's patched spec-3.1 check used by the 2-to-3 translation (`oem` kept, no `efi`;
- * ignition-2to3 §6.2).
+ * docs/ignition-2to3.md §6.2).
  */
 export function urlError(source: string, spec: IgnitionSpec | '3.1'): string | undefined {
   if (source === '') return undefined;
@@ -72,7 +72,7 @@ export function referenceSourceRule(source: string, spec: IgnitionSpec): Report 
   return err === undefined ? empty() : errorOf(err);
 }
 
-/** `FileContents.ValidateSource`: Flatcar's Ignition names the URL in the message (ct-spec 11). */
+/** `FileContents.ValidateSource`: Flatcar's Ignition names the URL in the message (docs/ct.md §11). */
 export function fileSourceRule(source: string, spec: IgnitionSpec): Report {
   const err = urlError(source, spec);
   if (err === undefined) return empty();
@@ -175,7 +175,7 @@ export function filesystemRule(fs: GoStruct): Report {
   return r;
 }
 
-/** `Filesystem.ValidatePath`; Flatcar's message names the filesystem (ct-spec 11). */
+/** `Filesystem.ValidatePath`; Flatcar's message names the filesystem (docs/ct.md §11). */
 export function filesystemPathRule(fs: GoStruct, spec: IgnitionSpec): Report {
   const path = fs.path as string | undefined;
   if (path === undefined || isAbsPath(path)) return empty();

@@ -45,7 +45,7 @@ export function buildStorage(spec: IgnitionSpec, required: FieldMaker): StructDe
   const link: StructDef = {
     goName: 'types.Link',
     fields: [...nodeFields, opt('Hard', 'hard', bool), required('Target', 'target', str)],
-    // Flatcar's Ignition 2.3 has no soft-link target check (ct-spec 5.7).
+    // Flatcar's Ignition 2.3 has no soft-link target check (docs/ct.md §5.7).
     fieldValidators: v23 ? nodeValidators : { ...nodeValidators, Target: rules.linkTargetRule },
   };
 

@@ -16,7 +16,7 @@ export interface HashConfig {
 
 /** Integrity check of a fetched resource. */
 export interface VerificationConfig {
-  /** Expected hash; dropped silently unless both function and sum are set (ct-spec 5.1). */
+  /** Expected hash; dropped silently unless both function and sum are set (docs/ct.md §5.1). */
   readonly hash?: HashConfig;
 }
 
@@ -65,7 +65,7 @@ export function errorMessage(err: unknown): string {
 }
 
 /**
- * A Go runtime panic that ct hits on some inputs (ct-spec 9: remote contents reached through an
+ * A Go runtime panic that ct hits on some inputs (docs/ct.md §9: remote contents reached through an
  * alias or merge key). ct then dies with exit code 2 and a stack trace on stderr.
  */
 export class GoPanic extends Error {

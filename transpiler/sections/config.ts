@@ -13,7 +13,7 @@ import { storageDef } from './storage';
 import { systemdDef } from './systemd';
 import { updateField } from './update';
 
-/** Flatcar's undocumented `version` key; only 0 is accepted (ct-spec 5). */
+/** Flatcar's undocumented `version` key; only 0 is accepted (docs/ct.md §5). */
 const flatcarVersionField = field('Version', 'version', int);
 
 function versionCheck(config: Record<string, unknown>): Report {
@@ -43,7 +43,7 @@ function buildConfigDef(dialect: Dialect): StructDef {
 
 const configDefs = new Map<Dialect, StructDef>();
 
-/** The CLC root struct for a dialect; field order is ct's (ct-spec 10.6). */
+/** The CLC root struct for a dialect; field order is ct's (docs/ct.md §10.6). */
 export function configDef(dialect: Dialect): StructDef {
   let def = configDefs.get(dialect);
   if (!def) {

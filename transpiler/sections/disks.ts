@@ -46,7 +46,7 @@ function partitionDef(dialect: Dialect): StructDef {
   return {
     goName: 'types.Partition',
     fields: [
-      // Flatcar's label is a pointer, so `label: ""` is kept (ct-spec 5.2)
+      // Flatcar's label is a pointer, so `label: ""` is kept (docs/ct.md §5.2)
       field('Label', 'label', dialect === 'flatcar' ? ptr(str) : str),
       field('Number', 'number', int),
       field('Size', 'size', str),
@@ -81,7 +81,7 @@ function toSectors(text: string): number {
   return text === '' ? 0 : Math.ceil(parseDimension(text) / BYTES_PER_SECTOR);
 }
 
-/** Flatcar: whole MiB, emitted whenever the key was given (ct-spec 5.2). */
+/** Flatcar: whole MiB, emitted whenever the key was given (docs/ct.md §5.2). */
 function toMiB(text: string): number | undefined {
   if (text === '') return undefined;
   const bytes = parseDimension(text);

@@ -1,4 +1,4 @@
-/** CLC `docker` -> the `docker.service` drop-in (ct's `config/types/docker.go`; ct-spec 5.11). */
+/** CLC `docker` -> the `docker.service` drop-in (ct's `config/types/docker.go`; docs/ct.md §5.11). */
 import type { Translator } from '../convert';
 import { Report } from '../diagnostics';
 import { field, ptr, slice, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
@@ -19,7 +19,7 @@ const dockerDef: StructDef = {
 /** The top-level `docker` field (a pointer: `docker:` with a null value adds nothing). */
 export const dockerField: FieldDef = field('Docker', 'docker', ptr(struct(dockerDef)));
 
-/** The drop-in text; flags are not escaped, so embedded quotes stay raw (ct-spec 5.11). */
+/** The drop-in text; flags are not escaped, so embedded quotes stay raw (docs/ct.md §5.11). */
 export function dockerDropin(flags: readonly string[] | null): string {
   return `[Service]\nEnvironment="DOCKER_OPTS=${(flags ?? []).join(' ')}"`;
 }

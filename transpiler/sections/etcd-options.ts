@@ -1,11 +1,11 @@
 /**
  * The etcd option sets (ct's `Etcd2`, `Etcd3_0` ... `Etcd3_5` structs in config/types/etcd.go),
- * one per supported etcd minor version. Field order is emission order (ct-spec 5.12, pitfall 6):
+ * one per supported etcd minor version. Field order is emission order (docs/ct.md §5.12, §12 item 6):
  * flags are rendered in struct order, not YAML order.
  */
 import { optionSet, type OptionSet } from './templating';
 
-/** ct-spec 5.12: Etcd2 is alphabetical, unlike the 3.x sets. */
+/** docs/ct.md §5.12: Etcd2 is alphabetical, unlike the 3.x sets. */
 export const etcd2Options: OptionSet = optionSet('types.Etcd2', [
   'advertise_client_urls', 'ca_file', 'cert_file', 'client_cert_auth:b', 'cors', 'data_dir', 'debug:b',
   'discovery', 'discovery_fallback', 'discovery_srv', 'discovery_proxy', 'election_timeout:i', 'enable_pprof:b',
@@ -38,12 +38,12 @@ export const etcd31Options: OptionSet = optionSet('types.Etcd3_1', [
   ...etcd30Head, ...etcd30Middle, ...etcd30Tail, 'metrics', 'log_output',
 ]);
 
-/** ct-spec 5.12: 3.1 plus enable_v2 after enable_pprof and auth_token after peer_auto_tls. */
+/** docs/ct.md §5.12: 3.1 plus enable_v2 after enable_pprof and auth_token after peer_auto_tls. */
 export const etcd32Options: OptionSet = optionSet('types.Etcd3_2', [
   ...etcd30Head, 'enable_v2:b', ...etcd30Middle, 'auth_token', ...etcd30Tail, 'metrics', 'log_output',
 ]);
 
-/** ct-spec 5.12: auto_compaction_retention becomes a string from 3.3 on. */
+/** docs/ct.md §5.12: auto_compaction_retention becomes a string from 3.3 on. */
 export const etcd33Options: OptionSet = optionSet('types.Etcd3_3', [
   'name', 'data_dir', 'wal_dir', 'snapshot_count:i', 'heartbeat_interval:i', 'election_timeout:i', 'enable_pprof:b',
   'enable_v2:b', 'listen_peer_urls', 'listen_client_urls', 'max_snapshots:i', 'max_wals:i', 'cors',
@@ -60,7 +60,7 @@ export const etcd33Options: OptionSet = optionSet('types.Etcd3_3', [
   'experimental_enable_v2v3',
 ]);
 
-/** Flatcar only (ct-spec 5.12); it has no ca_file or peer_ca_file. */
+/** Flatcar only (docs/ct.md §5.12); it has no ca_file or peer_ca_file. */
 export const etcd34Options: OptionSet = optionSet('types.Etcd3_4', [
   'name', 'data_dir', 'wal_dir', 'snapshot_count:i', 'heartbeat_interval:i', 'election_timeout:i',
   'initial_election_tick_advance:b', 'listen_peer_urls', 'listen_client_urls', 'max_snapshots:i', 'max_wals:i',
@@ -81,7 +81,7 @@ export const etcd34Options: OptionSet = optionSet('types.Etcd3_4', [
   'experimental_warning_apply_duration', 'force_new_cluster:b', 'debug:b', 'log_package_levels',
 ]);
 
-/** Flatcar only, and Flatcar's default set (ct-spec 5.12, 11). */
+/** Flatcar only, and Flatcar's default set (docs/ct.md §5.12, §11). */
 export const etcd35Options: OptionSet = optionSet('types.Etcd3_5', [
   'name', 'data_dir', 'wal_dir', 'snapshot_count:i', 'heartbeat_interval:i', 'election_timeout:i',
   'initial_election_tick_advance:b', 'listen_peer_urls', 'listen_client_urls', 'max_snapshots:i', 'max_wals:i',

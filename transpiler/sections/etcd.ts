@@ -1,5 +1,5 @@
 /**
- * CLC `etcd` -> the `etcd-member.service` drop-in (ct's `config/types/etcd.go`; ct-spec 5.12).
+ * CLC `etcd` -> the `etcd-member.service` drop-in (ct's `config/types/etcd.go`; docs/ct.md §5.12).
  * Also hosts the port of go-semver that ct's etcd and flannel versions decode with.
  */
 import type { ConvertContext, Dialect, Translator } from '../convert';
@@ -99,7 +99,7 @@ function splitN(s: string, sep: string, n: number): string[] {
 
 /**
  * go-semver's `UnmarshalYAML`. Its error is not a go-yaml type error, so go-yaml aborts the whole
- * decode with that text alone (`error: 3.0 is not in dotted-tri format`, ct-spec 5.12); the decoder
+ * decode with that text alone (`error: 3.0 is not in dotted-tri format`, docs/ct.md §5.12); the decoder
  * lets errors thrown by `unmarshal` hooks through as the decode error.
  */
 export function decodeSemver(text: string, dialect: Dialect): Semver {
@@ -149,7 +149,7 @@ export function versionField(validate: (v: Semver) => Report, dialect: Dialect):
 export interface EtcdConfig {
   /** etcd release (`X.Y.Z`); selects the option set and sets ETCD_IMAGE_TAG. @default - 3.0.0 (Flatcar 3.5.0), no image tag */
   readonly version?: string;
-  /** Member name (`--name`); `{HOSTNAME}` needs `--platform` (ct-spec 8). */
+  /** Member name (`--name`); `{HOSTNAME}` needs `--platform` (docs/ct.md §8). */
   readonly name?: string;
   /** Data directory (`--data-dir`). */
   readonly data_dir?: string;
@@ -184,7 +184,7 @@ export const ETCD_MINOR_VERSION_TOO_NEW =
   'Etcd minor version specified is too new, only options available in the previous minor version will be accepted';
 export const ETCD_MAJOR_VERSION_TOO_NEW = 'Etcd version is not valid (too new)';
 
-/** The version ct assumes without `version:`: upstream 3.0.0, Flatcar 3.5.0 (ct-spec 11). */
+/** The version ct assumes without `version:`: upstream 3.0.0, Flatcar 3.5.0 (docs/ct.md §11). */
 export function defaultEtcdVersion(dialect: Dialect): Semver {
   return { major: 3n, minor: dialect === 'flatcar' ? 5n : 0n, patch: 0n, preRelease: '', metadata: '' };
 }
@@ -194,7 +194,7 @@ function newestEtcdMinor(dialect: Dialect): bigint {
   return dialect === 'flatcar' ? 5n : 3n;
 }
 
-/** ct's `EtcdVersion.Validate` (ct-spec 5.12). */
+/** ct's `EtcdVersion.Validate` (docs/ct.md §5.12). */
 export function validateEtcdVersion(v: Semver, dialect: Dialect): Report {
   if (semverLessThanRelease(v, 2n, 3n, 0n)) return Report.of('error', ETCD_VERSION_TOO_OLD);
   if ((v.major === 2n && v.minor > 3n) || (v.major === 3n && v.minor > newestEtcdMinor(dialect))) {
@@ -204,7 +204,7 @@ export function validateEtcdVersion(v: Semver, dialect: Dialect): Report {
   return new Report();
 }
 
-/** ct's `Etcd.UnmarshalYAML`: the option set for a version, or none (ct-spec 5.12). */
+/** ct's `Etcd.UnmarshalYAML`: the option set for a version, or none (docs/ct.md §5.12). */
 export function selectEtcdOptions(v: Semver, dialect: Dialect): OptionSet | undefined {
   if (v.major === 2n && v.minor >= 3n) return etcd2Options;
   if (v.major !== 3n || v.minor < 0n) return undefined;
@@ -236,17 +236,17 @@ const etcdFields: Record<Dialect, FieldDef> = {
 
 /**
  * The top-level `etcd` field. A function of the dialect: the default version, the known option
- * sets and the "minor too new" bound differ between upstream and Flatcar (ct-spec 11).
+ * sets and the "minor too new" bound differ between upstream and Flatcar (docs/ct.md §11).
  */
 export function etcdField(dialect: Dialect): FieldDef {
   return etcdFields[dialect];
 }
 
-/** ct's `etcdContents`: the drop-in text, or a templating error (ct-spec 5.12, 8). */
+/** ct's `etcdContents`: the drop-in text, or a templating error (docs/ct.md §5.12, §8). */
 export function etcdDropin(etcd: GoStruct, ctx: Pick<ConvertContext, 'dialect' | 'platform'>): { contents: string } | { error: string } {
   const version = effectiveEtcdVersion(etcd, ctx.dialect);
   const args = renderArgs(heldOptionSet(etcd, selectEtcdOptions(version, ctx.dialect)), etcd);
-  // ETCD_IMAGE_TAG only when the version was written out (ct-spec pitfall 7).
+  // ETCD_IMAGE_TAG only when the version was written out (docs/ct.md §12 item 7).
   const vars = etcd.version === undefined || etcd.version === null ? [] : [`ETCD_IMAGE_TAG=v${semverString(version)}`];
   const unit = assembleUnit('/usr/lib/coreos/etcd-wrapper $ETCD_OPTS', args, vars, ctx.platform);
   return unit.ok ? { contents: unit.value.render() } : { error: unit.error };

@@ -1,6 +1,6 @@
 /**
  * CLC `storage.files`, `storage.directories` and `storage.links` (ct's `config/types/files.go`).
- * One converter handles all three, in that order (ct-spec 4).
+ * One converter handles all three, in that order (docs/ct.md §4).
  */
 import type { AstNode } from '../ast';
 import type { ConvertContext, Dialect, Translator } from '../convert';
@@ -109,7 +109,7 @@ const nodeFields = [
   field('Group', 'group', ptr(struct(fileGroupDef))),
 ];
 
-/** The file mode warning; Flatcar downgrades it to info for appends (ct-spec 5.5). */
+/** The file mode warning; Flatcar downgrades it to info for appends (docs/ct.md §5.5). */
 function fileModeCheck(dialect: Dialect) {
   return (file: GoStruct): Report => {
     if (file.mode !== undefined) return new Report();
@@ -151,7 +151,7 @@ export const linkDef: StructDef = {
 function convertNode(node: GoStruct, dialect: Dialect): GoStruct {
   const owner = (o: GoStruct | undefined) => (o ? { id: o.id, name: o.name } : undefined);
   return {
-    // Flatcar fills in the root filesystem; upstream leaves it for Ignition to reject (ct-spec 5.5)
+    // Flatcar fills in the root filesystem; upstream leaves it for Ignition to reject (docs/ct.md §5.5)
     filesystem: node.filesystem === '' && dialect === 'flatcar' ? 'root' : node.filesystem,
     path: node.path,
     overwrite: node.overwrite,
@@ -180,8 +180,8 @@ function remoteSource(url: string, fileNode: AstNode | undefined): SourceResult 
     return { report: reportAt('error', parsed.error, fileNode?.child('contents', 'remote', 'url')) };
   }
   const source = parsed.url.toString();
-  // Make the YAML tree look like Ignition's, so URL checks point at `remote.url` (ct-spec 10.5).
-  // ct skips this without a file node, and panics when an alias or merge key hides `remote` or `url` (ct-spec 9).
+  // Make the YAML tree look like Ignition's, so URL checks point at `remote.url` (docs/ct.md §10.5).
+  // ct skips this without a file node, and panics when an alias or merge key hides `remote` or `url` (docs/ct.md §9).
   if (!fileNode) return { source };
   const remoteNode = fileNode.child('contents', 'remote');
   const urlNode = remoteNode?.child('url');
@@ -222,7 +222,7 @@ export const filesTranslator: Translator = (config, ast, out, ctx) => {
       ...convertNode(file, ctx.dialect),
       mode: file.mode ?? DEFAULT_FILE_MODE,
       append: file.append,
-      // compression and verification come from `remote` whatever the source (ct-spec 5.5)
+      // compression and verification come from `remote` whatever the source (docs/ct.md §5.5)
       contents: {
         source: result.source,
         compression: contents.remote.compression,

@@ -1,4 +1,4 @@
-/** CLC `flannel` -> the `flanneld.service` drop-in (ct's `config/types/flannel.go`; ct-spec 5.13). */
+/** CLC `flannel` -> the `flanneld.service` drop-in (ct's `config/types/flannel.go`; docs/ct.md §5.13). */
 import type { ConvertContext, Dialect, Translator } from '../convert';
 import { Report } from '../diagnostics';
 import { quoteGo } from '../go/quote';
@@ -58,7 +58,7 @@ export const flannel07Options: OptionSet = optionSet('types.Flannel0_7', [...fla
 
 const DEFAULT_FLANNEL_VERSION: Semver = { major: 0n, minor: 6n, patch: 0n, preRelease: '', metadata: '' };
 
-/** ct's `FlannelVersion.Validate`: major >= 1 is neither an error nor a warning (ct-spec 5.13). */
+/** ct's `FlannelVersion.Validate`: major >= 1 is neither an error nor a warning (docs/ct.md §5.13). */
 export function validateFlannelVersion(v: Semver): Report {
   if (semverLessThanRelease(v, 0n, 5n, 0n)) return Report.of('error', FLANNEL_TOO_OLD);
   if (v.major === 0n && v.minor > 7n) return Report.of('warning', FLANNEL_MINOR_TOO_NEW);
@@ -104,7 +104,7 @@ function flannelDef(dialect: Dialect): StructDef {
       field('NetworkConfig', 'network_config', named('types.NetworkConfig', str, (v) => validateNetworkConfig(v as string))),
     ],
     embedded: (value) => selectFlannelOptions(effectiveFlannelVersion(value, dialect))?.def,
-    // ct's `(*Flannel).Validate`, positioned at the flannel mapping (ct-spec 5.13).
+    // ct's `(*Flannel).Validate`, positioned at the flannel mapping (docs/ct.md §5.13).
     validate: (value) => {
       const kubeSet = flannelOptions(value, dialect) === flannel07Options;
       if (kubeSet && value.kube_subnet_mgr === true && value.network_config) {
@@ -125,7 +125,7 @@ export function flannelField(dialect: Dialect): FieldDef {
   return flannelFields[dialect];
 }
 
-/** `etcdctl set` of the network config, with the etcd connection flags that are present (ct-spec 5.13). */
+/** `etcdctl set` of the network config, with the etcd connection flags that are present (docs/ct.md §5.13). */
 function networkConfigPreStart(flannel: GoStruct): string {
   let line = 'ExecStartPre=/usr/bin/etcdctl';
   const connection: [key: string, flag: string][] = [
@@ -148,7 +148,7 @@ export function flannelDropin(flannel: GoStruct, ctx: Pick<ConvertContext, 'dial
   const vars = flannel.version === undefined || flannel.version === null ? [] : [`FLANNEL_IMAGE_TAG=v${semverString(version)}`];
   const unit = assembleUnit('/usr/lib/coreos/flannel-wrapper $FLANNEL_OPTS', args, vars, ctx.platform);
   if (!unit.ok) return { error: unit.error };
-  // network_config is never templated and its line closes [Service] (ct-spec 5.13, 8.1).
+  // network_config is never templated and its line closes [Service] (docs/ct.md §5.13, §8.1).
   if (flannel.network_config) unit.value.service.push(networkConfigPreStart(flannel));
   return { contents: unit.value.render() };
 }

@@ -1,4 +1,4 @@
-/** Go's `path.Join` (slash paths, lexically cleaned), used for `contents.local` (ct-spec 5.5.3). */
+/** Go's `path.Join` (slash paths, lexically cleaned), used for `contents.local` (docs/ct.md §5.5.3). */
 import { posix } from 'node:path';
 
 export function goPathJoin(...elems: string[]): string {

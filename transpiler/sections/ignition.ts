@@ -62,7 +62,7 @@ export const ignitionDef: StructDef = {
   ],
 };
 
-/** ct's `convertConfigReference`: the source is parsed only to detect errors (ct-spec 5.1). */
+/** ct's `convertConfigReference`: the source is parsed only to detect errors (docs/ct.md §5.1). */
 function convertConfigReference(ref: GoStruct, node: AstNode | undefined): { ref?: GoStruct; report: Report } {
   const parsed = parseUrl(ref.source as string);
   if (parsed.error !== undefined) return { report: reportAt('error', parsed.error, node?.child('source')) };

@@ -1,5 +1,5 @@
 /**
- * CLC `locksmith` (ct's `config/types/locksmith.go`; ct-spec 5.14): reboot-coordination settings,
+ * CLC `locksmith` (ct's `config/types/locksmith.go`; docs/ct.md §5.14): reboot-coordination settings,
  * written into `/etc/coreos/update.conf` by the update translator.
  */
 import { Report } from '../diagnostics';
@@ -33,7 +33,7 @@ export interface LocksmithConfig {
   readonly etcd_keyfile?: string;
 }
 
-/** Go field name, YAML key and update.conf variable, in emission order (ct-spec 5.14). */
+/** Go field name, YAML key and update.conf variable, in emission order (docs/ct.md §5.14). */
 const LOCKSMITH_KEYS: readonly [name: string, key: string, env: string][] = [
   ['RebootStrategy', 'reboot_strategy', 'REBOOT_STRATEGY'],
   ['WindowStart', 'window_start', 'LOCKSMITHD_REBOOT_WINDOW_START'],

@@ -1,6 +1,6 @@
 /**
  * `--platform` (ct's `config/platform` and the first converter in `config/types/common.go`;
- * ct-spec 2, 8.3).
+ * docs/ct.md §2, §8.3).
  */
 import type { Translator } from '../convert';
 import { Report } from '../diagnostics';
@@ -25,12 +25,12 @@ export function isSupportedPlatform(platform: string): boolean {
   return platform === '' || SUPPORTED_PLATFORMS.includes(platform);
 }
 
-/** Platforms whose coreos-metadata needs its provider named explicitly (ct-spec 8.3). */
+/** Platforms whose coreos-metadata needs its provider named explicitly (docs/ct.md §8.3). */
 const PROVIDER_OVERRIDE_PLATFORMS = ['openstack-metadata', 'cloudstack-configdrive'];
 
 /**
  * Adds the coreos-metadata provider override units, whether or not templating is used. The
- * first has neither `enable` nor `enabled`; the second has `enabled: true` (ct-spec 8.3).
+ * first has neither `enable` nor `enabled`; the second has `enabled: true` (docs/ct.md §8.3).
  */
 export const platformTranslator: Translator = (_config, _ast, out, ctx) => {
   if (!PROVIDER_OVERRIDE_PLATFORMS.includes(ctx.platform)) return new Report();

@@ -31,7 +31,7 @@ export const raidDef: StructDef = {
 
 export const raidTranslator: Translator = (config, _ast, out) => {
   for (const array of (config.storage as GoStruct).raid ?? []) {
-    // an empty device list becomes a nil slice, which Ignition 2.3 prints as null (ct-spec 3.1)
+    // an empty device list becomes a nil slice, which Ignition 2.3 prints as null (docs/ct.md §3.1)
     appendTo(out.storage, 'raid', {
       name: array.name,
       level: array.level,

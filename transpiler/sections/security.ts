@@ -39,7 +39,7 @@ export const securityDef: StructDef = {
 export const securityTranslator: Translator = (config, _ast, out) => {
   const security = (config.ignition as GoStruct).security as GoStruct;
   for (const ca of security.tls.certificate_authorities ?? []) {
-    // the source is copied verbatim, never re-serialised (ct-spec 5.1)
+    // the source is copied verbatim, never re-serialised (docs/ct.md §5.1)
     appendTo(out.ignition.security.tls, 'certificateAuthorities', {
       source: ca.source,
       verification: convertVerification(ca.verification),

@@ -22,7 +22,7 @@ export interface StorageConfig {
   readonly links?: readonly LinkConfig[];
 }
 
-/** Field order is ct's, which fixes the order of Parse-phase diagnostics (ct-spec 10.6). */
+/** Field order is ct's, which fixes the order of Parse-phase diagnostics (docs/ct.md §10.6). */
 export function storageDef(dialect: Dialect): StructDef {
   return {
     goName: 'types.Storage',

@@ -30,7 +30,7 @@ export interface SystemdUnitConfig {
 
 /** The `systemd` section. */
 export interface SystemdConfig {
-  /** Units to write; generated units (docker, etcd, flannel) come before these (ct-spec 4). */
+  /** Units to write; generated units (docker, etcd, flannel) come before these (docs/ct.md §4). */
   readonly units?: readonly SystemdUnitConfig[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Dynamic data and drop-in assembly for the etcd and flannel units (ct's
  * `config/templating/templating.go`, `assembleUnit`/`getArgs` in `config/types/common.go` and
- * `config/types/util/unit.go`); ct-spec 5.12, 5.13 and 8.
+ * `config/types/util/unit.go`); docs/ct.md §5.12, §5.13 and §8.
  */
 import { quoteGo } from '../go/quote';
 import type { IgnitionSystemdUnit } from '../ignition/types';
@@ -11,7 +11,7 @@ export const ERR_PLATFORM_UNSPECIFIED = 'platform must be specified to use templ
 export const ERR_UNKNOWN_FIELD = 'unknown field';
 export const ERR_UNKNOWN_PLATFORM = 'unsupported platform';
 
-/** Metadata variables that coreos-metadata writes to /run/metadata/coreos, per platform (ct-spec 8.2). */
+/** Metadata variables that coreos-metadata writes to /run/metadata/coreos, per platform (docs/ct.md §8.2). */
 export const PLATFORM_TEMPLATE_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   azure: {
     PRIVATE_IPV4: 'COREOS_AZURE_IPV4_DYNAMIC',
@@ -61,7 +61,7 @@ export const PLATFORM_TEMPLATE_FIELDS: Readonly<Record<string, Readonly<Record<s
   },
 };
 
-/** A unit "uses templating" when any argument holds a `{` or a `}` (ct-spec 8.1). */
+/** A unit "uses templating" when any argument holds a `{` or a `}` (docs/ct.md §8.1). */
 export function hasTemplating(args: readonly string[]): boolean {
   return args.some((a) => a.includes('{') || a.includes('}'));
 }
@@ -69,7 +69,7 @@ export function hasTemplating(args: readonly string[]): boolean {
 /** Result of a step that fails with one of ct's position-less convert errors. */
 export type Fallible<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-/** Replaces `{FIELD}` placeholders in every argument with `${ENV}` (ct-spec 8.2). */
+/** Replaces `{FIELD}` placeholders in every argument with `${ENV}` (docs/ct.md §8.2). */
 export function performTemplating(platform: string, args: readonly string[]): Fallible<string[]> {
   const fields = PLATFORM_TEMPLATE_FIELDS[platform];
   if (!fields) return { ok: false, error: ERR_UNKNOWN_PLATFORM };
@@ -127,7 +127,7 @@ export class DropinText {
 
 /**
  * ct's `assembleUnit`: the metadata dependency when templating is used, `Environment=` lines for
- * `vars`, and `ExecStart=` with one ` \`-continued line per argument (ct-spec 5.12, 8.1).
+ * `vars`, and `ExecStart=` with one ` \`-continued line per argument (docs/ct.md §5.12, §8.1).
  */
 export function assembleUnit(exec: string, args: readonly string[], vars: readonly string[], platform: string): Fallible<DropinText> {
   const out = new DropinText();
@@ -164,7 +164,7 @@ const KIND_SUFFIX: Readonly<Record<string, OptionKind>> = { i: 'int', b: 'bool' 
 
 /**
  * Builds an options struct from `key`, `key:i` (int) or `key:b` (bool) entries. Every option is a
- * pointer in ct, so a present `false`, `0` or `""` is still emitted (ct-spec 5.12). The flag is
+ * pointer in ct, so a present `false`, `0` or `""` is still emitted (docs/ct.md §5.12). The flag is
  * the key with `_` turned into `-` unless `flags` renames it.
  */
 export function optionSet(goName: string, entries: readonly string[], flags: Readonly<Record<string, string>> = {}): OptionSet {
@@ -201,7 +201,7 @@ function goFieldName(key: string): string {
     .join('');
 }
 
-/** `%q` for strings, `%v` for ints and bools: Go's rendering of an option value (ct-spec 6). */
+/** `%q` for strings, `%v` for ints and bools: Go's rendering of an option value (docs/ct.md §6). */
 export function renderValue(value: string | number | bigint | boolean): string {
   return typeof value === 'string' ? quoteGo(value) : String(value);
 }
@@ -214,7 +214,7 @@ export function renderArgs(set: OptionSet | undefined, value: GoStruct): string[
     .map((o) => `--${o.flag}=${renderValue(value[o.key] as string | number | bigint | boolean)}`);
 }
 
-/** A unit ct generates: enabled (`enable: true`) with one drop-in (ct-spec 5.11-5.13). */
+/** A unit ct generates: enabled (`enable: true`) with one drop-in (docs/ct.md §5.11 to §5.13). */
 export function generatedUnit(name: string, dropinName: string, contents: string): IgnitionSystemdUnit {
   return {
     name,

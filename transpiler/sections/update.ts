@@ -1,5 +1,5 @@
 /**
- * CLC `update` (ct's `config/types/update.go`; ct-spec 5.14): update group and server, which
+ * CLC `update` (ct's `config/types/update.go`; docs/ct.md §5.14): update group and server, which
  * together with `locksmith` become `/etc/coreos/update.conf`.
  */
 import type { Dialect, Translator } from '../convert';
@@ -29,7 +29,7 @@ export interface UpdateConfig {
   readonly machine_alias?: string;
 }
 
-/** ct's `Update.Validate`: the group list is the same in Flatcar, so `lts` warns too (ct-spec 5.14). */
+/** ct's `Update.Validate`: the group list is the same in Flatcar, so `lts` warns too (docs/ct.md §5.14). */
 function validateGroup(u: GoStruct): Report {
   if (['stable', 'beta', 'alpha'].includes(((u.group as string | undefined) ?? '').toLowerCase())) return new Report();
   return u.server ? new Report() : Report.of('warning', ERR_UNKNOWN_GROUP);
@@ -67,14 +67,14 @@ const updateFields: Record<Dialect, FieldDef> = {
   flatcar: field('Update', 'update', ptr(struct(updateDef('flatcar')))),
 };
 
-/** The top-level `update` field; Flatcar knows four more keys (ct-spec 11). */
+/** The top-level `update` field; Flatcar knows four more keys (docs/ct.md §11). */
 export function updateField(dialect: Dialect): FieldDef {
   return updateFields[dialect];
 }
 
 /**
  * The update.conf text. Update values are raw, locksmith values `%q`-quoted; a missing group
- * leaves a leading newline and there is no trailing one (ct-spec 5.14, pitfall 8).
+ * leaves a leading newline and there is no trailing one (docs/ct.md §5.14, §12 item 8).
  */
 export function updateConfText(update: GoStruct | undefined | null, locksmith: GoStruct | undefined | null, dialect: Dialect): string {
   let text = '';
@@ -90,7 +90,7 @@ export function updateConfText(update: GoStruct | undefined | null, locksmith: G
   return text;
 }
 
-/** Runs last, so the file follows the user's files; nothing is de-duplicated (ct-spec 4). */
+/** Runs last, so the file follows the user's files; nothing is de-duplicated (docs/ct.md §4). */
 export const updateTranslator: Translator = (config, _ast, out, ctx) => {
   const text = updateConfText(config.update, config.locksmith, ctx.dialect);
   if (text !== '') {

@@ -167,8 +167,9 @@ export class Cursor {
     );
   }
 
-  protected error(contextLine: number, problem: string): never {
-    throw new YamlSyntaxError('scanner', problem, this.line, contextLine);
+  /** @param at where the user's mistake is, when not where the scanner stands (a key without its ':') */
+  protected error(contextLine: number, problem: string, at?: { readonly line: number; readonly column: number }): never {
+    throw new YamlSyntaxError('scanner', problem, this.line, contextLine, this.column, at);
   }
 
   protected skipBlanks(): void {

@@ -36,6 +36,10 @@ export class YamlSyntaxError extends Error {
     readonly problem: string,
     readonly problemLine: number,
     readonly contextLine: number,
+    /** 0-based column of the problem mark, -1 when unknown: for the API's diagnostics, never printed. */
+    readonly problemColumn = -1,
+    /** 0-based mark of the user's mistake when it is not the problem mark. */
+    readonly mistakeAt?: { readonly line: number; readonly column: number },
   ) {
     super(problem);
     this.name = 'YamlSyntaxError';
@@ -55,7 +59,10 @@ export class YamlSyntaxError extends Error {
     }
     const where = line !== 0 ? `line ${line}: ` : '';
     const msg = this.problem.length > 0 ? this.problem : 'unknown problem parsing YAML content';
-    return new YamlError(`yaml: ${where}${msg}`);
+    // go-yaml prints one line, 0-based in v2; the API's diagnostics get the problem mark, 1-based.
+    const at = this.mistakeAt ?? (this.problemColumn >= 0 ? { line: this.problemLine, column: this.problemColumn } : undefined);
+    const position = at && { line: at.line + 1, column: at.column + 1, path: '' };
+    return new YamlError(`yaml: ${where}${msg}`, position);
   }
 }
 

@@ -124,8 +124,8 @@ export class Parser {
     return ev;
   }
 
-  private error(problem: string, problemLine: number, contextLine = 0): never {
-    throw new YamlSyntaxError('parser', problem, problemLine, contextLine);
+  private error(problem: string, problemLine: number, contextLine = 0, problemColumn = -1): never {
+    throw new YamlSyntaxError('parser', problem, problemLine, contextLine, problemColumn);
   }
 
   private peek(): Token {
@@ -142,7 +142,7 @@ export class Parser {
 
   private streamStart(): YamlEvent {
     const t = this.peek();
-    if (t.kind !== Tok.StreamStart) this.error('did not find expected <stream-start>', t.line);
+    if (t.kind !== Tok.StreamStart) this.error('did not find expected <stream-start>', t.line, 0, t.column);
     this.state = S.ImplicitDocumentStart;
     this.skip();
     return this.emit(Ev.StreamStart, t.line, t.column);
@@ -173,7 +173,7 @@ export class Parser {
       const column = t.column;
       this.processDirectives();
       t = this.peek();
-      if (t.kind !== Tok.DocumentStart) this.error('did not find expected <document start>', t.line);
+      if (t.kind !== Tok.DocumentStart) this.error('did not find expected <document start>', t.line, 0, t.column);
       this.states.push(S.DocumentEnd);
       this.state = S.DocumentContent;
       this.skip();
@@ -285,7 +285,7 @@ export class Parser {
       this.pop();
       return this.emit(Ev.Scalar, line, column, anchor, tag, '', Style.Plain);
     }
-    this.error('did not find expected node content', t.line, line);
+    this.error('did not find expected node content', t.line, line, t.column);
   }
 
   private blockSequenceEntry(first: boolean): YamlEvent {
@@ -294,7 +294,7 @@ export class Parser {
     if (t.kind === Tok.BlockEntry) return this.blockNodeAfterIndicator(BLOCK_ENTRY_STOPS, S.BlockSequenceEntry, false);
     if (t.kind === Tok.BlockEnd) return this.leaveCollection(t, Ev.SequenceEnd);
     const context = this.marks.pop() as number;
-    this.error("did not find expected '-' indicator", t.line, context);
+    this.error("did not find expected '-' indicator", t.line, context, t.column);
   }
 
   private indentlessSequenceEntry(): YamlEvent {
@@ -310,7 +310,7 @@ export class Parser {
     if (t.kind === Tok.Key) return this.blockNodeAfterIndicator(BLOCK_MAPPING_STOPS, S.BlockMappingValue, true);
     if (t.kind === Tok.BlockEnd) return this.leaveCollection(t, Ev.MappingEnd);
     const context = this.marks.pop() as number;
-    this.error('did not find expected key', t.line, context);
+    this.error('did not find expected key', t.line, context, t.column);
   }
 
   private blockMappingValue(): YamlEvent {
@@ -356,7 +356,7 @@ export class Parser {
     if (first) return t;
     if (t.kind !== Tok.FlowEntry) {
       const context = this.marks.pop() as number;
-      this.error(missing, t.line, context);
+      this.error(missing, t.line, context, t.column);
     }
     this.skip();
     return this.peek();
@@ -463,11 +463,11 @@ export class Parser {
     let sawVersion = false;
     while (t.kind === Tok.VersionDirective || t.kind === Tok.TagDirective) {
       if (t.kind === Tok.VersionDirective) {
-        if (sawVersion) this.error('found duplicate %YAML directive', t.line);
-        if (t.value !== '1.1') this.error('found incompatible YAML document', t.line);
+        if (sawVersion) this.error('found duplicate %YAML directive', t.line, 0, t.column);
+        if (t.value !== '1.1') this.error('found incompatible YAML document', t.line, 0, t.column);
         sawVersion = true;
       } else {
-        if (this.tagDirective(t.value)) this.error('found duplicate %TAG directive', t.line);
+        if (this.tagDirective(t.value)) this.error('found duplicate %TAG directive', t.line, 0, t.column);
         this.tagDirectives.push({ handle: t.value, prefix: t.suffix });
       }
       this.skip();

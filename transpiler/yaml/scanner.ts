@@ -222,7 +222,7 @@ export class Scanner extends TagScanner {
       const k = keys[i];
       if (!k.possible) continue;
       if (k.line >= this.line && k.index + 1024 >= this.pos) return;
-      if (k.required) this.error(k.line, "could not find expected ':'");
+      if (k.required) this.error(k.line, "could not find expected ':'", k);
       k.possible = false;
     }
   }
@@ -231,7 +231,7 @@ export class Scanner extends TagScanner {
   private simpleKeyIsValid(k: SimpleKey): boolean {
     if (!k.possible) return false;
     if (k.line < this.line || k.index + 1024 < this.pos) {
-      if (k.required) this.error(k.line, "could not find expected ':'");
+      if (k.required) this.error(k.line, "could not find expected ':'", k);
       k.possible = false;
       return false;
     }
@@ -258,7 +258,7 @@ export class Scanner extends TagScanner {
   private removeSimpleKey(): void {
     const k = this.simpleKeys[this.simpleKeys.length - 1];
     if (k.possible) {
-      if (k.required) this.error(k.line, "could not find expected ':'");
+      if (k.required) this.error(k.line, "could not find expected ':'", k);
       k.possible = false;
       if (this.v3) this.keysByToken.delete(k.tokenNumber);
     }
