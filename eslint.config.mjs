@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'cdktf.out/**', 'node_modules/**', '__tests__/conformance/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'cdktf.out/**', 'node_modules/**', '__tests__/conformance/**', 'coverage/**', 'bench/results/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

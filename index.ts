@@ -29,4 +29,7 @@ export {
 } from './constructs/container-linux-cluster';
 export type { ClcSnippet } from './constructs/config-composition';
 export { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './constructs/render-user-data';
+export type { ConfigCheckProps } from './constructs/config-check-props';
+export { ConstructError } from './constructs/construct-error';
+export { synthesizeApp } from './constructs/synthesize-app';
 export * from './transpiler';

@@ -1,4 +1,4 @@
-/** Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles (cdktf-notes 2). */
+/** Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles (docs/cdktf.md §2.3). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],

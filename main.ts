@@ -1,7 +1,7 @@
 /**
  * The default app: the product's original example, one CoreOS instance on Google Cloud (stack
- * `coreos`), and a Container Linux cluster (stack `cluster`). `npm run synth` (or
- * `node dist/main.js`) writes `cdktf.out/stacks/<stack>/cdk.tf.json`.
+ * `coreos`), and a Container Linux cluster (stack `cluster`). `npx cdktf synth` (which runs
+ * scripts/app-launcher.js: rebuild what changed, then `main()`) writes `cdktf.out/stacks/<stack>/cdk.tf.json`.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +11,7 @@ import { ContainerLinuxCluster } from './constructs/container-linux-cluster';
 import { CoreOSInstance } from './constructs/coreos-instance';
 import { GoogleProvider } from './constructs/google';
 import { Image } from './constructs/image';
+import { synthesizeApp } from './constructs/synthesize-app';
 
 /** The directory holding cdktf.json, found from here so that `dist/main.js` and `main.ts` agree. */
 export function projectRoot(from: string = __dirname): string {
@@ -20,6 +21,24 @@ export function projectRoot(from: string = __dirname): string {
   }
 }
 
+/**
+ * The variable `project`, refused at plan unless it is a Google Cloud project id (6-30 of a-z,
+ * 0-9, -, optionally behind a legacy `domain:` prefix): the cluster's etcd options hold it, quoted alike by ct and Terraform only for such text.
+ */
+export function projectVariable(stack: TerraformStack): TerraformVariable {
+  return new TerraformVariable(stack, 'project', {
+    type: 'string',
+    description: 'Google Cloud project ID',
+    validation: [
+      {
+        // A variable's own validation can only name it as text: its token is not there yet.
+        condition: '${can(regex("^([a-z0-9.-]+:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.project))}',
+        errorMessage: 'project must be a Google Cloud project ID: 6 to 30 lower-case letters, digits and hyphens, starting with a letter.',
+      },
+    ],
+  });
+}
+
 export class CoreOSStack extends TerraformStack {
   /** The one instance. */
   public readonly instance: CoreOSInstance;
@@ -27,7 +46,7 @@ export class CoreOSStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     // Credentials come from the environment (gcloud ADC or GOOGLE_CREDENTIALS), never from code.
-    const project = new TerraformVariable(this, 'project', { type: 'string', description: 'Google Cloud project ID' });
+    const project = projectVariable(this);
     const region = new TerraformVariable(this, 'region', {
       type: 'string',
       default: 'us-central1',
@@ -43,6 +62,7 @@ export class CoreOSStack extends TerraformStack {
       name: 'us-central1-c--f1-micro',
       machineType: 'f1-micro',
       zone: 'us-central1-c',
+      // The product's original image: retired from GCE in 2020 (synth warns); Image.flatcar('stable') boots the same config.
       image: Image.coreos('stable'),
       network: 'default',
       externalIp: true,
@@ -74,7 +94,7 @@ export class ClusterStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ClusterStackProps = {}) {
     super(scope, id);
     const region = props.region ?? 'us-central1';
-    const project = props.project ?? new TerraformVariable(this, 'project', { type: 'string', description: 'Google Cloud project ID' }).stringValue;
+    const project = props.project ?? projectVariable(this).stringValue;
     const sshPublicKey = new TerraformVariable(this, 'ssh_public_key', {
       type: 'string',
       description: 'SSH public key for user core on every node, e.g. the contents of ~/.ssh/id_ed25519.pub',
@@ -121,8 +141,9 @@ export function addStacks(app: App, env: NodeJS.ProcessEnv = process.env): [Core
   return stacks;
 }
 
-if (require.main === module) {
-  const app = new App();
-  addStacks(app);
-  app.synth();
+/** Builds and synthesizes the default app: what `cdktf synth` runs (through scripts/app-launcher.js). */
+export function main(): void {
+  synthesizeApp(new App(), (app) => addStacks(app));
 }
+
+if (require.main === module) main();

@@ -157,6 +157,33 @@ describe('the cluster stack', () => {
 });
 
 describe('the app', () => {
+  test('synthesizes both stacks with two known warnings only, each naming its cause', () => {
+    const outdir = mkdtempSync(path.join(tmpdir(), 'coreos-app-'));
+    try {
+      const app = new App({ outdir, stackTraces: false });
+      addStacks(app, {});
+      app.synth();
+      const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+      const annotations = (stack: string): { level: string; message: string }[] => manifest.stacks[stack].annotations;
+      expect(Object.keys(manifest.stacks).sort()).toEqual(['cluster', 'coreos']);
+      // the product's original image is retired: the warning says what to use instead
+      expect(annotations('coreos')).toEqual([{ constructPath: 'coreos/us-central1-c--f1-micro', level: '@cdktf/warn', message: expect.stringContaining("image: Image.flatcar('stable')") }]);
+      // ct's flannel section knows options up to 0.7; it goes when the workers stop using that section
+      expect(annotations('cluster')).toEqual([{ constructPath: 'cluster/cluster/workers', level: '@cdktf/warn', message: expect.stringContaining('flannel minor version too new') }]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses, at plan, a project that is not a project id (the etcd options quote it)', () => {
+    for (const stack of addStacks(Testing.app(), {})) {
+      const variable = JSON.parse(Testing.synth(stack)).variable.project;
+      expect(variable.validation).toEqual([
+        { condition: '${can(regex("^([a-z0-9.-]+:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$", var.project))}', error_message: expect.stringContaining('Google Cloud project ID') },
+      ]);
+    }
+  });
+
   function synthApp(env: NodeJS.ProcessEnv): Map<string, string> {
     const outdir = mkdtempSync(path.join(tmpdir(), 'coreos-app-'));
     try {

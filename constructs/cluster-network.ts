@@ -5,6 +5,7 @@
  */
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
+import { ConstructError } from './construct-error';
 import { validateClusterName } from './gce-validation';
 import { validateRegion, validateSourceRanges, validateSubnetCidr } from './gce-location';
 import { claimName } from './name-registry';
@@ -175,7 +176,7 @@ export class ClusterNetwork extends Construct {
   }
 
   private refuse(problems: readonly string[]): void {
-    if (problems.length > 0) throw new Error(`ClusterNetwork ${this.node.path}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ConstructError(this, `ClusterNetwork ${this.node.path}`, problems.join('; '));
   }
 }
 

@@ -3,12 +3,12 @@
  * so its errors point at its lines) plus snippets, merged by ClcMerge's rules and rendered once,
  * when the user-data is first read (at synth, through a value produced then).
  */
-import { transpile, TranspileError, type ContainerLinuxConfig, type FileConfig, type SystemdUnitConfig, type UserConfig } from '../transpiler';
+import { type ContainerLinuxConfig, type FileConfig, type SystemdUnitConfig, type UserConfig } from '../transpiler';
 import { ClcMerge } from './clc-merge';
 import { clcValueFromText } from './clc-value';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
-import { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';
+import { renderUserData, transpileChecked, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';
 import { configJson } from './config-json';
 
 /** More Container Linux Config: YAML text or a typed object. */
@@ -38,7 +38,7 @@ export class ConfigComposition {
    * already there; both are checked now, so the error points at the caller.
    */
   add(snippet: ClcSnippet, origin: string): void {
-    const value = readSnippet(snippet, origin);
+    const value = readSnippet(snippet, origin, this.options);
     if (!this.merge) {
       this.merge = new ClcMerge();
       this.merge.add(typeof this.source.input === 'string' ? readText(this.source.input, this.source.origin) : this.source.input, this.source.origin);
@@ -79,15 +79,11 @@ export function userSnippet(user: UserConfig): ContainerLinuxConfig {
 }
 
 /** The snippet as a plain value (tokens in place), after checking that it transpiles alone. */
-function readSnippet(snippet: ClcSnippet, origin: string): ContainerLinuxConfig {
+function readSnippet(snippet: ClcSnippet, origin: string, options: RenderUserDataOptions): ContainerLinuxConfig {
   const tokens = new ConfigTokens(typeof snippet === 'string' ? snippet : (configJson(snippet) ?? ''));
   const hidden = typeof snippet === 'string' ? tokens.hideInText(snippet, origin) : tokens.hideInObject(snippet, origin);
-  try {
-    transpile(hidden, { platform: 'gce', origin });
-  } catch (error) {
-    if (error instanceof TranspileError) throw new Error(tokens.reveal(error.message));
-    throw error;
-  }
+  // Checked alone, in the config's dialect, so that its errors and unknown keys point at the caller.
+  transpileChecked(hidden, { origin }, { ...options, ignitionVersion: undefined }, tokens);
   return typeof hidden === 'string' ? tokens.restoreInObject(clcValueFromText(hidden)) : (snippet as ContainerLinuxConfig);
 }
 

@@ -7,7 +7,9 @@
  */
 import { Annotations, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
+import { ConstructError } from './construct-error';
 import type { FileConfig, SystemdUnitConfig, UserConfig } from '../transpiler';
+import { stringTokensIn } from './config-tokens';
 import { ConfigComposition, fileSnippet, unitSnippet, userSnippet, type ClcSnippet } from './config-composition';
 import type { ConfigSource } from './config-source';
 import { producedString } from './produced-string';
@@ -15,6 +17,7 @@ import type { RenderedUserData, RenderUserDataOptions } from './render-user-data
 
 export abstract class ConfigOwner extends Construct {
   private composition?: ConfigComposition;
+  private readonly quoteSafeTokens = new Set<string>();
   private renderedOnce = false;
 
   /**
@@ -55,13 +58,24 @@ export abstract class ConfigOwner extends Construct {
     this.addSnippet(userSnippet(user), originOf('addUser', from));
   }
 
+  /**
+   * Declares that the tokens in `value` resolve to printable ASCII other than `<`, `>` and `&`
+   * (a Google Cloud project id, say: 6-30 characters of a-z, 0-9 and -). ct `%q`-quotes etcd and
+   * flannel options; Terraform's jsonencode quotes such values byte for byte alike, so a token
+   * declared here raises no warning there.
+   */
+  public declareQuoteSafe(value: string): void {
+    for (const token of stringTokensIn(value)) this.quoteSafeTokens.add(token);
+  }
+
   /** How messages name this construct, e.g. `CoreOSInstance stack/vm`. */
   protected abstract describe(): string;
 
   /** Renders the base config now (its errors fail construction) and registers the synth-time check. */
   protected initConfig(source: () => ConfigSource, options: RenderUserDataOptions): void {
     const describeToken = (token: string): string => this.describeToken(token);
-    this.composition = this.guard(() => new ConfigComposition(source(), { describeToken, ...options }));
+    const isQuoteSafe = (token: string): boolean => this.quoteSafeTokens.has(token);
+    this.composition = this.guard(() => new ConfigComposition(source(), { describeToken, isQuoteSafe, ...options }));
     this.annotate(this.composition.base.warnings);
     this.node.addValidation({ validate: () => this.renderProblems() });
   }
@@ -85,7 +99,7 @@ export abstract class ConfigOwner extends Construct {
     try {
       return step();
     } catch (error) {
-      throw new Error(`${this.describe()}: ${(error as Error).message}`);
+      throw new ConstructError(this, this.describe(), (error as Error).message);
     }
   }
 

@@ -10,6 +10,11 @@ const STRING_TOKEN = /\$\{TfToken\[[a-zA-Z0-9:._-]+\]\}/g;
 // Any other encoded token (list, map) that has no place inside one JSON string.
 const OTHER_TOKEN = /[#$]\{TfToken\[/;
 
+/** The string tokens in `text`, e.g. the one token of a TerraformVariable's `stringValue`. */
+export function stringTokensIn(text: string): string[] {
+  return text.match(STRING_TOKEN) ?? [];
+}
+
 /**
  * Swaps tokens for placeholders and back. A placeholder is lower-case letters and digits only,
  * which YAML, Go's JSON and `%q` quoting, data-URL encoding and ct's lower-casing all leave as is.
@@ -26,6 +31,8 @@ export class ConfigTokens {
   constructor(
     sourceText: string,
     private readonly labelOf: (token: string) => string = (token) => token,
+    /** Whether a token's value is known to be quoted alike by Go's %q and Terraform's jsonencode. */
+    private readonly isQuoteSafe: (token: string) => boolean = () => false,
   ) {
     let prefix = 'cdktftoken';
     while (sourceText.toLowerCase().includes(prefix)) prefix += 'q';
@@ -91,6 +98,11 @@ export class ConfigTokens {
   /** The token behind placeholder number `index`. */
   tokenAt(index: number): string {
     return this.tokens[index];
+  }
+
+  /** Whether the token behind placeholder `index` was declared quote-safe (ConfigOwner.declareQuoteSafe). */
+  quoteSafeAt(index: number): boolean {
+    return this.isQuoteSafe(this.tokens[index]);
   }
 
   /** The token's name in messages, e.g. `{{ ssh_public_key }}`. */

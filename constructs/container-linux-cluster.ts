@@ -3,11 +3,13 @@
  * docker runs on a flannel overlay network kept in the cluster's etcd.
  */
 import { Construct } from 'constructs';
+import { ConstructError } from './construct-error';
 import type { ContainerLinuxConfig } from '../transpiler';
 import { ClusterNetwork, DEFAULT_SUBNET_CIDR } from './cluster-network';
 import { EtcdCluster } from './etcd-cluster';
 import { cidrsOverlap, defaultZones, validateRegion, validateSubnetCidr } from './gce-location';
 import { Image } from './image';
+import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { WorkerPool, type WorkerPoolProps } from './worker-pool';
 
 /** flannel's VXLAN port. */
@@ -15,7 +17,7 @@ export const FLANNEL_VXLAN_PORT = 8472;
 /** The last flannel release that reads its config from etcd's v2 API, as ct's flannel section does. */
 export const DEFAULT_FLANNEL_VERSION = '0.11.0';
 
-export interface ContainerLinuxClusterProps {
+export interface ContainerLinuxClusterProps extends ConfigCheckProps {
   /** Prefix of every resource name and tag, 1-30 characters of a-z, 0-9, -. */
   readonly clusterName: string;
   /** The region, e.g. `us-central1`. */
@@ -57,7 +59,11 @@ export interface ContainerLinuxClusterProps {
   readonly workerSpot?: boolean;
   /** flannel's overlay network; must not overlap the subnetwork. @default '10.2.0.0/16' */
   readonly podCidr?: string;
-  /** @default '0.11.0' */
+  /**
+   * The flannel release (`FLANNEL_IMAGE_TAG`). ct knows the options of releases up to 0.7 and
+   * warns for later ones that only those apply; the cluster sets none beyond them.
+   * @default '0.11.0'
+   */
   readonly flannelVersion?: string;
 }
 
@@ -83,7 +89,7 @@ export class ContainerLinuxCluster extends Construct {
     if (props.existingSubnetworkName === undefined && cidrsOverlap(podCidr, props.subnetCidr ?? DEFAULT_SUBNET_CIDR)) {
       problems.push(`podCidr ${podCidr} overlaps the subnetwork's ${props.subnetCidr ?? DEFAULT_SUBNET_CIDR}: flannel's overlay needs its own range`);
     }
-    if (problems.length > 0) throw new Error(`ContainerLinuxCluster ${this.node.path}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ConstructError(this, `ContainerLinuxCluster ${this.node.path}`, problems.join('; '));
     this.props = props;
     this.zones = props.zones ?? defaultZones(props.region);
     this.network = new ClusterNetwork(this, 'network', {
@@ -107,6 +113,7 @@ export class ContainerLinuxCluster extends Construct {
       staticInternalIps: props.etcdStaticInternalIps,
       image: props.image,
       config: props.config,
+      ...configCheckProps(props),
       network: this.network.networkName,
       subnetwork: this.network.subnetworkName,
     });
@@ -124,6 +131,7 @@ export class ContainerLinuxCluster extends Construct {
     const pool = new WorkerPool(this, id, {
       image: this.props.image,
       zones: this.zones,
+      ...configCheckProps(this.props),
       ...props,
       region: this.props.region,
       network: this.network.networkName,
@@ -131,6 +139,8 @@ export class ContainerLinuxCluster extends Construct {
       tags: [this.network.nodeTag, this.network.workerTag, ...(props.tags ?? [])],
       config: this.props.config,
     });
+    // The etcd endpoints hold the project id (a-z, 0-9, -): quoted alike by ct and Terraform.
+    pool.declareQuoteSafe(this.props.project);
     pool.addSnippet(this.workerSnippet(), `addSnippet() from ContainerLinuxCluster ${this.node.path}`);
     this.network.allowHealthChecks(`${id}-health`, `${id}-health`, pool.healthCheckPort, this.network.workerTag);
     this.workerPools.push(pool);

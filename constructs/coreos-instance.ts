@@ -4,9 +4,11 @@
  */
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { ConstructError } from './construct-error';
 import type { ContainerLinuxConfig } from '../transpiler';
 import type { IgnitionVersion } from '../transpiler/api';
 import { ConfigChangeBehavior, configChangeLifecycle } from './config-change';
+import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { ConfigOwner } from './config-owner';
 import { loadConfigSource } from './config-source';
 import {
@@ -20,7 +22,7 @@ import {
 import { ComputeInstance, type ComputeInstanceServiceAccount } from './google';
 import { ignitionVersionProblems, Image, ImageDistribution } from './image';
 
-export interface CoreOSInstanceProps {
+export interface CoreOSInstanceProps extends ConfigCheckProps {
   /**
    * The instance name.
    * @default - the construct path below the stack, joined with `-`, lower-cased, with other
@@ -169,7 +171,7 @@ export class CoreOSInstance extends ConfigOwner {
     const name = props.name ?? instanceNameFromIds(this.idsBelowStack());
     this.image = Image.of(props.image ?? Image.coreos('stable'));
     this.refuse([...propsProblems(name, props), ...ignitionVersionProblems(this.image, props.ignitionVersion)]);
-    this.initConfig(() => loadConfigSource(props), { image: this.image, ignitionVersion: props.ignitionVersion, name });
+    this.initConfig(() => loadConfigSource(props), { image: this.image, ignitionVersion: props.ignitionVersion, name, ...configCheckProps(props) });
 
     const externalIp = props.externalIp ?? true;
     this.instance = new ComputeInstance(this, 'Resource', {
@@ -198,7 +200,7 @@ export class CoreOSInstance extends ConfigOwner {
     );
     this.name = name;
     this.hasExternalIp = externalIp;
-    this.warnAboutRetiredImage();
+    this.warnAboutRetiredImage(props.strict ?? false);
   }
 
   // Getters, not fields: each attribute reference builds cdktf objects that capture a stack
@@ -226,13 +228,14 @@ export class CoreOSInstance extends ConfigOwner {
     return scopes.slice(scopes.indexOf(stack) + 1).map((scope) => scope.node.id);
   }
 
-  private warnAboutRetiredImage(): void {
-    if (this.image.distribution === ImageDistribution.COREOS) {
-      Annotations.of(this).addWarning(
-        `image "${this.image.image}": CoreOS Container Linux reached end of life in 2020 and its GCE images were removed; ` +
-          `new instances need e.g. image: Image.flatcar('stable') ("${Image.flatcar('stable').image}"), which boots the same Ignition`,
-      );
-    }
+  /** With `strict`, an error like every other warning. */
+  private warnAboutRetiredImage(strict: boolean): void {
+    if (this.image.distribution !== ImageDistribution.COREOS) return;
+    const warning =
+      `image "${this.image.image}": CoreOS Container Linux reached end of life in 2020 and its GCE images were removed; ` +
+      `new instances need e.g. image: Image.flatcar('stable') ("${Image.flatcar('stable').image}"), which boots the same Ignition`;
+    if (strict) this.refuse([`${warning} (strict: true makes every warning an error)`]);
+    Annotations.of(this).addWarning(warning);
   }
 
   protected describe(): string {
@@ -240,7 +243,7 @@ export class CoreOSInstance extends ConfigOwner {
   }
 
   private refuse(problems: readonly string[]): void {
-    if (problems.length > 0) throw new Error(`${this.describe()}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ConstructError(this, this.describe(), problems.join('; '));
   }
 }
 

@@ -6,9 +6,11 @@
 import { createHash } from 'node:crypto';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { ConstructError } from './construct-error';
 import type { ContainerLinuxConfig, EtcdConfig } from '../transpiler';
 import type { IgnitionVersion } from '../transpiler/api';
 import { ConfigChangeBehavior } from './config-change';
+import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { CoreOSInstance } from './coreos-instance';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './cluster-network';
 import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdMemberConfig } from './etcd-member';
@@ -27,14 +29,15 @@ const GENERATED_OPTIONS = [
   'initial_cluster', 'initial_cluster_token', 'initial_cluster_state',
 ];
 
-export interface EtcdClusterProps {
+export interface EtcdClusterProps extends ConfigCheckProps {
   /** Prefix of the member names (`<cluster>-etcd-<i>`) and of the tags `<cluster>-etcd` and `<cluster>-node`. */
   readonly clusterName: string;
   /** The region, e.g. `us-central1`: a literal, since zones and DNS names are built from it. */
   readonly region: string;
   /**
    * The project id, for the members' internal DNS names `NAME.ZONE.c.PROJECT.internal`: a string,
-   * or a token such as a TerraformVariable's `stringValue`.
+   * or a token such as a TerraformVariable's `stringValue`. Being a project id (a-z, 0-9, -), its
+   * value goes into etcd's quoted options unchanged (see ConfigOwner.declareQuoteSafe).
    */
   readonly project: string;
   /**
@@ -185,6 +188,7 @@ export class EtcdCluster extends Construct {
         machineType: props.machineType ?? 'e2-small',
         image: props.image ?? Image.flatcar('stable'),
         ignitionVersion: props.ignitionVersion,
+        ...configCheckProps(props),
         network: props.network,
         subnetwork: props.subnetwork,
         internalIpAddress: identity.ip,
@@ -200,6 +204,8 @@ export class EtcdCluster extends Construct {
         ignoreImageDrift: props.ignoreImageDrift ?? true,
         config: props.config ?? {},
       });
+      // The project is a Google Cloud project id (a-z, 0-9, -): quoted alike by ct and Terraform.
+      instance.declareQuoteSafe(props.project);
       instance.addSnippet({ etcd: this.etcdSection(props, identity) }, `addSnippet() from EtcdCluster ${this.node.path}`);
       const { ip, ...rest } = identity;
       return { ...rest, instance, internalIp: ip ?? instance.internalIp };
@@ -249,7 +255,7 @@ export class EtcdCluster extends Construct {
   }
 
   private refuse(problems: readonly string[]): void {
-    if (problems.length > 0) throw new Error(`EtcdCluster ${this.node.path}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ConstructError(this, `EtcdCluster ${this.node.path}`, problems.join('; '));
   }
 
   private guard(step: () => unknown): void {

@@ -12,7 +12,7 @@ const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
 const METADATA_KEY = /^[a-zA-Z0-9_-]{1,128}$/;
 const MAX_NAME_LENGTH = 63;
 
-/** GCE's limit on one metadata value (prior-art-clusters 3.4). */
+/** GCE's limit on one metadata value (docs/gce.md §2). */
 const MAX_METADATA_VALUE_BYTES = 256 * 1024;
 
 const known = (value: string): boolean => !Token.isUnresolved(value);

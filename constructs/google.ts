@@ -1,6 +1,6 @@
 /**
  * The one door to `@cdktf/provider-google`: deep imports only, because the package's barrel costs
- * about a second and 400 MiB at every synth and test (cdktf-notes 2). Moving to cdktn later means
+ * about a second and 400 MiB at every synth and test (docs/cdktf.md §2.1). Moving to cdktn later means
  * changing the paths in this file alone.
  *
  * Each class loads its module when first used: the eleven modules take about 100 ms to load

@@ -64,6 +64,11 @@ function distributionOf(image: string): ImageDistribution {
   return ImageDistribution.CUSTOM;
 }
 
+/** The ct dialect for an image: Flatcar's ct for Flatcar images, upstream ct otherwise. */
+export function dialectOf(image: Image): 'coreos' | 'flatcar' {
+  return image.distribution === ImageDistribution.FLATCAR ? 'flatcar' : 'coreos';
+}
+
 /** Ignition spec 3 output, the only spec Fedora CoreOS boots. */
 export const IGNITION_V3 = '3.3.0';
 

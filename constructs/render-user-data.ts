@@ -4,13 +4,13 @@
  * limit, and escape it for Terraform. Used by CoreOSInstance and WorkerPool's instance template.
  */
 import { createHash } from 'node:crypto';
-import { transpile, TranspileError, type TranspileResult } from '../transpiler';
+import { isUnrecognizedKey, transpile, TranspileError, type ContainerLinuxConfig, type Diagnostic, type Dialect, type TranspileResult } from '../transpiler';
 import type { IgnitionVersion } from '../transpiler/api';
 import type { ConfigFingerprint } from './config-change';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
 import { checkUserDataSize } from './gce-validation';
-import { sectionProblems, type Image } from './image';
+import { dialectOf, sectionProblems, type Image } from './image';
 import { renderUserDataTemplate } from './user-data-template';
 import { configJson } from './config-json';
 
@@ -23,6 +23,19 @@ export interface RenderUserDataOptions {
   readonly name: string;
   /** How messages show a token that is not a config variable, e.g. `${var.project}`. @default - the token itself */
   readonly describeToken?: (token: string) => string;
+  /** Whether a token's value is known to be printable ASCII without <, > and &. @default - no token is */
+  readonly isQuoteSafe?: (token: string) => boolean;
+  /** Which ct the config is written for. @default - the image's: `flatcar` for Flatcar images, `coreos` otherwise */
+  readonly dialect?: Dialect;
+  /** Every warning is an error, as with `ct --strict`. @default false */
+  readonly strict?: boolean;
+  /** An unknown key is only a warning, as in ct. @default false: an unknown key is an error */
+  readonly allowUnknownKeys?: boolean;
+}
+
+/** The dialect a config is transpiled with: the given one, or the image's. */
+export function dialectFor(options: Pick<RenderUserDataOptions, 'dialect' | 'image'>): Dialect {
+  return options.dialect ?? dialectOf(options.image);
 }
 
 export interface RenderedUserData {
@@ -38,20 +51,10 @@ export interface RenderedUserData {
 
 /** Renders `source`; throws an Error with every problem (without the construct's path). */
 export function renderUserData(source: ConfigSource, options: RenderUserDataOptions): RenderedUserData {
-  const tokens = new ConfigTokens(configText(source), (token) => labelOf(token, source, options));
+  const tokens = new ConfigTokens(configText(source), (token) => labelOf(token, source, options), options.isQuoteSafe);
   const input = typeof source.input === 'string' ? tokens.hideInText(source.input, source.origin) : tokens.hideInObject(source.input, source.origin);
-  let result: TranspileResult;
-  try {
-    result = transpile(input, { platform: 'gce', origin: source.origin, filesDir: source.filesDir, ignitionVersion: options.ignitionVersion });
-  } catch (error) {
-    if (error instanceof TranspileError) throw new Error(tokens.reveal(error.message));
-    throw error;
-  }
-  const warnings = result.warnings.map((warning) => {
-    const at = warning.line !== 0 ? `${source.origin}:${warning.line}:${warning.column}` : source.origin;
-    const path = warning.path ? ` (at ${warning.path})` : '';
-    return `${at}: ${warning.severity}: ${tokens.reveal(warning.message)}${path}`;
-  });
+  const result = transpileChecked(input, source, options, tokens);
+  const warnings = result.warnings.map((diagnostic) => describeDiagnostic(diagnostic, source.origin, tokens));
   const problems = sectionProblems(options.image, () => result.ignition);
   if (problems.length > 0) throw new Error(problems.join('; '));
   const rendered = renderUserDataTemplate(result.json, () => result.ignition, tokens);
@@ -59,7 +62,54 @@ export function renderUserData(source: ConfigSource, options: RenderUserDataOpti
   const size = checkUserDataSize(options.name, rendered.sizeBytes);
   if (size.error) throw new Error(size.error);
   if (size.warning) warnings.push(size.warning);
+  if (options.strict && warnings.length > 0) {
+    throw new Error(`${warnings.join('\n')}\n(strict: true makes every warning an error)`);
+  }
   return new Rendered(result, tokens, rendered.template, warnings);
+}
+
+/**
+ * Transpiles for GCE in the options' dialect. Errors, and unknown keys unless allowUnknownKeys,
+ * throw an Error with one located line per diagnostic.
+ */
+export function transpileChecked(
+  input: string | ContainerLinuxConfig,
+  source: Pick<ConfigSource, 'origin' | 'filesDir'>,
+  options: Omit<RenderUserDataOptions, 'name'>,
+  tokens: ConfigTokens,
+): TranspileResult {
+  const describe = (diagnostic: Diagnostic): string => describeDiagnostic(diagnostic, source.origin, tokens);
+  let result: TranspileResult;
+  try {
+    result = transpile(input, {
+      platform: 'gce',
+      origin: source.origin,
+      filesDir: source.filesDir,
+      ignitionVersion: options.ignitionVersion,
+      dialect: dialectFor(options),
+    });
+  } catch (error) {
+    if (error instanceof TranspileError) throw new Error(error.diagnostics.map(describe).join('\n'));
+    throw error;
+  }
+  const unknownKeys = options.allowUnknownKeys ? [] : result.warnings.filter(isUnrecognizedKey);
+  if (unknownKeys.length > 0) {
+    const fix = 'fix the key (a typo leaves that part of the config out), or set allowUnknownKeys: true to accept it';
+    throw new Error(unknownKeys.map((d) => `${describe({ ...d, severity: 'error' })}; ${fix}`).join('\n'));
+  }
+  return result;
+}
+
+/**
+ * `file:line:column: severity: message (at path)`, or `origin: ...` where there is no position
+ * (typed configs: the path says where).
+ */
+function describeDiagnostic(diagnostic: Diagnostic, origin: string, tokens: ConfigTokens): string {
+  const at = diagnostic.line !== 0 ? `${origin}:${diagnostic.line}:${diagnostic.column}` : origin;
+  const path = diagnostic.path ? ` (at ${diagnostic.path})` : '';
+  // go-yaml's own line number is 0-based in ct; the position above is the one to look at.
+  const message = diagnostic.line !== 0 ? diagnostic.message.replace(/^yaml: line \d+: /, 'yaml: ') : diagnostic.message;
+  return `${at}: ${diagnostic.severity}: ${tokens.reveal(message)}${path}`;
 }
 
 /**

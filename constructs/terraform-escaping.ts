@@ -1,6 +1,6 @@
 /**
  * Terraform reads every string in `cdk.tf.json` as a template, and cdktf does not escape literal
- * `${` or `%{` (cdktf-notes 2, "Terraform-template escaping"). These helpers write literal text so
+ * `${` or `%{` (docs/cdktf.md §2.4, "Terraform-template escaping"). These helpers write literal text so
  * that Terraform passes it through byte for byte.
  */
 

@@ -62,9 +62,10 @@ class TemplateBuilder {
   private markQuotedOptions(contents: string, unit: string): void {
     const marked = contents.replace(this.tokens.placeholderRegex(), (placeholder, index: string, offset: number) => {
       if (!insideQuotes(contents, offset)) return placeholder;
-      this.warnings.add(
+      if (!this.tokens.quoteSafeAt(Number(index))) this.warnings.add(
         `${this.tokens.labelAt(Number(index))} in an option of ${unit} is quoted by Terraform's jsonencode, which equals ct's Go %q ` +
-          'only for printable ASCII other than <, > and & (other characters get different escapes; check the value)',
+          'only for printable ASCII other than <, > and &: make sure the value has no other characters, and declare it ' +
+          'with declareQuoteSafe() on this construct; or keep the value out of the option',
       );
       return `${this.tokens.placeholderPrefix}${index}q`;
     });

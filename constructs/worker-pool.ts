@@ -5,6 +5,7 @@
  */
 import { Annotations } from 'cdktf';
 import type { Construct } from 'constructs';
+import { ConstructError } from './construct-error';
 import type { ContainerLinuxConfig } from '../transpiler';
 import type { IgnitionVersion } from '../transpiler/api';
 import { ConfigOwner } from './config-owner';
@@ -12,13 +13,14 @@ import { loadConfigSource } from './config-source';
 import { validateClusterName, validateDiskSize, validateLabels, validateMetadataKeys, validateTags } from './gce-validation';
 import { defaultZones, validateRegion, validateZones } from './gce-location';
 import { ComputeHealthCheck, ComputeRegionInstanceGroupManager, ComputeRegionInstanceTemplate } from './google';
+import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { ignitionVersionProblems, Image, ImageDistribution } from './image';
 import { claimName } from './name-registry';
 
 /** name_prefix leaves room for the provider's suffix within 63 characters. */
 const MAX_POOL_NAME_LENGTH = 36;
 
-export interface WorkerPoolProps {
+export interface WorkerPoolProps extends ConfigCheckProps {
   /** Name of the group and its instances' base name; the template is `<name>-<suffix>`. 1-36 characters. */
   readonly name: string;
   /** The region, e.g. `us-central1`. */
@@ -123,9 +125,13 @@ export class WorkerPool extends ConfigOwner {
       image: this.image,
       ignitionVersion: props.ignitionVersion,
       name: props.name,
+      ...configCheckProps(props),
     });
     if (this.image.distribution === ImageDistribution.COREOS) {
-      Annotations.of(this).addWarning(`image "${this.image.image}": CoreOS Container Linux images were removed from GCE in 2020; use Image.flatcar('stable')`);
+      const warning = `image "${this.image.image}": CoreOS Container Linux images were removed from GCE in 2020; use Image.flatcar('stable')`;
+      // With strict, an error like every other warning.
+      if (props.strict) this.refuse([`${warning} (strict: true makes every warning an error)`]);
+      Annotations.of(this).addWarning(warning);
     }
 
     this.template = new ComputeRegionInstanceTemplate(this, 'Template', {
@@ -182,7 +188,7 @@ export class WorkerPool extends ConfigOwner {
   }
 
   private refuse(problems: readonly string[]): void {
-    if (problems.length > 0) throw new Error(`${this.describe()}: ${problems.join('; ')}`);
+    if (problems.length > 0) throw new ConstructError(this, this.describe(), problems.join('; '));
   }
 }
 

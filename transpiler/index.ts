@@ -8,6 +8,7 @@ export { SUPPORTED_PLATFORMS } from './sections/platform';
 export type { TranspileOptions, TranspileResult } from './api';
 export type { Dialect } from './convert';
 export { TranspileError, type Diagnostic, type Severity } from './diagnostics';
+export { isUnrecognizedKey } from './validate';
 export type * from './sections';
 export { translateToV33, marshalV33, Ign3TranslationError, type V33Translation } from './ign3';
 export type { IgnitionVersion } from './api';

@@ -6,14 +6,22 @@
  * Neither vendored version checks duplicate list entries; that came later in Ignition.
  */
 import type { AstNode } from './ast';
-import { Report } from './diagnostics';
+import { Report, type Diagnostic } from './diagnostics';
 import { optionsDefOf, zeroValue, type GoStruct, type GoType, type StructDef } from './schema';
+
+// ct's warning for a key the config's schema does not have, worded as ct words it.
+const UNRECOGNIZED_KEY = 'Config has unrecognized key: ';
+
+/** Whether `diagnostic` is ct's warning for an unknown key (a typo such as `paswd`). */
+export function isUnrecognizedKey(diagnostic: Diagnostic): boolean {
+  return diagnostic.severity === 'warning' && diagnostic.message.startsWith(UNRECOGNIZED_KEY);
+}
 
 /**
  * Validates `value` (a Go-shaped value of `type`) against its YAML node. Order, as in Go: the
  * value's own `Validate()` (a fatal result stops descent), then each struct field's
  * `Validate<Field>()` and the field itself, then unknown keys. Entries without a position get the
- * nearest node that was found (ct-spec 10.5).
+ * nearest node that was found (docs/ct.md §10.5).
  */
 export function validate(value: unknown, type: GoType, ast: AstNode | undefined, checkUnusedKeys: boolean): Report {
   const report = new Report();
@@ -87,7 +95,7 @@ class Walker {
   private checkKnown(tags: readonly string[], key: string, node: AstNode): void {
     if (tags.includes(key)) return;
     const { line, column } = node.keyPosition;
-    this.report.add('warning', `Config has unrecognized key: ${key}`, line, column, node.path);
+    this.report.add('warning', `${UNRECOGNIZED_KEY}${key}`, line, column, node.path);
     const typo = tags.find((tag) => equalFold(tag, key));
     if (typo !== undefined) this.report.add('info', `Did you mean ${typo} instead of ${key}`, line, column, node.path);
   }

@@ -138,7 +138,7 @@ describe('merge conflicts', () => {
   test('a snippet that does not transpile fails at the add, with its origin and line', () => {
     const vm = new CoreOSInstance(newStack(), 'vm', { ...BASE, config: CORE_YAML });
     expect(() => vm.addSnippet('passwd:\n  users:\n    - name: x\n      uid: nope\n', 'addSnippet() from test')).toThrow(
-      /^CoreOSInstance stack\/vm: addSnippet\(\) from test: Container Linux Config failed to transpile:[\s\S]*line 4: cannot unmarshal !!str `nope` into int/,
+      /^CoreOSInstance stack\/vm: addSnippet\(\) from test:4:12: error: yaml: unmarshal errors:\n {2}line 4: cannot unmarshal !!str `nope` into int \(at passwd.users\[0\].uid\)$/,
     );
   });
 

@@ -31,10 +31,11 @@ describe('a default pool', () => {
     p.addUnit({ name: 'app.service', dropins: [{ name: '10-env.conf', contents: '[Service]\nEnvironment=X=1\n' }] }, 'test'),
   );
 
-  test('the template carries the merged config as user-data, exactly as ct writes it', () => {
+  test('the template carries the merged config as user-data, exactly as Flatcar\'s ct writes it for the Flatcar image', () => {
     const merged = `${CONFIG}      dropins:\n        - name: 10-env.conf\n          contents: "[Service]\\nEnvironment=X=1\\n"\n`;
-    expect(evaluateTerraformTemplate(template.metadata['user-data'], {})).toBe(transpile(merged, { platform: 'gce' }).json);
-    expect(pool.ignition).toEqual(JSON.parse(transpile(merged, { platform: 'gce' }).json));
+    const expected = transpile(merged, { platform: 'gce', dialect: 'flatcar' }).json;
+    expect(evaluateTerraformTemplate(template.metadata['user-data'], {})).toBe(expected);
+    expect(pool.ignition).toEqual(JSON.parse(expected));
   });
 
   test('the template is replaced before it is destroyed, under a name prefix', () => {

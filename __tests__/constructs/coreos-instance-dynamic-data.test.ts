@@ -1,4 +1,4 @@
-/** ct's gce dynamic data in etcd and flannel sections reaches the instance intact (ct-spec 8). */
+/** ct's gce dynamic data in etcd and flannel sections reaches the instance intact (docs/ct.md §8). */
 import 'cdktf/lib/testing/adapters/jest';
 import { synthProps, type Json } from './synth-helpers';
 

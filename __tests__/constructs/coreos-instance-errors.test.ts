@@ -68,14 +68,13 @@ describe('CoreOSInstance config errors and warnings', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain(`CoreOSInstance stack/vm: ${origin}: Container Linux Config failed to transpile:`);
-    expect(message).toContain(`${origin}:5:11: error: invalid systemd drop-in extension (at systemd.units[0].dropins[0]`);
+    expect(message).toBe(`CoreOSInstance stack/vm: ${origin}:5:11: error: invalid systemd drop-in extension (at systemd.units[0].dropins[0])`);
   });
 
   test('an inline config that fails to transpile says so', () => {
     const inline = 'systemd:\n  units:\n    - name: docker.service\n      dropins:\n        - name: override.service\n';
     expect(() => construct({ config: inline })).toThrow(
-      /^CoreOSInstance stack\/vm: inline config: Container Linux Config failed to transpile:\n {2}inline config:5:11: error: invalid systemd drop-in extension/,
+      /^CoreOSInstance stack\/vm: inline config:5:11: error: invalid systemd drop-in extension/,
     );
   });
 

@@ -24,18 +24,17 @@ describe('CoreOSInstance with hostile YAML', () => {
   test('a 9x9 merge-key bomb is refused promptly, at the alias that sets it off', () => {
     const { message, elapsed } = refusal(mergeBomb(9));
     expect(message).toBe(
-      'CoreOSInstance stack/vm: inline config: Container Linux Config failed to transpile:\n' +
-        '  inline config:12:11: error: yaml: document contains excessive aliasing (at passwd.users[0].<<)',
+      'CoreOSInstance stack/vm: inline config:12:11: error: yaml: document contains excessive aliasing (at passwd.users[0].<<)',
     );
     expect(elapsed).toBeLessThan(3000);
   });
 
   test.each([
-    ['flow', `storage:\n  files: ${'['.repeat(100000)}${']'.repeat(100000)}\n`, 'inline config:2:10010: error: yaml: line 2: exceeded max depth of 10000'],
-    ['block', `passwd:\n  users:\n    - ${'- '.repeat(100000)}x\n`, 'inline config:3:20001: error: yaml: line 2: exceeded max depth of 10000'],
+    ['flow', `storage:\n  files: ${'['.repeat(100000)}${']'.repeat(100000)}\n`, 'inline config:2:10010: error: yaml: exceeded max depth of 10000'],
+    ['block', `passwd:\n  users:\n    - ${'- '.repeat(100000)}x\n`, 'inline config:3:20001: error: yaml: exceeded max depth of 10000'],
   ])('%s nesting 100,000 deep is refused promptly, where the limit is crossed', (_kind, config, expected) => {
     const { message, elapsed } = refusal(config);
-    expect(message).toBe(`CoreOSInstance stack/vm: inline config: Container Linux Config failed to transpile:\n  ${expected}`);
+    expect(message).toBe(`CoreOSInstance stack/vm: ${expected}`);
     expect(elapsed).toBeLessThan(3000);
   });
 });

@@ -78,6 +78,8 @@ function allowedAliasRatio(count: number): number {
 
 class Decoder {
   readonly errors: string[] = [];
+  /** Where the first type error is, for the API's diagnostics (go-yaml prints only its line). */
+  firstErrorAt?: YamlPosition;
   /** go-yaml's `good` result of the last `unmarshal` call. */
   private good = false;
   private readonly v3: boolean;
@@ -181,6 +183,7 @@ class Decoder {
       used = shortTag(n.explicitTag);
     }
     const value = used !== '!!seq' && used !== '!!map' ? ` \`${clip(n.value)}\`` : '';
+    if (this.errors.length === 0) this.firstErrorAt = this.positionOf(n);
     this.errors.push(`line ${n.line + 1}: cannot unmarshal ${used}${value} into ${goTypeName(t)}`);
   }
 
@@ -281,6 +284,7 @@ class Decoder {
       if (!f) continue; // unknown keys are reported by the validator, not the decoder
       if (done) {
         if (done.has(f.key)) {
+          if (this.errors.length === 0) this.firstErrorAt = this.positionOf(k);
           this.errors.push(`line ${k.line + 1}: field ${name} already set in type ${b.def.goName}`);
           continue;
         }
@@ -409,6 +413,6 @@ export function decodeDocument(doc: YamlNode | undefined, type: GoType, flavor: 
   if (!doc) return zero;
   const d = new Decoder(flavor);
   const value = d.unmarshal(doc, type, zero);
-  if (d.errors.length > 0) throw new YamlError(`yaml: unmarshal errors:\n  ${d.errors.join('\n  ')}`);
+  if (d.errors.length > 0) throw new YamlError(`yaml: unmarshal errors:\n  ${d.errors.join('\n  ')}`, d.firstErrorAt);
   return value;
 }

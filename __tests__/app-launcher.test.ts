@@ -1,0 +1,102 @@
+/**
+ * The cdktf app command end to end, in a temporary copy of the project: scripts/app-launcher.js
+ * rebuilds what changed before synthesizing, and a bad config is reported once, at its
+ * file:line:column, without stack frames, both run directly and under the real `cdktf synth`.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const PROJECT_FILES = ['main.ts', 'index.ts', 'constructs', 'transpiler', 'configs', 'cdktf.json', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+// No network: no version check, and terraform's (absent) CLI config file is not looked up.
+const ENV = { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '/dev/null', APP_LAUNCHER_VERBOSE: '1' };
+
+jest.setTimeout(180_000);
+
+let project: string;
+
+beforeAll(() => {
+  project = mkdtempSync(path.join(tmpdir(), 'app-launcher-'));
+  for (const file of PROJECT_FILES) cpSync(path.join(ROOT, file), path.join(project, file), { recursive: true });
+  cpSync(path.join(ROOT, 'scripts', 'app-launcher.js'), path.join(project, 'scripts', 'app-launcher.js'));
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+});
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+function launch(): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['scripts/app-launcher.js'], { cwd: project, env: ENV, encoding: 'utf8' });
+}
+
+function coreosStack(): { resource: { google_compute_instance: Record<string, { machine_type: string }> } } {
+  return JSON.parse(readFileSync(path.join(project, 'cdktf.out', 'stacks', 'coreos', 'cdk.tf.json'), 'utf8'));
+}
+
+function machineTypes(): string[] {
+  return Object.values(coreosStack().resource.google_compute_instance).map((instance) => instance.machine_type);
+}
+
+function edit(file: string, change: (text: string) => string): void {
+  const full = path.join(project, file);
+  writeFileSync(full, change(readFileSync(full, 'utf8')));
+}
+
+test('builds on the first run, skips the build when nothing changed, rebuilds after an edit', () => {
+  const first = launch();
+  expect(first.status).toBe(0);
+  expect(first.stderr).toMatch(/^app-launcher: rebuilt in \d+ ms$/m);
+  expect(machineTypes()).toEqual(['f1-micro']);
+
+  const unchanged = launch();
+  expect({ status: unchanged.status, stderr: unchanged.stderr }).toEqual({ status: 0, stderr: '' });
+
+  edit('main.ts', (text) => text.replace("machineType: 'f1-micro'", "machineType: 'e2-micro'"));
+  const edited = launch();
+  expect(edited.status).toBe(0);
+  expect(edited.stderr).toMatch(/rebuilt/);
+  expect(machineTypes()).toEqual(['e2-micro']);
+});
+
+describe('a bad configs/core.yaml', () => {
+  const original = readFileSync(path.join(ROOT, 'configs', 'core.yaml'), 'utf8');
+  afterEach(() => writeFileSync(path.join(project, 'configs', 'core.yaml'), original));
+
+  test('a typo in a key fails the synth at configs/core.yaml:1:1, printed once, without a stack', () => {
+    edit('configs/core.yaml', (text) => text.replace(/^passwd:/, 'paswd:'));
+    const result = launch();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'Error: CoreOSInstance coreos/us-central1-c--f1-micro: configs/core.yaml:1:1: error: Config has unrecognized key: paswd (at paswd); ' +
+        'fix the key (a typo leaves that part of the config out), or set allowUnknownKeys: true to accept it\n',
+    );
+  });
+
+  test('a YAML syntax error names the line and column where the parser stopped', () => {
+    edit('configs/core.yaml', (text) => text.replace('    - name: adrian\n', '    - name: adrian\n      shell: [a\n'));
+    const result = launch();
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe("Error: CoreOSInstance coreos/us-central1-c--f1-micro: configs/core.yaml:5:13: error: yaml: did not find expected ',' or ']'\n");
+  });
+
+  test('under the real `cdktf synth`, the error is printed once, as an error annotation, without a stack', () => {
+    edit('configs/core.yaml', (text) => text.replace(/^passwd:/, 'paswd:'));
+    const cli = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+    const result = spawnSync(cli, ['synth'], { cwd: project, env: { ...ENV, CI: '1', FORCE_COLOR: '0' }, encoding: 'utf8' });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status).not.toBe(0);
+    expect(output.split('configs/core.yaml:1:1: error: Config has unrecognized key: paswd')).toHaveLength(2);
+    expect(output).toContain('ERROR [coreos/us-central1-c--f1-micro]: configs/core.yaml:1:1: error: Config has unrecognized key: paswd (at paswd); fix the key');
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+});
+
+// Last: it leaves the copy broken.
+test('a type error stops the synth, and the last good build is not run', () => {
+  edit('main.ts', (text) => text.replace("machineType: 'e2-micro'", 'machineType: 42'));
+  const broken = launch();
+  expect(broken.status).not.toBe(0);
+  expect(broken.stdout + broken.stderr).toMatch(/main\.ts\(\d+,\d+\): error TS2322/);
+  expect(broken.stderr).toContain('app-launcher: the build failed');
+});
