@@ -30,6 +30,7 @@ export {
 export type { ClcSnippet } from './constructs/config-composition';
 export { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './constructs/render-user-data';
 export type { ConfigCheckProps } from './constructs/config-check-props';
+export type { InstanceProps } from './constructs/instance-props';
 export { ConstructError } from './constructs/construct-error';
 export { synthesizeApp } from './constructs/synthesize-app';
 export * from './transpiler';

@@ -65,7 +65,7 @@ export class CoreOSStack extends TerraformStack {
       // The product's original image: retired from GCE in 2020 (synth warns); Image.flatcar('stable') boots the same config.
       image: Image.coreos('stable'),
       network: 'default',
-      externalIp: true,
+      assignExternalIp: true,
       configFile: path.join(projectRoot(), 'configs', 'core.yaml'),
       configVariables: { ssh_public_key: sshPublicKey.stringValue },
     });

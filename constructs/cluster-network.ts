@@ -56,11 +56,27 @@ export interface ClusterNetworkProps {
 
 /** Ports (tcp unless said otherwise) from some tags or ranges to a target tag. */
 export interface FirewallRuleOptions {
+  /**
+   * The IP protocol the rule admits.
+   * @default 'tcp'
+   */
   readonly protocol?: 'tcp' | 'udp' | 'icmp';
+  /**
+   * Ports or ranges (`'8000-8080'`) the rule admits.
+   * @default - every port of the protocol
+   */
   readonly ports?: readonly (number | string)[];
+  /** Network tags of the instances the rule admits traffic to. */
   readonly targetTags: readonly string[];
-  /** At least one of sourceTags and sourceRanges. */
+  /**
+   * Network tags of the instances traffic may come from. At least one of sourceTags and sourceRanges.
+   * @default - sourceRanges only
+   */
   readonly sourceTags?: readonly string[];
+  /**
+   * IPv4 ranges traffic may come from. At least one of sourceTags and sourceRanges.
+   * @default - sourceTags only
+   */
   readonly sourceRanges?: readonly string[];
 }
 

@@ -3,9 +3,8 @@
  * so its errors point at its lines) plus snippets, merged by ClcMerge's rules and rendered once,
  * when the user-data is first read (at synth, through a value produced then).
  */
-import { type ContainerLinuxConfig, type FileConfig, type SystemdUnitConfig, type UserConfig } from '../transpiler';
+import { clcValueFromText, type ContainerLinuxConfig, type FileConfig, type SystemdUnitConfig, type UserConfig } from '../transpiler';
 import { ClcMerge } from './clc-merge';
-import { clcValueFromText } from './clc-value';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
 import { renderUserData, transpileChecked, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';

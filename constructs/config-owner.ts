@@ -12,6 +12,7 @@ import type { FileConfig, SystemdUnitConfig, UserConfig } from '../transpiler';
 import { stringTokensIn } from './config-tokens';
 import { ConfigComposition, fileSnippet, unitSnippet, userSnippet, type ClcSnippet } from './config-composition';
 import type { ConfigSource } from './config-source';
+import { Image, ImageDistribution } from './image';
 import { producedString } from './produced-string';
 import type { RenderedUserData, RenderUserDataOptions } from './render-user-data';
 
@@ -78,6 +79,21 @@ export abstract class ConfigOwner extends Construct {
     this.composition = this.guard(() => new ConfigComposition(source(), { describeToken, isQuoteSafe, ...options }));
     this.annotate(this.composition.base.warnings);
     this.node.addValidation({ validate: () => this.renderProblems() });
+  }
+
+  /** Throws the problems, if any, as one error that names this construct. */
+  protected refuse(problems: readonly string[]): void {
+    if (problems.length > 0) throw new ConstructError(this, this.describe(), problems.join('; '));
+  }
+
+  /** CoreOS Container Linux images are gone from GCE; with `strict`, an error like every other warning. */
+  protected warnAboutRetiredImage(image: Image, strict: boolean): void {
+    if (image.distribution !== ImageDistribution.COREOS) return;
+    const warning =
+      `image "${image.image}": CoreOS Container Linux reached end of life in 2020 and its GCE images were removed; ` +
+      `new instances need e.g. image: Image.flatcar('stable') ("${Image.flatcar('stable').image}"), which boots the same Ignition`;
+    if (strict) this.refuse([`${warning} (strict: true makes every warning an error)`]);
+    Annotations.of(this).addWarning(warning);
   }
 
   /** The user-data, read at synth. */

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ContainerLinuxConfig } from '../transpiler';
+import type { InstanceProps } from './instance-props';
 
 /** The config ready for `transpile`, with a name for messages. */
 export interface ConfigSource {
@@ -14,11 +15,8 @@ export interface ConfigSource {
   readonly variableNames: ReadonlyMap<string, string>;
 }
 
-export interface ConfigSourceProps {
-  readonly config?: string | ContainerLinuxConfig;
-  readonly configFile?: string;
-  readonly configVariables?: { readonly [name: string]: string };
-}
+/** The config props, as InstanceProps declares and documents them. */
+export type ConfigSourceProps = Pick<InstanceProps, 'config' | 'configFile' | 'configVariables'>;
 
 export const INLINE_ORIGIN = 'inline config';
 

@@ -24,40 +24,85 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
   readonly region: string;
   /** The project id (string or token), for the etcd members' internal DNS names. */
   readonly project: string;
-  /** @default - `<region>-a`, `-b`, `-c` (`-b`, `-c`, `-d` in us-east1 and europe-west1) */
+  /**
+   * The zones the etcd members and the worker pools spread over.
+   * @default - `<region>-a`, `-b`, `-c` (`-b`, `-c`, `-d` in us-east1 and europe-west1)
+   */
   readonly zones?: readonly string[];
   /**
    * Container Linux Config every node starts from (users, SSH keys, ...).
    * @default - none beyond what the cluster adds
    */
   readonly config?: string | ContainerLinuxConfig;
-  /** @default Image.flatcar('stable') */
+  /**
+   * The boot image of every node (etcd members and workers).
+   * @default Image.flatcar('stable')
+   */
   readonly image?: Image | string;
-  /** @default '10.10.0.0/20' */
+  /**
+   * The primary IPv4 range of the cluster's subnetwork (a new network only).
+   * @default '10.10.0.0/20'
+   */
   readonly subnetCidr?: string;
-  /** Adopt this VPC network instead of creating one (with existingSubnetworkName). @default - a new network */
+  /**
+   * Adopt this VPC network instead of creating one (with existingSubnetworkName).
+   * @default - a new network
+   */
   readonly existingNetworkName?: string;
-  /** The adopted subnetwork. @default - a new subnetwork */
+  /**
+   * The adopted subnetwork.
+   * @default - a new subnetwork
+   */
   readonly existingSubnetworkName?: string;
-  /** Cloud Router + NAT for nodes without external IPs. @default true */
+  /**
+   * Cloud Router + NAT for nodes without external IPs.
+   * @default true
+   */
   readonly cloudNat?: boolean;
-  /** @default ['35.235.240.0/20'] (IAP TCP forwarding) */
+  /**
+   * Where SSH (tcp/22) to the nodes may come from; `[]` opens no SSH at all.
+   * @default ['35.235.240.0/20'] (IAP TCP forwarding)
+   */
   readonly sshSourceRanges?: readonly string[];
-  /** Number of etcd members, odd, 1 to 9. @default 3 */
+  /**
+   * Number of etcd members, odd, 1 to 9.
+   * @default 3
+   */
   readonly etcdSize?: number;
-  /** @default 'e2-small' */
+  /**
+   * The etcd members' machine type.
+   * @default 'e2-small'
+   */
   readonly etcdMachineType?: string;
-  /** @default '3.3.27' */
+  /**
+   * The etcd release the members run.
+   * @default '3.3.27'
+   */
   readonly etcdVersion?: string;
-  /** Bootstrap etcd from reserved internal IPs instead of internal DNS names. @default false */
+  /**
+   * Bootstrap etcd from reserved internal IPs instead of internal DNS names.
+   * @default false
+   */
   readonly etcdStaticInternalIps?: boolean;
-  /** Instances in the default pool `<cluster>-workers`; 0 makes no default pool. @default 3 */
+  /**
+   * Instances in the default pool `<cluster>-workers`; 0 makes no default pool.
+   * @default 3
+   */
   readonly workerCount?: number;
-  /** @default 'e2-small' */
+  /**
+   * The default pool's machine type.
+   * @default 'e2-small'
+   */
   readonly workerMachineType?: string;
-  /** Spot VMs for the default pool. @default false */
+  /**
+   * Spot VMs for the default pool.
+   * @default false
+   */
   readonly workerSpot?: boolean;
-  /** flannel's overlay network; must not overlap the subnetwork. @default '10.2.0.0/16' */
+  /**
+   * flannel's overlay network; must not overlap the subnetwork.
+   * @default '10.2.0.0/16'
+   */
   readonly podCidr?: string;
   /**
    * The flannel release (`FLANNEL_IMAGE_TAG`). ct knows the options of releases up to 0.7 and
@@ -67,7 +112,11 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
   readonly flannelVersion?: string;
 }
 
-/** Pool settings when adding a pool: everything but what the cluster decides. */
+/**
+ * Pool settings when adding a pool: WorkerPoolProps but for what the cluster decides (region,
+ * network, subnetwork, config). image, zones, dialect, strict and allowUnknownKeys default to the
+ * cluster's; tags are added to the cluster's node and worker tags.
+ */
 export type ClusterWorkerPoolProps = Omit<WorkerPoolProps, 'region' | 'network' | 'subnetwork' | 'config' | 'configFile' | 'configVariables'>;
 
 /**

@@ -7,10 +7,8 @@ import { createHash } from 'node:crypto';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
-import type { ContainerLinuxConfig, EtcdConfig } from '../transpiler';
-import type { IgnitionVersion } from '../transpiler/api';
+import type { EtcdConfig } from '../transpiler';
 import { ConfigChangeBehavior } from './config-change';
-import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { CoreOSInstance } from './coreos-instance';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './cluster-network';
 import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdMemberConfig } from './etcd-member';
@@ -18,6 +16,7 @@ import { validateClusterName } from './gce-validation';
 import { defaultZones, validateRegion, validateZones } from './gce-location';
 import { ComputeAddress } from './google';
 import { Image } from './image';
+import { assignsExternalIp, configSourceOf, instancePropsProblems, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
 
 /** etcd's last release with its own option set in upstream ct (3.3); Flatcar's etcd-wrapper pulls it by tag. */
@@ -29,7 +28,7 @@ const GENERATED_OPTIONS = [
   'initial_cluster', 'initial_cluster_token', 'initial_cluster_state',
 ];
 
-export interface EtcdClusterProps extends ConfigCheckProps {
+export interface EtcdClusterProps extends InstanceProps {
   /** Prefix of the member names (`<cluster>-etcd-<i>`) and of the tags `<cluster>-etcd` and `<cluster>-node`. */
   readonly clusterName: string;
   /** The region, e.g. `us-central1`: a literal, since zones and DNS names are built from it. */
@@ -68,65 +67,12 @@ export interface EtcdClusterProps extends ConfigCheckProps {
    */
   readonly etcdOptions?: { readonly [option: string]: string | number | boolean };
   /**
-   * Container Linux Config every member starts from (users, SSH keys, ...); the etcd section is added to it.
-   * @default - only the etcd section
-   */
-  readonly config?: string | ContainerLinuxConfig;
-  /**
-   * @default 'e2-small'
-   */
-  readonly machineType?: string;
-  /**
-   * The boot image.
-   * @default Image.flatcar('stable')
-   */
-  readonly image?: Image | string;
-  /** @default - ct's own '2.2.0' */
-  readonly ignitionVersion?: IgnitionVersion;
-  /**
-   * The network.
-   * @default 'default'
-   */
-  readonly network?: string;
-  /**
-   * The subnetwork (custom-mode networks), also where static internal IPs are reserved.
-   * @default - the network's subnetwork in the region
-   */
-  readonly subnetwork?: string;
-  /**
-   * Whether members get ephemeral external IPs. Without one they need Cloud NAT to pull etcd.
-   * @default false
-   */
-  readonly externalIp?: boolean;
-  /**
-   * More network tags; `<cluster>-etcd` and `<cluster>-node` are always set (ClusterNetwork's rules use them).
-   * @default - only the cluster tags
-   */
-  readonly tags?: readonly string[];
-  /** @default - no labels */
-  readonly labels?: { readonly [key: string]: string };
-  /** @default - the image's size */
-  readonly bootDiskSizeGb?: number;
-  /** @default - Compute Engine's default, `pd-standard` */
-  readonly bootDiskType?: string;
-  /** @default - no service account */
-  readonly serviceAccountEmail?: string;
-  /** @default ['cloud-platform'] when serviceAccountEmail is set */
-  readonly scopes?: readonly string[];
-  /** Extra instance metadata (not `user-data`). @default - only `user-data` */
-  readonly metadata?: { readonly [key: string]: string };
-  /**
    * What a changed member config does. Replacing every member at once would lose the cluster's
    * data and quorum, so changes are ignored; roll them out member by member (`terraform apply
    * -replace=...`), or choose REPLACE knowingly.
    * @default ConfigChangeBehavior.IGNORE
    */
   readonly onConfigChange?: ConfigChangeBehavior;
-  /**
-   * Keep a new image in the family from replacing the members (all at once).
-   * @default true
-   */
-  readonly ignoreImageDrift?: boolean;
 }
 
 /** One member's identity, known at synth (its IP may be a token). */
@@ -162,7 +108,8 @@ export class EtcdCluster extends Construct {
     super(scope, id);
     const size = props.size ?? 3;
     const zones = props.zones ?? defaultZones(props.region);
-    this.refuse(propsProblems(props, size, zones));
+    const image = Image.of(props.image ?? Image.flatcar('stable'));
+    this.refuse([...clusterPropsProblems(props, size, zones), ...instancePropsProblems(props, image)]);
     this.guard(() => Array.from({ length: size }, (_, i) => claimName(this, 'instance', `${props.clusterName}-etcd-${i}`)));
     this.zones = zones;
     this.initialClusterToken = `${props.clusterName}-etcd-${createHash('sha256').update(props.clusterName).digest('hex').slice(0, 12)}`;
@@ -183,26 +130,19 @@ export class EtcdCluster extends Construct {
 
     this.members = identities.map((identity, i) => {
       const instance = new CoreOSInstance(this, `member-${i}`, {
+        // The shared instance props pass on as given (EtcdCluster's own are not CoreOSInstance's).
+        ...props,
         name: identity.name,
         zone: identity.zone,
         machineType: props.machineType ?? 'e2-small',
-        image: props.image ?? Image.flatcar('stable'),
-        ignitionVersion: props.ignitionVersion,
-        ...configCheckProps(props),
-        network: props.network,
-        subnetwork: props.subnetwork,
+        image,
+        ...configSourceOf(props, true),
         internalIpAddress: identity.ip,
-        externalIp: props.externalIp ?? false,
+        assignExternalIp: assignsExternalIp(props, false),
+        externalIp: undefined,
         tags: [`${props.clusterName}-node`, `${props.clusterName}-etcd`, ...(props.tags ?? [])],
-        labels: props.labels,
-        bootDiskSizeGb: props.bootDiskSizeGb,
-        bootDiskType: props.bootDiskType,
-        serviceAccountEmail: props.serviceAccountEmail,
-        scopes: props.scopes,
-        metadata: props.metadata,
         onConfigChange: props.onConfigChange ?? ConfigChangeBehavior.IGNORE,
         ignoreImageDrift: props.ignoreImageDrift ?? true,
-        config: props.config ?? {},
       });
       // The project is a Google Cloud project id (a-z, 0-9, -): quoted alike by ct and Terraform.
       instance.declareQuoteSafe(props.project);
@@ -267,7 +207,8 @@ export class EtcdCluster extends Construct {
   }
 }
 
-function propsProblems(props: EtcdClusterProps, size: number, zones: readonly string[]): string[] {
+/** What is wrong with the props only an etcd cluster has (instancePropsProblems checks the shared ones). */
+function clusterPropsProblems(props: EtcdClusterProps, size: number, zones: readonly string[]): string[] {
   const generated = Object.keys(props.etcdOptions ?? {}).filter((option) => GENERATED_OPTIONS.includes(option) || option === 'version');
   return [
     ...validateClusterName(props.clusterName),

@@ -4,8 +4,7 @@
  * limit, and escape it for Terraform. Used by CoreOSInstance and WorkerPool's instance template.
  */
 import { createHash } from 'node:crypto';
-import { isUnrecognizedKey, transpile, TranspileError, type ContainerLinuxConfig, type Diagnostic, type Dialect, type TranspileResult } from '../transpiler';
-import type { IgnitionVersion } from '../transpiler/api';
+import { isUnrecognizedKey, transpile, TranspileError, type ContainerLinuxConfig, type Diagnostic, type Dialect, type IgnitionVersion, type TranspileResult } from '../transpiler';
 import type { ConfigFingerprint } from './config-change';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
@@ -17,7 +16,10 @@ import { configJson } from './config-json';
 export interface RenderUserDataOptions {
   /** The boot image: Fedora CoreOS refuses Container Linux-only sections. */
   readonly image: Image;
-  /** @default - ct's own 2.2.0 */
+  /**
+   * The Ignition spec of the user-data (see InstanceProps.ignitionVersion).
+   * @default - ct's own 2.2.0
+   */
   readonly ignitionVersion?: IgnitionVersion;
   /** The instance (or template) name, for size messages. */
   readonly name: string;

@@ -4,8 +4,7 @@
  * rendered so that Terraform yields the bytes ct would have written for the token's value.
  */
 import { Fn } from 'cdktf';
-import { decodeDataUrl } from '../transpiler/go/dataurl';
-import { goJsonString } from '../transpiler/go/json';
+import { decodeDataUrl, goJsonString } from '../transpiler';
 import type { ConfigTokens } from './config-tokens';
 import { escapeTerraformTemplate, hclStringArgument, terraformTemplate, type TemplatePart } from './terraform-escaping';
 

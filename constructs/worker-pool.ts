@@ -3,24 +3,21 @@
  * a regional managed instance group that spreads `size` instances over the zones, autoheals them,
  * and rolls a changed config (a new template) out by surge-replace.
  */
-import { Annotations } from 'cdktf';
 import type { Construct } from 'constructs';
-import { ConstructError } from './construct-error';
-import type { ContainerLinuxConfig } from '../transpiler';
-import type { IgnitionVersion } from '../transpiler/api';
 import { ConfigOwner } from './config-owner';
+import { configCheckProps } from './config-check-props';
 import { loadConfigSource } from './config-source';
-import { validateClusterName, validateDiskSize, validateLabels, validateMetadataKeys, validateTags } from './gce-validation';
+import { validateClusterName } from './gce-validation';
 import { defaultZones, validateRegion, validateZones } from './gce-location';
 import { ComputeHealthCheck, ComputeRegionInstanceGroupManager, ComputeRegionInstanceTemplate } from './google';
-import { configCheckProps, type ConfigCheckProps } from './config-check-props';
-import { ignitionVersionProblems, Image, ImageDistribution } from './image';
+import { Image } from './image';
+import { assignsExternalIp, configSourceOf, instancePropsProblems, serviceAccountOf, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
 
 /** name_prefix leaves room for the provider's suffix within 63 characters. */
 const MAX_POOL_NAME_LENGTH = 36;
 
-export interface WorkerPoolProps extends ConfigCheckProps {
+export interface WorkerPoolProps extends InstanceProps {
   /** Name of the group and its instances' base name; the template is `<name>-<suffix>`. 1-36 characters. */
   readonly name: string;
   /** The region, e.g. `us-central1`. */
@@ -35,63 +32,38 @@ export interface WorkerPoolProps extends ConfigCheckProps {
    * @default 1
    */
   readonly size?: number;
-  /** @default 'e2-small' */
-  readonly machineType?: string;
-  /** @default Image.flatcar('stable') */
-  readonly image?: Image | string;
-  /** @default - ct's own '2.2.0' */
-  readonly ignitionVersion?: IgnitionVersion;
-  /**
-   * The workers' Container Linux Config (text or typed object); more can be added with addSnippet.
-   * @default - an empty config, plus whatever is added
-   */
-  readonly config?: string | ContainerLinuxConfig;
-  /** @default - config is used */
-  readonly configFile?: string;
-  /** Values for `{{ name }}` references in config text. @default - the text is used as written */
-  readonly configVariables?: { readonly [name: string]: string };
-  /** @default 'default' */
-  readonly network?: string;
-  /** @default - the network's subnetwork in the region */
-  readonly subnetwork?: string;
-  /** Ephemeral external IPs; without them workers need Cloud NAT to reach the internet. @default false */
-  readonly externalIp?: boolean;
-  /** @default - no tags */
-  readonly tags?: readonly string[];
-  /** @default - no labels */
-  readonly labels?: { readonly [key: string]: string };
-  /** Extra instance metadata (not `user-data`). @default - only `user-data` */
-  readonly metadata?: { readonly [key: string]: string };
   /**
    * Spot VMs: cheaper, may be stopped at any time (`instance_termination_action` STOP, as DELETE is
    * not allowed in managed groups).
    * @default false
    */
   readonly spot?: boolean;
-  /** @default - the image's size */
-  readonly bootDiskSizeGb?: number;
-  /** @default - Compute Engine's default, `pd-standard` */
-  readonly bootDiskType?: string;
-  /** @default - no service account: workers get no Google credentials */
-  readonly serviceAccountEmail?: string;
-  /** @default ['cloud-platform'] when serviceAccountEmail is set */
-  readonly scopes?: readonly string[];
   /**
    * The port autohealing probes (TCP, or HTTP with healthCheckPath). sshd on 22 answers on every
    * booted Container Linux; probe your service's port instead when it has one.
    * @default 22
    */
   readonly healthCheckPort?: number;
-  /** Probe over HTTP at this path (200 is healthy). @default - a TCP connect */
+  /**
+   * Probe over HTTP at this path (a 200 response is healthy).
+   * @default - a TCP connect to healthCheckPort
+   */
   readonly healthCheckPath?: string;
-  /** Seconds after boot before autohealing judges an instance. @default 300 */
+  /**
+   * Seconds after boot before autohealing judges an instance.
+   * @default 300
+   */
   readonly autoHealingInitialDelaySec?: number;
-  /** Extra instances during a rolling update: 0 or at least the number of zones. @default - the number of zones */
+  /**
+   * Extra instances during a rolling update: 0 or at least the number of zones.
+   * @default - the number of zones
+   */
   readonly maxSurge?: number;
-  /** Instances that may be down during a rolling update: 0 or at least the number of zones. @default 0 */
+  /**
+   * Instances that may be down during a rolling update: 0 or at least the number of zones.
+   * @default 0
+   */
   readonly maxUnavailable?: number;
-  /** Keep a new image in the family from rolling the group. @default false */
-  readonly ignoreImageDrift?: boolean;
 }
 
 /**
@@ -119,31 +91,26 @@ export class WorkerPool extends ConfigOwner {
     this.healthCheckPort = props.healthCheckPort ?? 22;
     const maxSurge = props.maxSurge ?? this.zones.length;
     const maxUnavailable = props.maxUnavailable ?? 0;
-    this.refuse([...propsProblems(props, this.zones, maxSurge, maxUnavailable), ...ignitionVersionProblems(this.image, props.ignitionVersion)]);
+    this.refuse([...poolPropsProblems(props, this.zones, maxSurge, maxUnavailable), ...instancePropsProblems(props, this.image)]);
     this.guard(() => claimName(this, 'instance group', props.name));
-    this.initConfig(() => loadConfigSource(props.configFile === undefined ? { ...props, config: props.config ?? {} } : props), {
+    this.initConfig(() => loadConfigSource(configSourceOf(props, true)), {
       image: this.image,
       ignitionVersion: props.ignitionVersion,
       name: props.name,
       ...configCheckProps(props),
     });
-    if (this.image.distribution === ImageDistribution.COREOS) {
-      const warning = `image "${this.image.image}": CoreOS Container Linux images were removed from GCE in 2020; use Image.flatcar('stable')`;
-      // With strict, an error like every other warning.
-      if (props.strict) this.refuse([`${warning} (strict: true makes every warning an error)`]);
-      Annotations.of(this).addWarning(warning);
-    }
+    this.warnAboutRetiredImage(this.image, props.strict ?? false);
 
     this.template = new ComputeRegionInstanceTemplate(this, 'Template', {
       namePrefix: `${props.name}-`,
       region: props.region,
       machineType: props.machineType ?? 'e2-small',
       disk: [{ boot: true, autoDelete: true, sourceImage: this.image.image, diskSizeGb: props.bootDiskSizeGb, diskType: props.bootDiskType }],
-      networkInterface: [{ network: props.network ?? 'default', subnetwork: props.subnetwork, accessConfig: props.externalIp ? [{}] : undefined }],
+      networkInterface: [{ network: props.network ?? 'default', subnetwork: props.subnetwork, accessConfig: assignsExternalIp(props, false) ? [{}] : undefined }],
       tags: props.tags ? [...props.tags] : undefined,
       labels: props.labels,
       metadata: { ...props.metadata, 'user-data': this.lazyUserData() },
-      serviceAccount: props.serviceAccountEmail ? { email: props.serviceAccountEmail, scopes: [...(props.scopes ?? ['cloud-platform'])] } : undefined,
+      serviceAccount: serviceAccountOf(props),
       scheduling: props.spot
         ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, instanceTerminationAction: 'STOP' }
         : undefined,
@@ -186,13 +153,10 @@ export class WorkerPool extends ConfigOwner {
   protected describe(): string {
     return `WorkerPool ${this.node.path}`;
   }
-
-  private refuse(problems: readonly string[]): void {
-    if (problems.length > 0) throw new ConstructError(this, this.describe(), problems.join('; '));
-  }
 }
 
-function propsProblems(props: WorkerPoolProps, zones: readonly string[], maxSurge: number, maxUnavailable: number): string[] {
+/** What is wrong with the props only a pool has (instancePropsProblems checks the shared ones). */
+function poolPropsProblems(props: WorkerPoolProps, zones: readonly string[], maxSurge: number, maxUnavailable: number): string[] {
   const size = props.size ?? 1;
   const zoneCount = zones.length;
   const fits = (value: number): boolean => value === 0 || value >= zoneCount;
@@ -205,10 +169,5 @@ function propsProblems(props: WorkerPoolProps, zones: readonly string[], maxSurg
       ? []
       : [`maxSurge (${maxSurge}) and maxUnavailable (${maxUnavailable}) must each be 0 or at least the number of zones (${zoneCount}) in a regional group`]),
     ...(maxSurge === 0 && maxUnavailable === 0 ? ['maxSurge and maxUnavailable cannot both be 0: the group could never replace an instance'] : []),
-    ...validateTags(props.tags ?? []),
-    ...validateLabels(props.labels ?? {}),
-    ...validateMetadataKeys(props.metadata ?? {}),
-    ...validateDiskSize(props.bootDiskSizeGb),
-    ...(props.scopes && props.serviceAccountEmail === undefined ? ['scopes need serviceAccountEmail'] : []),
   ];
 }

@@ -12,3 +12,14 @@ export { isUnrecognizedKey } from './validate';
 export type * from './sections';
 export { translateToV33, marshalV33, Ign3TranslationError, type V33Translation } from './ign3';
 export type { IgnitionVersion } from './api';
+
+// What the constructs need besides `transpile` (they import nothing else of the transpiler):
+/** Reads CLC YAML text into a plain object as ct's YAML reader would, to merge it with other configs. */
+export { clcValueFromText } from './clc-value';
+/**
+ * Go's JSON encoding of one string, as it stands in `transpile`'s output: lets a caller find a
+ * value it passed in within the Ignition JSON text.
+ */
+export { goJsonString } from './go/json';
+/** Decodes a `data:` URL as Ignition does (the file sources in `transpile`'s output). */
+export { decodeDataUrl, type DataUrl, type DecodeDataUrlResult } from './go/dataurl';

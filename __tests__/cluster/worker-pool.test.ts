@@ -85,7 +85,7 @@ describe('options', () => {
       bootDiskType: 'pd-ssd',
       serviceAccountEmail: 'workers@p.iam.gserviceaccount.com',
       scopes: ['logging-write'],
-      externalIp: true,
+      assignExternalIp: true,
       healthCheckPort: 8080,
       healthCheckPath: '/healthz',
       maxSurge: 0,

@@ -46,7 +46,7 @@ describe('CoreOSInstance resource arguments', () => {
       bootDiskType: 'pd-balanced',
       network: 'vpc',
       subnetwork: 'vpc-us-central1',
-      externalIp: false,
+      assignExternalIp: false,
       tags: ['etcd', 'ssh'],
       labels: { role: 'etcd', team: 'platform' },
       serviceAccountEmail: 'etcd@project.iam.gserviceaccount.com',
@@ -90,7 +90,7 @@ describe('CoreOSInstance attributes', () => {
   });
 
   test('has no external IP attribute without an external IP', () => {
-    expect(construct({ config: USER_CONFIG, externalIp: false }).externalIp).toBeUndefined();
+    expect(construct({ config: USER_CONFIG, assignExternalIp: false }).externalIp).toBeUndefined();
   });
 
   test('exposes the Ignition object and the user-data string', () => {

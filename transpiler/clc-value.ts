@@ -3,10 +3,15 @@
  * go-yaml port (YAML 1.1 as ct reads it: `0644` is octal, `yes` is true), so that it can be merged
  * with other configs and handed back to `transpile` as a typed object.
  */
-import type { ContainerLinuxConfig } from '../transpiler';
-import { parseDocument, type YamlNode } from '../transpiler/yaml';
-import { resolve } from '../transpiler/yaml/resolve';
+import type { ContainerLinuxConfig } from './sections';
+import { parseDocument, type YamlNode } from './yaml';
+import { resolve } from './yaml/resolve';
 
+/**
+ * The first YAML document of `text` as a plain object, scalars resolved as ct's YAML reader
+ * resolves them (an empty document is `{}`). Throws the YAML syntax error go-yaml reports, or an
+ * Error when the document is not a mapping. Nothing is checked against the CLC schema here.
+ */
 export function clcValueFromText(text: string): ContainerLinuxConfig {
   const document = parseDocument(text, 'v2');
   const root = document?.children[0];

@@ -1,0 +1,63 @@
+/**
+ * The constructs use the transpiler only through its public entry, transpiler/index.ts: what they
+ * need is exported there, so the transpiler's inside can change without touching a construct.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const CONSTRUCTS = path.join(ROOT, 'constructs');
+const TRANSPILER = path.join(ROOT, 'transpiler');
+
+/** Every module specifier of `import ... from`, `export ... from`, `import('...')` and `require('...')`. */
+function specifiers(source: string): string[] {
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)['"]([^'"]+)['"]/gm;
+  return [...source.matchAll(pattern)].map((match) => match[1]);
+}
+
+/** The specifiers of a file in `dir` that reach into the transpiler past its entry. */
+function transpilerInternals(dir: string, source: string): string[] {
+  return specifiers(source).filter((specifier) => {
+    if (!specifier.startsWith('.')) return false;
+    const target = path.resolve(dir, specifier);
+    const isEntry = target === TRANSPILER || target === path.join(TRANSPILER, 'index');
+    return !isEntry && target.startsWith(TRANSPILER + path.sep);
+  });
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+describe('constructs import the transpiler only through its entry', () => {
+  test('the check sees every form of import', () => {
+    const source = [
+      "import { transpile } from '../transpiler';",
+      "import type { IgnitionVersion } from '../transpiler/api';",
+      "export { decode } from '../transpiler/yaml/index';",
+      "import '../transpiler/go/json';",
+      "const lazy = import('../transpiler/go/dataurl');",
+      "const old = require('../transpiler/ign3');",
+      "import { transpile as t } from '../transpiler/index';",
+    ].join('\n');
+    expect(transpilerInternals(CONSTRUCTS, source)).toEqual([
+      '../transpiler/api',
+      '../transpiler/yaml/index',
+      '../transpiler/go/json',
+      '../transpiler/go/dataurl',
+      '../transpiler/ign3',
+    ]);
+  });
+
+  const files = sourceFiles(CONSTRUCTS);
+
+  test('there are construct files to check', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  test.each(files.map((file) => [path.relative(ROOT, file), file]))('%s', (_, file) => {
+    expect(transpilerInternals(path.dirname(file), readFileSync(file, 'utf8'))).toEqual([]);
+  });
+});
