@@ -8,7 +8,7 @@
 import { Annotations, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
-import type { FileConfig, SystemdUnitConfig, UserConfig } from '../transpiler';
+import type { FileConfig, GeneratedOutput, SystemdUnitConfig, UserConfig } from '../transpiler';
 import { stringTokensIn } from './config-tokens';
 import { ConfigComposition, fileSnippet, unitSnippet, userSnippet, type ClcSnippet } from './config-composition';
 import type { ConfigSource } from './config-source';
@@ -27,6 +27,14 @@ export abstract class ConfigOwner extends Construct {
    */
   public get ignition(): Record<string, unknown> {
     return this.rendered().ignition;
+  }
+
+  /**
+   * What the transpiler generated for the config's sections (e.g. etcd's drop-in of
+   * etcd-member.service), with how it wrote values there; see `TranspileResult.generated`.
+   */
+  public get generated(): readonly GeneratedOutput[] {
+    return this.rendered().generated;
   }
 
   /** The Ignition JSON as Terraform receives it (after every snippet): escaped, tokens as interpolations. */

@@ -158,7 +158,7 @@ export class EtcdCluster extends Construct {
    */
   public memberConfigs(): EtcdMemberConfig[] {
     return this.members.map((member) => {
-      const etcdDropin = etcdDropinOf(member.instance.ignition);
+      const etcdDropin = etcdDropinOf(member.instance.ignition, member.instance.generated);
       return {
         name: member.name,
         zone: member.zone,

@@ -1,9 +1,8 @@
 /**
  * What the etcd section of one member says, as data: the flags etcd-wrapper runs etcd with, read
- * back from ct's `20-clct-etcd-member.conf` drop-in. For tests that start real etcd processes.
+ * back from the drop-in ct generated for it. For tests that start real etcd processes.
  */
-
-export const ETCD_DROPIN = '20-clct-etcd-member.conf';
+import type { GeneratedOutput } from '../transpiler';
 
 /** One member's rendered config and identity. */
 export interface EtcdMemberConfig {
@@ -18,7 +17,7 @@ export interface EtcdMemberConfig {
   readonly clientUrl: string;
   /** The Ignition config (spec 2.2.0 unless the cluster chose 3.3.0), tokens in place. */
   readonly ignition: Record<string, unknown>;
-  /** The text of the `etcd-member.service` drop-in `20-clct-etcd-member.conf`. */
+  /** The text of the drop-in ct generated for the etcd section (of `etcd-member.service`). */
   readonly etcdDropin: string;
   /**
    * etcd's flags from the drop-in, unquoted, e.g. `--listen-peer-urls=http://${COREOS_GCE_IP_LOCAL_0}:2380`
@@ -33,11 +32,16 @@ interface IgnitionUnits {
   readonly systemd?: { readonly units?: readonly { readonly name: string; readonly dropins?: readonly { readonly name: string; readonly contents?: string }[] }[] };
 }
 
-/** The etcd-member.service drop-in of an Ignition 2.x or 3.x config. */
-export function etcdDropinOf(ignition: Record<string, unknown>): string {
-  const unit = (ignition as IgnitionUnits).systemd?.units?.find((u) => u.name === 'etcd-member.service');
-  const contents = unit?.dropins?.find((d) => d.name === ETCD_DROPIN)?.contents;
-  if (contents === undefined) throw new Error(`no ${ETCD_DROPIN} drop-in for etcd-member.service in this config`);
+/**
+ * The drop-in ct generated for the etcd section, in an Ignition 2.x or 3.x config; `generated` is
+ * what the transpiler says it generated (`CoreOSInstance.generated`).
+ */
+export function etcdDropinOf(ignition: Record<string, unknown>, generated: readonly GeneratedOutput[]): string {
+  const etcd = generated.find((output) => output.kind === 'dropin' && output.section === 'etcd');
+  if (etcd?.kind !== 'dropin') throw new Error('the config has no etcd section');
+  const unit = (ignition as IgnitionUnits).systemd?.units?.find((u) => u.name === etcd.unit && u.dropins?.some((d) => d.name === etcd.dropin));
+  const contents = unit?.dropins?.find((d) => d.name === etcd.dropin)?.contents;
+  if (contents === undefined) throw new Error(`no ${etcd.dropin} drop-in for ${etcd.unit} in this config`);
   return contents;
 }
 

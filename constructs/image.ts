@@ -1,4 +1,5 @@
 /** Boot images for a CoreOSInstance: the distribution decides which Ignition spec it can boot. */
+import type { GeneratedOutput } from '../transpiler';
 
 /** The operating system family behind an image. */
 export enum ImageDistribution {
@@ -84,30 +85,20 @@ export function ignitionVersionProblems(image: Image, ignitionVersion: string | 
   return [];
 }
 
-// What ct generates for the CLC sections whose services Fedora CoreOS does not have.
-const CONTAINER_LINUX_ONLY: readonly [section: string, generated: (ignition: IgnitionOutput) => boolean][] = [
-  ['etcd', (ignition) => hasDropin(ignition, 'etcd-member.service', '20-clct-etcd-member.conf')],
-  ['flannel', (ignition) => hasDropin(ignition, 'flanneld.service', '20-clct-flannel.conf')],
-  ['update/locksmith', (ignition) => (ignition.storage?.files ?? []).some((file) => file.path === '/etc/coreos/update.conf')],
-];
-
-interface IgnitionOutput {
-  readonly systemd?: { readonly units?: readonly { readonly name: string; readonly dropins?: readonly { readonly name: string }[] }[] };
-  readonly storage?: { readonly files?: readonly { readonly path: string }[] };
-}
+// The CLC sections that configure services Fedora CoreOS does not have (etcd-member, flanneld,
+// update_engine and locksmithd).
+const CONTAINER_LINUX_ONLY: ReadonlySet<string> = new Set(['etcd', 'flannel', 'update', 'locksmith']);
 
 /**
- * Sections of the config that Fedora CoreOS cannot honour (no etcd-member, flanneld, locksmithd,
- * update_engine). `ignition` is only read for Fedora CoreOS images.
+ * Sections of the config that Fedora CoreOS cannot honour, from what the transpiler says it
+ * generated for them (`TranspileResult.generated`).
  */
-export function sectionProblems(image: Image, ignition: () => IgnitionOutput): string[] {
+export function sectionProblems(image: Image, generated: readonly GeneratedOutput[]): string[] {
   if (image.distribution !== ImageDistribution.FEDORA_COREOS) return [];
-  const output = ignition();
-  return CONTAINER_LINUX_ONLY.filter(([, generated]) => generated(output)).map(
-    ([section]) => `the ${section} section configures a Container Linux service that Fedora CoreOS does not have: remove it, or run that service as a container unit`,
+  const refused = generated
+    .map((output) => (output.kind === 'dropin' ? [output.section] : output.sections).filter((section) => CONTAINER_LINUX_ONLY.has(section)))
+    .filter((sections) => sections.length > 0);
+  return refused.map(
+    (sections) => `the ${sections.join('/')} section configures a Container Linux service that Fedora CoreOS does not have: remove it, or run that service as a container unit`,
   );
-}
-
-function hasDropin(ignition: IgnitionOutput, unit: string, dropin: string): boolean {
-  return (ignition.systemd?.units ?? []).some((u) => u.name === unit && (u.dropins ?? []).some((d) => d.name === dropin));
 }

@@ -4,7 +4,7 @@
  * limit, and escape it for Terraform. Used by CoreOSInstance and WorkerPool's instance template.
  */
 import { createHash } from 'node:crypto';
-import { isUnrecognizedKey, transpile, TranspileError, type ContainerLinuxConfig, type Diagnostic, type Dialect, type IgnitionVersion, type TranspileResult } from '../transpiler';
+import { isUnrecognizedKey, transpile, TranspileError, type ContainerLinuxConfig, type Diagnostic, type Dialect, type GeneratedOutput, type IgnitionVersion, type TranspileResult } from '../transpiler';
 import type { ConfigFingerprint } from './config-change';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
@@ -49,6 +49,8 @@ export interface RenderedUserData {
   readonly fingerprint: ConfigFingerprint;
   /** Transpiler and rendering warnings, ready to become annotations. */
   readonly warnings: readonly string[];
+  /** What ct generated for the config's sections (`TranspileResult.generated`). */
+  readonly generated: readonly GeneratedOutput[];
 }
 
 /** Renders `source`; throws an Error with every problem (without the construct's path). */
@@ -57,9 +59,9 @@ export function renderUserData(source: ConfigSource, options: RenderUserDataOpti
   const input = typeof source.input === 'string' ? tokens.hideInText(source.input, source.origin) : tokens.hideInObject(source.input, source.origin);
   const result = transpileChecked(input, source, options, tokens);
   const warnings = result.warnings.map((diagnostic) => describeDiagnostic(diagnostic, source.origin, tokens));
-  const problems = sectionProblems(options.image, () => result.ignition);
+  const problems = sectionProblems(options.image, result.generated);
   if (problems.length > 0) throw new Error(problems.join('; '));
-  const rendered = renderUserDataTemplate(result.json, () => result.ignition, tokens);
+  const rendered = renderUserDataTemplate(result.json, () => result.ignition, result.generated, tokens);
   warnings.push(...rendered.warnings.map((warning) => `${source.origin}: warning: ${warning}`));
   const size = checkUserDataSize(options.name, rendered.sizeBytes);
   if (size.error) throw new Error(size.error);
@@ -131,6 +133,10 @@ class Rendered implements RenderedUserData {
 
   get ignition(): Record<string, unknown> {
     return (this.parsed ??= this.tokens.restoreInObject(this.result.ignition));
+  }
+
+  get generated(): readonly GeneratedOutput[] {
+    return this.result.generated;
   }
 
   get fingerprint(): ConfigFingerprint {

@@ -4,7 +4,7 @@
  * rendered so that Terraform yields the bytes ct would have written for the token's value.
  */
 import { Fn } from 'cdktf';
-import { decodeDataUrl, goJsonString } from '../transpiler';
+import { decodeDataUrl, goJsonString, type GeneratedDropin, type GeneratedFile, type GeneratedKey, type GeneratedOutput } from '../transpiler';
 import type { ConfigTokens } from './config-tokens';
 import { escapeTerraformTemplate, hclStringArgument, terraformTemplate, type TemplatePart } from './terraform-escaping';
 
@@ -19,15 +19,15 @@ export interface UserDataTemplate {
 
 type Ignition = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const UPDATE_CONF = '/etc/coreos/update.conf';
-// ct's generated drop-ins whose option values are Go `%q`-quoted (etcd.go, flannel.go).
-const QUOTING_DROPINS = /^20-clct-(etcd-member|flannel)\.conf$/;
 const DATA_URL_BASE64 = 'data:;base64,';
 
-/** `ignition` (the parsed `json`) is only read when the config holds tokens. */
-export function renderUserDataTemplate(json: string, ignition: () => Ignition, tokens: ConfigTokens): UserDataTemplate {
+/**
+ * `ignition` (the parsed `json`) is only read when the config holds tokens; `generated` is what
+ * the transpiler says it generated (`TranspileResult.generated`), and how it wrote values there.
+ */
+export function renderUserDataTemplate(json: string, ignition: () => Ignition, generated: readonly GeneratedOutput[], tokens: ConfigTokens): UserDataTemplate {
   if (tokens.isEmpty) return { template: escapeTerraformTemplate(json), sizeBytes: Buffer.byteLength(json), warnings: [] };
-  return new TemplateBuilder(json, tokens).build(ignition());
+  return new TemplateBuilder(json, tokens).build(ignition(), generated);
 }
 
 class TemplateBuilder {
@@ -43,14 +43,16 @@ class TemplateBuilder {
     this.measured = text;
   }
 
-  build(ignition: Ignition): UserDataTemplate {
+  build(ignition: Ignition, generated: readonly GeneratedOutput[]): UserDataTemplate {
+    const quoting = generated.filter((output): output is GeneratedDropin => output.kind === 'dropin' && output.values === 'go-%q');
     for (const unit of ignition.systemd?.units ?? []) {
       for (const dropin of unit.dropins ?? []) {
-        if (QUOTING_DROPINS.test(dropin.name)) this.markQuotedOptions(dropin.contents, unit.name);
+        if (quoting.some((output) => output.unit === unit.name && output.dropin === dropin.name)) this.markQuotedOptions(dropin.contents, unit.name);
       }
     }
-    for (const file of ignition.storage?.files ?? []) {
-      if (file.path === UPDATE_CONF) this.renderDataUrlWithTokens(file.contents?.source, true);
+    const files: Ignition[] = ignition.storage?.files ?? [];
+    for (const output of generated) {
+      if (output.kind === 'file') this.renderDataUrlWithTokens(lastWithPath(files, output.path)?.contents?.source, output);
     }
     this.renderDataUrlsWithTokens(ignition);
     this.warnAboutUnvalidated(ignition, '');
@@ -75,14 +77,14 @@ class TemplateBuilder {
    * ct percent-encodes file contents into a `data:,` URL, which Terraform cannot reproduce; such a
    * file is written as `data:;base64,${base64encode(...)}` instead, an equivalent Ignition 2.2 URL.
    */
-  private renderDataUrlWithTokens(source: unknown, isUpdateConf: boolean): void {
+  private renderDataUrlWithTokens(source: unknown, generatedFile?: GeneratedFile): void {
     if (typeof source !== 'string' || !source.startsWith('data:') || !this.tokens.placeholderRegex().test(source)) return;
     if (this.renderedSources.has(source)) return;
     this.renderedSources.add(source);
     const decoded = decodeDataUrl(source).dataUrl;
     if (!decoded) return;
     const contents = Buffer.from(decoded.data).toString('utf8');
-    const elements = this.fileElements(contents, isUpdateConf);
+    const elements = this.fileElements(contents, generatedFile);
     const joined = elements.length === 1 ? elements[0] : Fn.join('', elements);
     const marker = `${this.tokens.placeholderPrefix}${this.fileExpressions.push(Fn.base64encode(joined)) - 1}f`;
     this.replaceJsonString(source, marker);
@@ -94,35 +96,39 @@ class TemplateBuilder {
     if (Array.isArray(node)) node.forEach((item) => this.renderDataUrlsWithTokens(item));
     else if (node !== null && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if (key === 'source') this.renderDataUrlWithTokens(value, false);
+        if (key === 'source') this.renderDataUrlWithTokens(value);
         else this.renderDataUrlsWithTokens(value);
       }
     }
   }
 
   /** The file's text as join() elements: quoted literals and tokens, rendered as ct renders them. */
-  private fileElements(contents: string, isUpdateConf: boolean): string[] {
+  private fileElements(contents: string, generatedFile?: GeneratedFile): string[] {
     const elements: string[] = [];
     let last = 0;
     for (const match of contents.matchAll(this.tokens.placeholderRegex())) {
       if (match.index > last) elements.push(hclStringArgument(contents.slice(last, match.index)));
-      elements.push(isUpdateConf ? this.updateConfToken(contents, match.index, Number(match[1])) : this.tokens.tokenAt(Number(match[1])));
+      elements.push(generatedFile ? this.generatedFileToken(contents, match.index, Number(match[1]), generatedFile) : this.tokens.tokenAt(Number(match[1])));
       last = match.index + match[0].length;
     }
     if (last < contents.length) elements.push(hclStringArgument(contents.slice(last)));
     return elements;
   }
 
-  /** update.conf: ct lower-cases GROUP, writes SERVER raw and `%q`-quotes the locksmith values. */
-  private updateConfToken(contents: string, offset: number, index: number): string {
+  /**
+   * A token in a `KEY=value` line of a file ct generated (update.conf), rendered the way the
+   * transpiler says it wrote that key: lower-cased, `%q`-quoted or raw.
+   */
+  private generatedFileToken(contents: string, offset: number, index: number, file: GeneratedFile): string {
     const token = this.tokens.tokenAt(index);
     const line = contents.slice(contents.lastIndexOf('\n', offset) + 1);
-    if (line.startsWith('GROUP=')) return Fn.lower(token);
-    if (insideQuotes(contents, offset)) {
-      this.warnings.add(`${this.tokens.labelAt(index)} in locksmith is quoted by Terraform's jsonencode, which equals ct's Go %q only for printable ASCII other than <, > and &`);
+    const key: GeneratedKey | undefined = file.keys[line.slice(0, line.indexOf('='))];
+    if (key?.values === 'lower-case') return Fn.lower(token);
+    if (key?.values === 'go-%q') {
+      this.warnings.add(`${this.tokens.labelAt(index)} in ${key.from} is quoted by Terraform's jsonencode, which equals ct's Go %q only for printable ASCII other than <, > and &`);
       return jsonStringBody(token);
     }
-    if (line.startsWith('SERVER=')) this.warnings.add(`${this.tokens.labelAt(index)} in update.server: the URL is not validated (ct checked a stand-in)`);
+    if (key?.validatedAs) this.warnings.add(`${this.tokens.labelAt(index)} in ${key.from}: the ${key.validatedAs} is not validated (ct checked a stand-in)`);
     return token;
   }
 
@@ -165,6 +171,12 @@ class TemplateBuilder {
     parts.push({ literal: this.text.slice(last) });
     return parts;
   }
+}
+
+/** The last file at `path`: ct appends its own after the user's. */
+function lastWithPath(files: readonly Ignition[], path: string): Ignition | undefined {
+  for (let i = files.length - 1; i >= 0; i--) if (files[i].path === path) return files[i];
+  return undefined;
 }
 
 /** Ignition keys whose values the transpiler validates: a token there is only checked as a stand-in. */

@@ -5,7 +5,7 @@
  */
 export { transpile, TranspilePanic } from './transpile';
 export { SUPPORTED_PLATFORMS } from './sections/platform';
-export type { TranspileOptions, TranspileResult } from './api';
+export type { GeneratedDropin, GeneratedFile, GeneratedKey, GeneratedOutput, TranspileOptions, TranspileResult, ValueEncoding } from './api';
 export type { Dialect } from './convert';
 export { TranspileError, type Diagnostic, type Severity } from './diagnostics';
 export { isUnrecognizedKey } from './validate';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { TranspileOptions, TranspileResult } from './api';
+import type { GeneratedOutput, TranspileOptions, TranspileResult } from './api';
 import { AstNode } from './ast';
 import type { ConvertContext, Dialect } from './convert';
 import { goSprintfNoArgs, Report, TranspileError, type Diagnostic } from './diagnostics';
@@ -70,6 +70,7 @@ interface Outcome {
   readonly stderr: string;
   readonly diagnostics: readonly Diagnostic[];
   readonly json?: string;
+  readonly generated?: readonly GeneratedOutput[];
 }
 
 type Input = string | Uint8Array | ContainerLinuxConfig;
@@ -188,7 +189,7 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
     return { ok: false, stderr: stderr + 'Failed to parse config\n', diagnostics };
   }
 
-  const ctx: ConvertContext = { dialect, platform: options.platform ?? '', filesDir: options.filesDir ?? '', readFile };
+  const ctx: ConvertContext = { dialect, platform: options.platform ?? '', filesDir: options.filesDir ?? '', readFile, generated: [] };
   let converted: ReturnType<typeof convert>;
   try {
     converted = convert(parsed.config, parsed.ast, ctx);
@@ -209,9 +210,9 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
     // Flatcar's boot-time 2.x -> 3 translation of exactly these bytes (docs/ignition-2to3.md §2)
     const v33 = emitV33(json, options.pretty ?? false, true);
     if (!v33.ok) return { ok: false, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, v33.error] };
-    return { ok: true, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, ...v33.warnings], json: v33.json };
+    return { ok: true, stderr: stderr + v33.stderr, diagnostics: [...diagnostics, ...v33.warnings], json: v33.json, generated: ctx.generated };
   }
-  return { ok: true, stderr, diagnostics, json };
+  return { ok: true, stderr, diagnostics, json, generated: ctx.generated };
 }
 
 /**
@@ -226,6 +227,7 @@ class TranspileOutput implements TranspileResult {
     readonly json: string,
     readonly warnings: readonly Diagnostic[],
     readonly stderr: string,
+    readonly generated: readonly GeneratedOutput[],
   ) {}
 
   get ignition(): Record<string, unknown> {
@@ -240,7 +242,7 @@ export function transpileWith(input: Input, options: TranspileOptions, readFile:
   if (!outcome.ok || outcome.json === undefined) {
     throw new TranspileError(outcome.diagnostics, outcome.stderr, options.origin);
   }
-  return new TranspileOutput(outcome.json, outcome.diagnostics, outcome.stderr);
+  return new TranspileOutput(outcome.json, outcome.diagnostics, outcome.stderr, outcome.generated ?? []);
 }
 
 /**

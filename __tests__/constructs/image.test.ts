@@ -56,8 +56,8 @@ describe('CoreOSInstance image', () => {
   test.each([
     ['etcd:\n  name: node-0\n', 'etcd'],
     ['flannel:\n  etcd_prefix: /coreos.com/network\n', 'flannel'],
-    ['update:\n  group: stable\n', 'update/locksmith'],
-    ['locksmith:\n  reboot_strategy: reboot\n', 'update/locksmith'],
+    ['update:\n  group: stable\n', 'update'],
+    ['locksmith:\n  reboot_strategy: reboot\n', 'locksmith'],
   ])('Fedora CoreOS refuses %j', (section, name) => {
     expect(() => construct({ config: CONFIG + section, image: Image.fedoraCoreOS(), ignitionVersion: '3.3.0' })).toThrow(
       `CoreOSInstance stack/vm: the ${name} section configures a Container Linux service that Fedora CoreOS does not have`,

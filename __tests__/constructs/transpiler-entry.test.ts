@@ -2,11 +2,10 @@
  * The constructs use the transpiler only through its public entry, transpiler/index.ts: what they
  * need is exported there, so the transpiler's inside can change without touching a construct.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { constructSources, CONSTRUCTS, ROOT } from './construct-sources';
 
-const ROOT = path.join(__dirname, '..', '..');
-const CONSTRUCTS = path.join(ROOT, 'constructs');
 const TRANSPILER = path.join(ROOT, 'transpiler');
 
 /** Every module specifier of `import ... from`, `export ... from`, `import('...')` and `require('...')`. */
@@ -23,12 +22,6 @@ function transpilerInternals(dir: string, source: string): string[] {
     const isEntry = target === TRANSPILER || target === path.join(TRANSPILER, 'index');
     return !isEntry && target.startsWith(TRANSPILER + path.sep);
   });
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
-    .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
 describe('constructs import the transpiler only through its entry', () => {
@@ -51,7 +44,7 @@ describe('constructs import the transpiler only through its entry', () => {
     ]);
   });
 
-  const files = sourceFiles(CONSTRUCTS);
+  const files = constructSources();
 
   test('there are construct files to check', () => {
     expect(files.length).toBeGreaterThan(10);

@@ -6,7 +6,7 @@ import { flannelTranslator } from '../../transpiler/sections/flannel';
 import { isSupportedPlatform, platformTranslator, SUPPORTED_PLATFORMS } from '../../transpiler/sections/platform';
 import { expectedDropin, expectedUnits } from './vectors';
 
-const ctx = (platform = ''): ConvertContext => ({ dialect: 'coreos', platform, filesDir: '', readFile: () => new Uint8Array() });
+const ctx = (platform = ''): ConvertContext => ({ dialect: 'coreos', platform, filesDir: '', readFile: () => new Uint8Array(), generated: [] });
 
 /** Units as ct's JSON shows them: zero values left out, as `omitempty` does. */
 function asJson(units: GoStruct[] | null): unknown {

@@ -28,7 +28,7 @@ import { expectedDropin } from './vectors';
 
 const v = (text: string, dialect: Dialect = 'coreos'): Semver => decodeSemver(text, dialect);
 const entries = (r: { entries: readonly { severity: string; message: string }[] }) => r.entries.map((e) => [e.severity, e.message]);
-const ctx = (dialect: Dialect, platform = ''): ConvertContext => ({ dialect, platform, filesDir: '', readFile: () => new Uint8Array() });
+const ctx = (dialect: Dialect, platform = ''): ConvertContext => ({ dialect, platform, filesDir: '', readFile: () => new Uint8Array(), generated: [] });
 
 describe('parseSemver (go-semver Set)', () => {
   it('parses pre-release and metadata and re-renders numbers in decimal', () => {

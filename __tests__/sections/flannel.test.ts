@@ -19,7 +19,7 @@ import {
 import { expectedDropin } from './vectors';
 
 const entries = (r: { entries: readonly { severity: string; message: string }[] }) => r.entries.map((e) => [e.severity, e.message]);
-const ctx = (platform = '', dialect: Dialect = 'coreos'): ConvertContext => ({ dialect, platform, filesDir: '', readFile: () => new Uint8Array() });
+const ctx = (platform = '', dialect: Dialect = 'coreos'): ConvertContext => ({ dialect, platform, filesDir: '', readFile: () => new Uint8Array(), generated: [] });
 const dropin = (flannel: GoStruct, platform = '') => {
   const r = flannelDropin(flannel, ctx(platform));
   return 'contents' in r ? r.contents : r.error;

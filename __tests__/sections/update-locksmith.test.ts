@@ -15,7 +15,7 @@ import { expectedFileSource } from './vectors';
 
 type Entries = { entries: readonly { severity: string; message: string }[] };
 const entries = (r: Entries | undefined) => (r?.entries ?? []).map((e) => [e.severity, e.message]);
-const ctx = (dialect: Dialect = 'coreos'): ConvertContext => ({ dialect, platform: '', filesDir: '', readFile: () => new Uint8Array() });
+const ctx = (dialect: Dialect = 'coreos'): ConvertContext => ({ dialect, platform: '', filesDir: '', readFile: () => new Uint8Array(), generated: [] });
 
 function structOf(t: GoStruct['type']): StructDef {
   if (t.kind !== 'ptr' || t.elem.kind !== 'struct') throw new Error('expected a pointer to a struct');

@@ -1,4 +1,5 @@
 /** CLC `docker` -> the `docker.service` drop-in (ct's `config/types/docker.go`; docs/ct.md §5.11). */
+import type { GeneratedDropin } from '../api';
 import type { Translator } from '../convert';
 import { Report } from '../diagnostics';
 import { field, ptr, slice, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
@@ -24,9 +25,13 @@ export function dockerDropin(flags: readonly string[] | null): string {
   return `[Service]\nEnvironment="DOCKER_OPTS=${(flags ?? []).join(' ')}"`;
 }
 
-export const dockerTranslator: Translator = (config, _ast, out) => {
+/** What the docker section generates: its flags go into DOCKER_OPTS raw. */
+export const DOCKER_GENERATED: GeneratedDropin = { kind: 'dropin', section: 'docker', unit: 'docker.service', dropin: '20-clct-docker.conf', values: 'raw' };
+
+export const dockerTranslator: Translator = (config, _ast, out, ctx) => {
   const docker = config.docker as GoStruct | undefined | null;
   if (!docker) return new Report();
-  appendTo(out.systemd, 'units', generatedUnit('docker.service', '20-clct-docker.conf', dockerDropin(docker.flags)));
+  appendTo(out.systemd, 'units', generatedUnit(DOCKER_GENERATED.unit, DOCKER_GENERATED.dropin, dockerDropin(docker.flags)));
+  ctx.generated.push(DOCKER_GENERATED);
   return new Report();
 };

@@ -2,6 +2,7 @@
  * CLC `etcd` -> the `etcd-member.service` drop-in (ct's `config/types/etcd.go`; docs/ct.md §5.12).
  * Also hosts the port of go-semver that ct's etcd and flannel versions decode with.
  */
+import type { GeneratedDropin } from '../api';
 import type { ConvertContext, Dialect, Translator } from '../convert';
 import { Report } from '../diagnostics';
 import { quoteGo } from '../go/quote';
@@ -252,11 +253,15 @@ export function etcdDropin(etcd: GoStruct, ctx: Pick<ConvertContext, 'dialect' |
   return unit.ok ? { contents: unit.value.render() } : { error: unit.error };
 }
 
+/** What the etcd section generates: its options are `--flag="value"` lines, Go `%q`-quoted. */
+export const ETCD_GENERATED: GeneratedDropin = { kind: 'dropin', section: 'etcd', unit: 'etcd-member.service', dropin: '20-clct-etcd-member.conf', values: 'go-%q' };
+
 export const etcdTranslator: Translator = (config, _ast, out, ctx) => {
   const etcd = config.etcd as GoStruct | undefined | null;
   if (!etcd) return new Report();
   const dropin = etcdDropin(etcd, ctx);
   if ('error' in dropin) return Report.of('error', dropin.error);
-  appendTo(out.systemd, 'units', generatedUnit('etcd-member.service', '20-clct-etcd-member.conf', dropin.contents));
+  appendTo(out.systemd, 'units', generatedUnit(ETCD_GENERATED.unit, ETCD_GENERATED.dropin, dropin.contents));
+  ctx.generated.push(ETCD_GENERATED);
   return new Report();
 };

@@ -1,4 +1,5 @@
 /** CLC `flannel` -> the `flanneld.service` drop-in (ct's `config/types/flannel.go`; docs/ct.md §5.13). */
+import type { GeneratedDropin } from '../api';
 import type { ConvertContext, Dialect, Translator } from '../convert';
 import { Report } from '../diagnostics';
 import { quoteGo } from '../go/quote';
@@ -153,11 +154,15 @@ export function flannelDropin(flannel: GoStruct, ctx: Pick<ConvertContext, 'dial
   return { contents: unit.value.render() };
 }
 
+/** What the flannel section generates: its options are `--flag="value"` lines, Go `%q`-quoted. */
+export const FLANNEL_GENERATED: GeneratedDropin = { kind: 'dropin', section: 'flannel', unit: 'flanneld.service', dropin: '20-clct-flannel.conf', values: 'go-%q' };
+
 export const flannelTranslator: Translator = (config, _ast, out, ctx) => {
   const flannel = config.flannel as GoStruct | undefined | null;
   if (!flannel) return new Report();
   const dropin = flannelDropin(flannel, ctx);
   if ('error' in dropin) return Report.of('error', dropin.error);
-  appendTo(out.systemd, 'units', generatedUnit('flanneld.service', '20-clct-flannel.conf', dropin.contents));
+  appendTo(out.systemd, 'units', generatedUnit(FLANNEL_GENERATED.unit, FLANNEL_GENERATED.dropin, dropin.contents));
+  ctx.generated.push(FLANNEL_GENERATED);
   return new Report();
 };

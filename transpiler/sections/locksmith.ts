@@ -2,6 +2,7 @@
  * CLC `locksmith` (ct's `config/types/locksmith.go`; docs/ct.md §5.14): reboot-coordination settings,
  * written into `/etc/coreos/update.conf` by the update translator.
  */
+import type { GeneratedKey } from '../api';
 import { Report } from '../diagnostics';
 import { parseClock, parseDuration } from '../go/duration';
 import { quoteGo } from '../go/quote';
@@ -125,6 +126,11 @@ const locksmithDef: StructDef = {
 
 /** The top-level `locksmith` field. */
 export const locksmithField: FieldDef = field('Locksmith', 'locksmith', ptr(struct(locksmithDef)));
+
+/** The update.conf keys the locksmith section writes: every value Go `%q`-quoted. */
+export const LOCKSMITH_UPDATE_CONF_KEYS: Readonly<Record<string, GeneratedKey>> = Object.fromEntries(
+  LOCKSMITH_KEYS.map(([, key, env]) => [env, { from: `locksmith.${key}`, values: 'go-%q' }]),
+);
 
 /** ct's `configLines`: `NAME="value"` (Go `%q`) for every key present, even when empty. */
 export function locksmithLines(l: GoStruct): string[] {

@@ -2,6 +2,7 @@
  * `--platform` (ct's `config/platform` and the first converter in `config/types/common.go`;
  * docs/ct.md §2, §8.3).
  */
+import type { GeneratedDropin } from '../api';
 import type { Translator } from '../convert';
 import { Report } from '../diagnostics';
 import type { IgnitionSystemdUnit } from '../ignition/types';
@@ -28,6 +29,17 @@ export function isSupportedPlatform(platform: string): boolean {
 /** Platforms whose coreos-metadata needs its provider named explicitly (docs/ct.md §8.3). */
 const PROVIDER_OVERRIDE_PLATFORMS = ['openstack-metadata', 'cloudstack-configdrive'];
 
+const PROVIDER_OVERRIDE_DROPIN = '20-clct-provider-override.conf';
+
+/** What `--platform` generates: the provider name goes in raw. */
+const PLATFORM_GENERATED: readonly GeneratedDropin[] = ['coreos-metadata.service', 'coreos-metadata-sshkeys@.service'].map((unit) => ({
+  kind: 'dropin',
+  section: 'platform',
+  unit,
+  dropin: PROVIDER_OVERRIDE_DROPIN,
+  values: 'raw',
+}));
+
 /**
  * Adds the coreos-metadata provider override units, whether or not templating is used. The
  * first has neither `enable` nor `enabled`; the second has `enabled: true` (docs/ct.md §8.3).
@@ -36,12 +48,13 @@ export const platformTranslator: Translator = (_config, _ast, out, ctx) => {
   if (!PROVIDER_OVERRIDE_PLATFORMS.includes(ctx.platform)) return new Report();
   const dropins = () => [
     {
-      name: '20-clct-provider-override.conf',
+      name: PROVIDER_OVERRIDE_DROPIN,
       contents: `[Service]\nEnvironment=COREOS_METADATA_OPT_PROVIDER=--provider=${ctx.platform}`,
     },
   ];
   const unit = (name: string, enabled: boolean | undefined): IgnitionSystemdUnit => ({ name, enable: false, enabled, mask: false, contents: '', dropins: dropins() });
   appendTo(out.systemd, 'units', unit('coreos-metadata.service', undefined));
   appendTo(out.systemd, 'units', unit('coreos-metadata-sshkeys@.service', true));
+  ctx.generated.push(...PLATFORM_GENERATED);
   return new Report();
 };

@@ -2,6 +2,7 @@
  * CLC `update` (ct's `config/types/update.go`; docs/ct.md §5.14): update group and server, which
  * together with `locksmith` become `/etc/coreos/update.conf`.
  */
+import type { GeneratedFile, GeneratedKey } from '../api';
 import type { Dialect, Translator } from '../convert';
 import { Report } from '../diagnostics';
 import { escapeDataUrl } from '../go/dataurl';
@@ -9,7 +10,7 @@ import { parseUrl } from '../go/url';
 import type { IgnitionFile } from '../ignition/types';
 import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
-import { locksmithLines } from './locksmith';
+import { LOCKSMITH_UPDATE_CONF_KEYS, locksmithLines } from './locksmith';
 
 export const ERR_UNKNOWN_GROUP = 'unknown update group';
 
@@ -90,6 +91,31 @@ export function updateConfText(update: GoStruct | undefined | null, locksmith: G
   return text;
 }
 
+const UPDATE_CONF = '/etc/coreos/update.conf';
+
+/** The update.conf keys the update section writes: GROUP lower-cased, the rest raw. */
+function updateKeys(dialect: Dialect): Record<string, GeneratedKey> {
+  const keys: Record<string, GeneratedKey> = {
+    GROUP: { from: 'update.group', values: 'lower-case' },
+    SERVER: { from: 'update.server', values: 'raw', validatedAs: 'URL' },
+  };
+  if (dialect === 'flatcar') for (const [, key, env] of FLATCAR_KEYS) keys[env] = { from: `update.${key}`, values: 'raw' };
+  return keys;
+}
+
+const updateConfKeys: Record<Dialect, Readonly<Record<string, GeneratedKey>>> = {
+  coreos: { ...updateKeys('coreos'), ...LOCKSMITH_UPDATE_CONF_KEYS },
+  flatcar: { ...updateKeys('flatcar'), ...LOCKSMITH_UPDATE_CONF_KEYS },
+};
+
+/** What the update and locksmith sections generated: update.conf, with the sections that wrote lines into it. */
+function updateConfGenerated(config: GoStruct, dialect: Dialect): GeneratedFile {
+  const sections: string[] = [];
+  if (updateConfText(config.update, undefined, dialect) !== '') sections.push('update');
+  if (config.locksmith && locksmithLines(config.locksmith).length > 0) sections.push('locksmith');
+  return { kind: 'file', sections, path: UPDATE_CONF, keys: updateConfKeys[dialect] };
+}
+
 /** Runs last, so the file follows the user's files; nothing is de-duplicated (docs/ct.md §4). */
 export const updateTranslator: Translator = (config, _ast, out, ctx) => {
   const text = updateConfText(config.update, config.locksmith, ctx.dialect);
@@ -98,13 +124,14 @@ export const updateTranslator: Translator = (config, _ast, out, ctx) => {
       filesystem: 'root',
       group: undefined,
       overwrite: undefined,
-      path: '/etc/coreos/update.conf',
+      path: UPDATE_CONF,
       user: undefined,
       append: false,
       contents: { compression: '', source: `data:,${escapeDataUrl(text)}`, verification: { hash: undefined } },
       mode: 0o644,
     };
     appendTo(out.storage, 'files', file);
+    ctx.generated.push(updateConfGenerated(config, ctx.dialect));
   }
   return new Report();
 };
