@@ -1,6 +1,7 @@
 /**
  * The conversion contract shared by every CLC section (ct's `config/types/converter.go`): each
- * section file exports a translator, and `translators.ts` lists them in ct's fixed order.
+ * section file exports a descriptor holding its translator, and `translators.ts` lists them in
+ * ct's fixed order.
  */
 import type { GeneratedOutput } from './api';
 import type { AstNode } from './ast';

@@ -1,53 +1,43 @@
-/** The top-level CLC struct (ct's `types.Config` in `config/types/config.go`). */
+/**
+ * The top-level CLC struct (ct's `types.Config` in `config/types/config.go`), derived from the
+ * section list in `translators.ts`: each section that owns a top-level field says where ct
+ * declares it, so the field order is ct's even though the converter order differs.
+ */
 import type { Dialect } from '../convert';
-import { Report } from '../diagnostics';
-import { field, int, struct, type FieldDef, type StructDef } from '../schema';
-import { dockerField } from './docker';
-import { etcdField } from './etcd';
-import { flannelField } from './flannel';
-import { ignitionDef } from './ignition';
-import { locksmithField } from './locksmith';
-import { networkdDef } from './networkd';
-import { passwdDef } from './passwd';
-import { storageDef } from './storage';
-import { systemdDef } from './systemd';
-import { updateField } from './update';
+import type { Report } from '../diagnostics';
+import type { FieldDef, GoStruct, StructDef } from '../schema';
+import type { SectionDescriptor } from '../section';
+import { sections } from '../translators';
 
-/** Flatcar's undocumented `version` key; only 0 is accepted (docs/ct.md §5). */
-const flatcarVersionField = field('Version', 'version', int);
-
-function versionCheck(config: Record<string, unknown>): Report {
-  return config.version === 0 ? new Report() : Report.of('error', 'Invalid version. Only version 0 is supported');
-}
-
-function buildConfigDef(dialect: Dialect): StructDef {
-  const fields: FieldDef[] = [
-    ...(dialect === 'flatcar' ? [flatcarVersionField] : []),
-    field('Ignition', 'ignition', struct(ignitionDef)),
-    field('Storage', 'storage', struct(storageDef(dialect))),
-    field('Systemd', 'systemd', struct(systemdDef)),
-    field('Networkd', 'networkd', struct(networkdDef)),
-    field('Passwd', 'passwd', struct(passwdDef)),
-    etcdField(dialect),
-    flannelField(dialect),
-    updateField(dialect),
-    dockerField,
-    locksmithField,
-  ];
+/** `types.Config` for a dialect from a section list; field order is ct's (docs/ct.md §10.6). */
+export function buildConfigDef(list: readonly SectionDescriptor[], dialect: Dialect): StructDef {
+  const owned = list
+    .flatMap(({ source, configField }) => (configField ? [{ source, ...configField }] : []))
+    .sort((a, b) => a.index - b.index);
+  const fields: FieldDef[] = [];
+  const validators: Record<string, (value: GoStruct) => Report> = {};
+  for (const owner of owned) {
+    const def = owner.def(dialect);
+    if (!def) continue;
+    if (def.key !== owner.key) throw new Error(`${owner.source}: field ${def.name} has key ${def.key}, not ${owner.key}`);
+    if (fields.some((f) => f.key === def.key)) throw new Error(`${owner.source}: another section owns the config key ${def.key}`);
+    fields.push(def);
+    if (owner.validate) validators[def.name] = owner.validate;
+  }
   return {
     goName: 'types.Config',
     fields,
-    fieldValidators: dialect === 'flatcar' ? { Version: versionCheck } : undefined,
+    fieldValidators: Object.keys(validators).length > 0 ? validators : undefined,
   };
 }
 
 const configDefs = new Map<Dialect, StructDef>();
 
-/** The CLC root struct for a dialect; field order is ct's (docs/ct.md §10.6). */
+/** The CLC root struct for a dialect, built once from `sections`. */
 export function configDef(dialect: Dialect): StructDef {
   let def = configDefs.get(dialect);
   if (!def) {
-    def = buildConfigDef(dialect);
+    def = buildConfigDef(sections, dialect);
     configDefs.set(dialect, def);
   }
   return def;

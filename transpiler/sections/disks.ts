@@ -5,6 +5,7 @@ import { bool, field, int, ptr, slice, str, struct, type GoStruct, type StructDe
 import { quoteGo } from '../go/quote';
 import { parseBase2Bytes } from '../go/units';
 import { appendTo, errorMessage, reportAt } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** A GPT partition. */
 export interface PartitionConfig {
@@ -120,4 +121,10 @@ export const disksTranslator: Translator = (config, ast, out, ctx) => {
     appendTo(out.storage, 'disks', newDisk);
   });
   return report;
+};
+
+/** The disks section (ct's `config/types/disks.go`). */
+export const disksSection: SectionDescriptor = {
+  source: 'config/types/disks.go',
+  translate: disksTranslator,
 };

@@ -5,6 +5,7 @@ import { Report } from '../diagnostics';
 import { field, ptr, slice, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
 import { generatedUnit } from './templating';
+import type { SectionDescriptor } from '../section';
 
 /** Typed form of the CLC `docker` section. */
 export interface DockerConfig {
@@ -34,4 +35,18 @@ export const dockerTranslator: Translator = (config, _ast, out, ctx) => {
   appendTo(out.systemd, 'units', generatedUnit(DOCKER_GENERATED.unit, DOCKER_GENERATED.dropin, dockerDropin(docker.flags)));
   ctx.generated.push(DOCKER_GENERATED);
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface DockerSectionConfig {
+  /** docker.service daemon flags; `{}` still adds the unit. */
+  readonly docker?: DockerConfig;
+}
+
+/** The docker section (ct's `config/types/docker.go`). */
+export const dockerSection: SectionDescriptor<DockerSectionConfig> = {
+  source: 'config/types/docker.go',
+  configField: { key: 'docker', index: 9, def: () => dockerField },
+  translate: dockerTranslator,
+  capability: 'docker',
 };

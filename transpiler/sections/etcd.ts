@@ -19,6 +19,7 @@ import {
   etcd35Options,
 } from './etcd-options';
 import { assembleUnit, generatedUnit, heldOptionSet, renderArgs, type OptionSet } from './templating';
+import type { SectionDescriptor } from '../section';
 
 // ---- go-semver ------------------------------------------------------------------------------
 
@@ -264,4 +265,18 @@ export const etcdTranslator: Translator = (config, _ast, out, ctx) => {
   appendTo(out.systemd, 'units', generatedUnit(ETCD_GENERATED.unit, ETCD_GENERATED.dropin, dropin.contents));
   ctx.generated.push(ETCD_GENERATED);
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface EtcdSectionConfig {
+  /** etcd-member.service options; `{}` still adds the unit. */
+  readonly etcd?: EtcdConfig;
+}
+
+/** The etcd section (ct's `config/types/etcd.go`). */
+export const etcdSection: SectionDescriptor<EtcdSectionConfig> = {
+  source: 'config/types/etcd.go',
+  configField: { key: 'etcd', index: 6, def: etcdField },
+  translate: etcdTranslator,
+  capability: 'etcd',
 };

@@ -10,6 +10,7 @@ import { escapeDataUrl } from '../go/dataurl';
 import { parseUrl } from '../go/url';
 import { appendTo, convertVerification, errorMessage, GoPanic, reportAt, verificationDef, type VerificationConfig } from './common';
 import { goPathJoin } from './gopath';
+import type { SectionDescriptor } from '../section';
 
 /** Owner of a file, directory or link: by id or by name, not both. */
 export interface NodeOwnerConfig {
@@ -237,4 +238,11 @@ export const filesTranslator: Translator = (config, ast, out, ctx) => {
     appendTo(out.storage, 'links', { ...convertNode(link, ctx.dialect), hard: link.hard, target: link.target });
   }
   return report;
+};
+
+/** The files section (ct's `config/types/files.go`). */
+export const filesSection: SectionDescriptor = {
+  source: 'config/types/files.go',
+  translate: filesTranslator,
+  capability: 'files-dir',
 };

@@ -3,6 +3,7 @@ import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
 import { bool, field, ptr, slice, str, struct, type GoStruct, type StructDef } from '../schema';
 import { appendTo, copySlice } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** Deprecated mkfs options of a mount (use the mount-level fields instead). */
 export interface FilesystemCreateConfig {
@@ -82,4 +83,10 @@ export const filesystemsTranslator: Translator = (config, _ast, out) => {
     appendTo(out.storage, 'filesystems', { name: fs.name, path: fs.path, mount: convertMount(fs.mount) });
   }
   return new Report();
+};
+
+/** The filesystems section (ct's `config/types/filesystems.go`). */
+export const filesystemsSection: SectionDescriptor = {
+  source: 'config/types/filesystems.go',
+  translate: filesystemsTranslator,
 };

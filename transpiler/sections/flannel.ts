@@ -7,6 +7,7 @@ import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type Stru
 import { appendTo } from './common';
 import { decodeSemver, semverLessThanRelease, semverString, versionField, type Semver } from './etcd';
 import { assembleUnit, generatedUnit, heldOptionSet, optionSet, renderArgs, type OptionSet } from './templating';
+import type { SectionDescriptor } from '../section';
 
 export const FLANNEL_TOO_OLD = 'invalid flannel version (too old)';
 export const FLANNEL_MINOR_TOO_NEW =
@@ -165,4 +166,18 @@ export const flannelTranslator: Translator = (config, _ast, out, ctx) => {
   appendTo(out.systemd, 'units', generatedUnit(FLANNEL_GENERATED.unit, FLANNEL_GENERATED.dropin, dropin.contents));
   ctx.generated.push(FLANNEL_GENERATED);
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface FlannelSectionConfig {
+  /** flanneld.service options; `{}` still adds the unit. */
+  readonly flannel?: FlannelConfig;
+}
+
+/** The flannel section (ct's `config/types/flannel.go`). */
+export const flannelSection: SectionDescriptor<FlannelSectionConfig> = {
+  source: 'config/types/flannel.go',
+  configField: { key: 'flannel', index: 7, def: flannelField },
+  translate: flannelTranslator,
+  capability: 'flannel',
 };

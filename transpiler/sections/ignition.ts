@@ -6,6 +6,7 @@ import { field, int, ptr, slice, str, struct, type GoStruct, type StructDef } fr
 import { parseUrl } from '../go/url';
 import { appendTo, convertVerification, reportAt, verificationDef, type VerificationConfig } from './common';
 import { securityDef, type SecurityConfig } from './security';
+import type { SectionDescriptor } from '../section';
 
 /** A remote Ignition config to merge or to use instead. */
 export interface ConfigReferenceConfig {
@@ -89,4 +90,20 @@ export const ignitionTranslator: Translator = (config, ast, out) => {
     if (converted.ref) out.ignition.config.replace = converted.ref;
   }
   return report;
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface IgnitionSectionConfig {
+  /** How Ignition itself behaves: remote configs, timeouts, TLS. */
+  readonly ignition?: IgnitionConfig;
+}
+
+/** The top-level field (ct's `types.Config`). */
+const ignitionField = field('Ignition', 'ignition', struct(ignitionDef));
+
+/** The ignition section (ct's `config/types/config.go`). */
+export const ignitionSection: SectionDescriptor<IgnitionSectionConfig> = {
+  source: 'config/types/config.go',
+  configField: { key: 'ignition', index: 1, def: () => ignitionField },
+  translate: ignitionTranslator,
 };

@@ -7,6 +7,7 @@ import { Report } from '../diagnostics';
 import { parseClock, parseDuration } from '../go/duration';
 import { quoteGo } from '../go/quote';
 import { field, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
+import type { SectionDescriptor } from '../section';
 
 export const ERR_MISSING_START_OR_LENGTH = 'window-start and window-length must both be specified';
 export const ERR_UNKNOWN_STRATEGY = 'unknown reboot strategy';
@@ -138,3 +139,16 @@ export function locksmithLines(l: GoStruct): string[] {
     ([, key, env]) => `${env}=${quoteGo(l[key] as string)}`,
   );
 }
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface LocksmithSectionConfig {
+  /** Reboot coordination (`/etc/coreos/update.conf`). */
+  readonly locksmith?: LocksmithConfig;
+}
+
+/** The locksmith section (ct's `config/types/locksmith.go`). */
+export const locksmithSection: SectionDescriptor<LocksmithSectionConfig> = {
+  source: 'config/types/locksmith.go',
+  configField: { key: 'locksmith', index: 10, def: () => locksmithField },
+  capability: 'locksmith',
+};

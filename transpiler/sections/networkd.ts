@@ -3,6 +3,7 @@ import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
 import { field, slice, str, struct, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** A drop-in for a networkd unit. */
 export interface NetworkdDropinConfig {
@@ -57,4 +58,20 @@ export const networkdTranslator: Translator = (config, _ast, out) => {
     });
   }
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface NetworkdSectionConfig {
+  /** systemd-networkd units. */
+  readonly networkd?: NetworkdConfig;
+}
+
+/** The top-level field (ct's `types.Config`). */
+const networkdField = field('Networkd', 'networkd', struct(networkdDef));
+
+/** The networkd section (ct's `config/types/networkd.go`). */
+export const networkdSection: SectionDescriptor<NetworkdSectionConfig> = {
+  source: 'config/types/networkd.go',
+  configField: { key: 'networkd', index: 4, def: () => networkdField },
+  translate: networkdTranslator,
 };

@@ -4,6 +4,7 @@ import type { Translator } from '../convert';
 import { bool, field, int, ptr, slice, str, struct, uint, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { type GoInt, uintToInt } from '../go/int';
 import { appendTo, copySlice } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** The account options a user and its legacy `create` block share. */
 interface AccountOptions {
@@ -159,4 +160,20 @@ export const passwdTranslator: Translator = (config, _ast, out) => {
     });
   }
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface PasswdSectionConfig {
+  /** Users and groups. */
+  readonly passwd?: PasswdConfig;
+}
+
+/** The top-level field (ct's `types.Config`). */
+const passwdField = field('Passwd', 'passwd', struct(passwdDef));
+
+/** The passwd section (ct's `config/types/passwd.go`). */
+export const passwdSection: SectionDescriptor<PasswdSectionConfig> = {
+  source: 'config/types/passwd.go',
+  configField: { key: 'passwd', index: 5, def: () => passwdField },
+  translate: passwdTranslator,
 };

@@ -7,6 +7,7 @@ import type { Translator } from '../convert';
 import { Report } from '../diagnostics';
 import type { IgnitionSystemdUnit } from '../ignition/types';
 import { appendTo } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** Values `--platform` accepts, in ct's order; anything else is `error: unsupported platform`. */
 export const SUPPORTED_PLATFORMS: readonly string[] = [
@@ -57,4 +58,11 @@ export const platformTranslator: Translator = (_config, _ast, out, ctx) => {
   appendTo(out.systemd, 'units', unit('coreos-metadata-sshkeys@.service', true));
   ctx.generated.push(...PLATFORM_GENERATED);
   return new Report();
+};
+
+/** The platform section (ct's `config/types/common.go`). */
+export const platformSection: SectionDescriptor = {
+  source: 'config/types/common.go',
+  translate: platformTranslator,
+  capability: 'platform',
 };

@@ -3,6 +3,7 @@ import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
 import { field, int, slice, str, type GoStruct, type StructDef } from '../schema';
 import { appendTo, copySlice } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** A software RAID (md) array. */
 export interface RaidConfig {
@@ -41,4 +42,10 @@ export const raidTranslator: Translator = (config, _ast, out) => {
     });
   }
   return new Report();
+};
+
+/** The raid section (ct's `config/types/raid.go`). */
+export const raidSection: SectionDescriptor = {
+  source: 'config/types/raid.go',
+  translate: raidTranslator,
 };

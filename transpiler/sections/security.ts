@@ -3,6 +3,7 @@ import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
 import { field, slice, str, struct, type GoStruct, type StructDef } from '../schema';
 import { appendTo, convertVerification, verificationDef, type VerificationConfig } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** A certificate authority Ignition trusts when fetching remote resources. */
 export interface CaReferenceConfig {
@@ -46,4 +47,10 @@ export const securityTranslator: Translator = (config, _ast, out) => {
     });
   }
   return new Report();
+};
+
+/** The security section (ct's `config/types/security.go`). */
+export const securitySection: SectionDescriptor = {
+  source: 'config/types/security.go',
+  translate: securityTranslator,
 };

@@ -5,6 +5,7 @@ import { diskDef, type DiskConfig } from './disks';
 import { directoryDef, fileDef, linkDef, type DirectoryConfig, type FileConfig, type LinkConfig } from './files';
 import { filesystemDef, type FilesystemConfig } from './filesystems';
 import { raidDef, type RaidConfig } from './raid';
+import type { SectionDescriptor } from '../section';
 
 /** The `storage` section: disks, arrays, filesystems and what goes on them. */
 export interface StorageConfig {
@@ -36,3 +37,15 @@ export function storageDef(dialect: Dialect): StructDef {
     ],
   };
 }
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface StorageSectionConfig {
+  /** Disks, arrays, filesystems, files, directories and links. */
+  readonly storage?: StorageConfig;
+}
+
+/** The storage section (ct's `config/types/storage.go`). */
+export const storageSection: SectionDescriptor<StorageSectionConfig> = {
+  source: 'config/types/storage.go',
+  configField: { key: 'storage', index: 2, def: (dialect) => field('Storage', 'storage', struct(storageDef(dialect))) },
+};

@@ -3,6 +3,7 @@ import { Report } from '../diagnostics';
 import type { Translator } from '../convert';
 import { bool, field, ptr, slice, str, struct, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
+import type { SectionDescriptor } from '../section';
 
 /** A systemd drop-in for a unit. */
 export interface SystemdDropinConfig {
@@ -69,4 +70,20 @@ export const systemdTranslator: Translator = (config, _ast, out) => {
     });
   }
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface SystemdSectionConfig {
+  /** systemd units. */
+  readonly systemd?: SystemdConfig;
+}
+
+/** The top-level field (ct's `types.Config`). */
+const systemdField = field('Systemd', 'systemd', struct(systemdDef));
+
+/** The systemd section (ct's `config/types/systemd.go`). */
+export const systemdSection: SectionDescriptor<SystemdSectionConfig> = {
+  source: 'config/types/systemd.go',
+  configField: { key: 'systemd', index: 3, def: () => systemdField },
+  translate: systemdTranslator,
 };

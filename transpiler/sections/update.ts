@@ -11,6 +11,7 @@ import type { IgnitionFile } from '../ignition/types';
 import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
 import { LOCKSMITH_UPDATE_CONF_KEYS, locksmithLines } from './locksmith';
+import type { SectionDescriptor } from '../section';
 
 export const ERR_UNKNOWN_GROUP = 'unknown update group';
 
@@ -134,4 +135,18 @@ export const updateTranslator: Translator = (config, _ast, out, ctx) => {
     ctx.generated.push(updateConfGenerated(config, ctx.dialect));
   }
   return new Report();
+};
+
+/** The section's part of `ContainerLinuxConfig`. */
+export interface UpdateSectionConfig {
+  /** Update channel and server (`/etc/coreos/update.conf`). */
+  readonly update?: UpdateConfig;
+}
+
+/** The update section (ct's `config/types/update.go`). */
+export const updateSection: SectionDescriptor<UpdateSectionConfig> = {
+  source: 'config/types/update.go',
+  configField: { key: 'update', index: 8, def: updateField },
+  translate: updateTranslator,
+  capability: 'update',
 };
