@@ -95,6 +95,39 @@ describe('a bad configs/core.yaml', () => {
   });
 });
 
+describe('an error found only at synth (a snippet makes the merged config too large)', () => {
+  let before: string;
+  beforeAll(() => {
+    before = readFileSync(path.join(project, 'main.ts'), 'utf8');
+    edit('main.ts', (text) =>
+      text.replace(
+        '      configVariables: { ssh_public_key: sshPublicKey.stringValue },\n    });\n',
+        "      configVariables: { ssh_public_key: sshPublicKey.stringValue },\n    });\n    this.instance.addFile({ path: '/etc/big', contents: { inline: 'a'.repeat(300_000) } });\n",
+      ),
+    );
+  });
+  afterAll(() => writeFileSync(path.join(project, 'main.ts'), before));
+  const message = /instance "us-central1-c--f1-micro": the user-data \(Ignition config\) is \d+ bytes, over 262144 bytes/;
+
+  test('run directly, it is printed once, without a stack', () => {
+    const result = launch();
+    expect(result.status).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('app-launcher:'));
+    expect(lines).toEqual([expect.stringMatching(/^Error: CoreOSInstance coreos\/us-central1-c--f1-micro: instance "us-central1-c--f1-micro": the user-data/)]);
+  });
+
+  test('under the real `cdktf synth`, it is printed once, as an error annotation, without a stack', () => {
+    const cli = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
+    const result = spawnSync(cli, ['synth'], { cwd: project, env: { ...ENV, CI: '1', FORCE_COLOR: '0' }, encoding: 'utf8' });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status).not.toBe(0);
+    expect(output.split(new RegExp(message.source, 'g'))).toHaveLength(2);
+    expect(output).toMatch(/ERROR \[coreos\/us-central1-c--f1-micro\]: instance "us-central1-c--f1-micro": the user-data/);
+    expect(output).not.toMatch(/Validation failed/);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+});
+
 // Last: it leaves the copy broken.
 test('a type error stops the synth, and the last good build is not run', () => {
   edit('main.ts', (text) => text.replace("machineType: 'e2-micro'", 'machineType: 42'));

@@ -7,8 +7,9 @@ import { clcValueFromText, type ContainerLinuxConfig, type FileConfig, type Syst
 import { ClcMerge } from './clc-merge';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
-import { renderUserData, transpileChecked, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';
+import { describeDiagnostic, renderUserData, throwAsStrict, transpileChecked, type RenderedUserData, type RenderUserDataOptions } from './render-user-data';
 import { configJson } from './config-json';
+import { sectionProblems } from './image';
 
 /** More Container Linux Config: YAML text or a typed object. */
 export type ClcSnippet = string | ContainerLinuxConfig;
@@ -81,8 +82,12 @@ export function userSnippet(user: UserConfig): ContainerLinuxConfig {
 function readSnippet(snippet: ClcSnippet, origin: string, options: RenderUserDataOptions): ContainerLinuxConfig {
   const tokens = new ConfigTokens(typeof snippet === 'string' ? snippet : (configJson(snippet) ?? ''));
   const hidden = typeof snippet === 'string' ? tokens.hideInText(snippet, origin) : tokens.hideInObject(snippet, origin);
-  // Checked alone, in the config's dialect, so that its errors and unknown keys point at the caller.
-  transpileChecked(hidden, { origin }, { ...options, ignitionVersion: undefined }, tokens);
+  // Checked alone, in the config's dialect, so that its errors, unknown keys, sections the image
+  // lacks and (with strict) warnings point at the caller and its lines, not at the merged config.
+  const result = transpileChecked(hidden, { origin }, { ...options, ignitionVersion: undefined }, tokens);
+  const problems = sectionProblems(options.image, result.generated).map((problem) => `${origin}: ${problem}`);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  if (options.strict) throwAsStrict(result.warnings.map((diagnostic) => describeDiagnostic(diagnostic, origin, tokens)));
   return typeof hidden === 'string' ? tokens.restoreInObject(clcValueFromText(hidden)) : (snippet as ContainerLinuxConfig);
 }
 

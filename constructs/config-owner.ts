@@ -2,8 +2,8 @@
  * The config side shared by CoreOSInstance and WorkerPool: a base Container Linux Config that other
  * constructs add to (`addSnippet`, `addUnit`, `addFile`, `addUser`), rendered once at synth and read
  * by the user-data through a value produced at synth. Errors of the merged config fail the synth:
- * validation reports them (app.synth, Testing.synth(stack, true)), and producing the value throws
- * them otherwise.
+ * synthesizeApp reports them before synthesizing (synth-checks.ts); otherwise producing the value
+ * or the validation throws them as a ConstructError (app.synth, Testing.synth).
  */
 import { Annotations, DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { Construct } from 'constructs';
@@ -15,11 +15,14 @@ import type { ConfigSource } from './config-source';
 import { Image, ImageDistribution } from './image';
 import { producedString } from './produced-string';
 import type { RenderedUserData, RenderUserDataOptions } from './render-user-data';
+import { addSynthCheck } from './synth-checks';
 
 export abstract class ConfigOwner extends Construct {
   private composition?: ConfigComposition;
   private readonly quoteSafeTokens = new Set<string>();
   private renderedOnce = false;
+  // Set once the merged config's error has gone to synthesizeApp, which reports it and fails the app.
+  private failedBeforeSynth = false;
 
   /**
    * The Ignition config as ct wrote it (after every snippet), with the config's tokens back in
@@ -44,8 +47,9 @@ export abstract class ConfigOwner extends Construct {
 
   /**
    * Merges more Container Linux Config (YAML text or a typed object) into this config. The snippet
-   * must transpile on its own and must not conflict with what is there (both are checked now);
-   * the merged config is rendered once, at synth. Merge rules: see clc-merge.ts.
+   * must transpile on its own, must not conflict with what is there, must not configure a service
+   * the image lacks, and with `strict` must not warn (all checked now); the merged config is
+   * rendered once, at synth (its size is checked then). Merge rules: see clc-merge.ts.
    * @param origin how messages name the snippet, e.g. `addSnippet() from EtcdCluster`
    */
   public addSnippet(snippet: ClcSnippet, origin = 'addSnippet()'): void {
@@ -86,7 +90,15 @@ export abstract class ConfigOwner extends Construct {
     const isQuoteSafe = (token: string): boolean => this.quoteSafeTokens.has(token);
     this.composition = this.guard(() => new ConfigComposition(source(), { describeToken, isQuoteSafe, ...options }));
     this.annotate(this.composition.base.warnings);
-    this.node.addValidation({ validate: () => this.renderProblems() });
+    // Throws rather than returns the problem, so that it reaches synthesizeApp as a ConstructError
+    // (when an aspect added a snippet during synth) instead of cdktf's "Validation failed".
+    this.node.addValidation({
+      validate: () => {
+        this.rendered();
+        return [];
+      },
+    });
+    addSynthCheck(this, () => this.renderBeforeSynth());
   }
 
   /** Throws the problems, if any, as one error that names this construct. */
@@ -111,7 +123,9 @@ export abstract class ConfigOwner extends Construct {
 
   protected rendered(): RenderedUserData {
     const composition = this.config();
-    if (!composition.hasSnippets) return composition.base;
+    // After a reported failure, the synth goes on with the base config, so that cdktf does not
+    // raise the same error a second time; the app fails all the same.
+    if (!composition.hasSnippets || this.failedBeforeSynth) return composition.base;
     const rendered = this.guard(() => composition.render());
     if (!this.renderedOnce) this.annotate(composition.warningsBeyondBase(rendered));
     this.renderedOnce = true;
@@ -141,12 +155,13 @@ export abstract class ConfigOwner extends Construct {
     }
   }
 
-  private renderProblems(): string[] {
+  /** The synth check (synth-checks.ts): renders the merged config before cdktf's synth reads it. */
+  private renderBeforeSynth(): void {
     try {
       this.rendered();
-      return [];
     } catch (error) {
-      return [(error as Error).message];
+      this.failedBeforeSynth = true;
+      throw error;
     }
   }
 

@@ -16,5 +16,7 @@ export class ConstructError extends Error {
   ) {
     super(`${constructDescription}: ${detail}`);
     this.name = 'ConstructError';
+    // Not enumerable: Node prints an uncaught error's own properties, and this one holds the whole tree.
+    Object.defineProperty(this, 'construct', { enumerable: false });
   }
 }

@@ -66,9 +66,7 @@ export function renderUserData(source: ConfigSource, options: RenderUserDataOpti
   const size = checkUserDataSize(options.name, rendered.sizeBytes);
   if (size.error) throw new Error(size.error);
   if (size.warning) warnings.push(size.warning);
-  if (options.strict && warnings.length > 0) {
-    throw new Error(`${warnings.join('\n')}\n(strict: true makes every warning an error)`);
-  }
+  if (options.strict) throwAsStrict(warnings);
   return new Rendered(result, tokens, rendered.template, warnings);
 }
 
@@ -104,11 +102,16 @@ export function transpileChecked(
   return result;
 }
 
+/** Under `strict`, warnings (described) are one error. */
+export function throwAsStrict(warnings: readonly string[]): void {
+  if (warnings.length > 0) throw new Error(`${warnings.join('\n')}\n(strict: true makes every warning an error)`);
+}
+
 /**
  * `file:line:column: severity: message (at path)`, or `origin: ...` where there is no position
  * (typed configs: the path says where).
  */
-function describeDiagnostic(diagnostic: Diagnostic, origin: string, tokens: ConfigTokens): string {
+export function describeDiagnostic(diagnostic: Diagnostic, origin: string, tokens: ConfigTokens): string {
   const at = diagnostic.line !== 0 ? `${origin}:${diagnostic.line}:${diagnostic.column}` : origin;
   const path = diagnostic.path ? ` (at ${diagnostic.path})` : '';
   // go-yaml's own line number is 0-based in ct; the position above is the one to look at.

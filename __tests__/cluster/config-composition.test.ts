@@ -155,16 +155,36 @@ describe('merge conflicts', () => {
   });
 });
 
+describe('a snippet for a service the image lacks', () => {
+  test('is refused when added, naming who added it', () => {
+    const vm = new CoreOSInstance(newStack(), 'vm', { ...BASE, image: Image.fedoraCoreOS('stable'), ignitionVersion: '3.3.0', config: {} });
+    expect(() => vm.addSnippet({ etcd: { name: 'x' } }, 'addSnippet() from EtcdCluster')).toThrow(
+      'CoreOSInstance stack/vm: addSnippet() from EtcdCluster: the etcd section configures a Container Linux service that Fedora CoreOS does not have',
+    );
+  });
+});
+
+describe('with strict', () => {
+  test("a snippet's own warning is refused when added, at the snippet's line", () => {
+    const vm = new CoreOSInstance(newStack(), 'vm', { ...BASE, image: Image.flatcar('stable'), strict: true, config: {} });
+    expect(() => vm.addSnippet('etcd:\n  version: 3.9.0\n', 'addSnippet() from test')).toThrow(
+      'CoreOSInstance stack/vm: addSnippet() from test:2:12: warning: Etcd minor version specified is too new, ' +
+        'only options available in the previous minor version will be accepted (at etcd.version)\n(strict: true makes every warning an error)',
+    );
+  });
+});
+
 describe('errors of the merged config fail the synth', () => {
-  // Each part is fine alone; together they are not (Fedora CoreOS has no etcd-member.service).
+  // Each part is fine alone; together they are over Google Cloud's metadata limit: only the merge shows it.
+  const bigFile = (file: string): string => `storage:\n  files:\n    - path: ${file}\n      filesystem: root\n      contents:\n        inline: ${'a'.repeat(150_000)}\n`;
   function brokenStack(app = Testing.app()): TerraformStack {
     const stack = new TerraformStack(app, 'broken');
     new GoogleProvider(stack, 'google', {});
-    const vm = new CoreOSInstance(stack, 'vm', { ...BASE, image: Image.fedoraCoreOS('stable'), ignitionVersion: '3.3.0', config: {} });
-    vm.addSnippet({ etcd: { name: 'x' } }, 'addSnippet() from EtcdCluster');
+    const vm = new CoreOSInstance(stack, 'vm', { ...BASE, config: bigFile('/etc/one') });
+    vm.addSnippet(bigFile('/etc/two'), 'addSnippet() from test');
     return stack;
   }
-  const expected = /CoreOSInstance broken\/vm: the etcd section configures a Container Linux service that Fedora CoreOS does not have/;
+  const expected = /CoreOSInstance broken\/vm: instance "vm": the user-data \(Ignition config\) is \d+ bytes, over 262144 bytes/;
 
   test('Testing.synth(stack, true) reports it as a validation error', () => {
     expect(() => Testing.synth(brokenStack(), true)).toThrow(expected);
@@ -174,7 +194,7 @@ describe('errors of the merged config fail the synth', () => {
     expect(() => Testing.synth(brokenStack())).toThrow(expected);
   });
 
-  test('app.synth() reports it', () => {
+  test('app.synth() called directly throws it', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'coreos-broken-'));
     try {
       const app = new App({ outdir, stackTraces: false });
