@@ -8,12 +8,10 @@ import {
   etcdDropin,
   etcdField,
   etcdTranslator,
-  parseSemver,
   selectEtcdOptions,
-  semverString,
   validateEtcdVersion,
-  type Semver,
 } from '../../transpiler/sections/etcd';
+import { parseSemver, semverString, type Semver } from '../../transpiler/go/semver';
 import {
   etcd2Options,
   etcd30Options,
@@ -35,31 +33,31 @@ describe('parseSemver (go-semver Set)', () => {
     expect(semverString(v('3.3.0-rc.1+build.7'))).toBe('3.3.0-rc.1+build.7');
     expect(semverString(v('03.01.002'))).toBe('3.1.2');
     // a sign is split off as pre-release or metadata before the numbers are read
-    expect(parseSemver('3.+1.2', 'coreos')).toBe('3. is not in dotted-tri format');
+    expect(parseSemver('3.+1.2', false)).toBe('3. is not in dotted-tri format');
     expect(v('3.1.9')).toEqual({ major: 3n, minor: 1n, patch: 9n, preRelease: '', metadata: '' });
   });
 
   it('reports a missing part as not dotted-tri, after splitting off pre-release and metadata', () => {
-    expect(parseSemver('3.0', 'coreos')).toBe('3.0 is not in dotted-tri format');
-    expect(parseSemver('3.0-rc.1.2', 'coreos')).toBe('3.0 is not in dotted-tri format');
-    expect(parseSemver('', 'coreos')).toBe(' is not in dotted-tri format');
-    expect(parseSemver('-1.0.0', 'coreos')).toBe(' is not in dotted-tri format');
+    expect(parseSemver('3.0', false)).toBe('3.0 is not in dotted-tri format');
+    expect(parseSemver('3.0-rc.1.2', false)).toBe('3.0 is not in dotted-tri format');
+    expect(parseSemver('', false)).toBe(' is not in dotted-tri format');
+    expect(parseSemver('-1.0.0', false)).toBe(' is not in dotted-tri format');
   });
 
   it('reports Go strconv errors for bad numbers', () => {
-    expect(parseSemver('3.x.0', 'coreos')).toBe('strconv.ParseInt: parsing "x": invalid syntax');
-    expect(parseSemver('1.2.3.4', 'coreos')).toBe('strconv.ParseInt: parsing "3.4": invalid syntax');
-    expect(parseSemver('3..0', 'coreos')).toBe('strconv.ParseInt: parsing "": invalid syntax');
-    expect(parseSemver('3.0.99999999999999999999', 'coreos')).toBe(
+    expect(parseSemver('3.x.0', false)).toBe('strconv.ParseInt: parsing "x": invalid syntax');
+    expect(parseSemver('1.2.3.4', false)).toBe('strconv.ParseInt: parsing "3.4": invalid syntax');
+    expect(parseSemver('3..0', false)).toBe('strconv.ParseInt: parsing "": invalid syntax');
+    expect(parseSemver('3.0.99999999999999999999', false)).toBe(
       'strconv.ParseInt: parsing "99999999999999999999": value out of range',
     );
-    expect(parseSemver('3.0.9223372036854775807', 'coreos')).toMatchObject({ patch: 9223372036854775807n });
+    expect(parseSemver('3.0.9223372036854775807', false)).toMatchObject({ patch: 9223372036854775807n });
   });
 
   it('validates identifiers only in Flatcar (go-semver v0.3.0)', () => {
-    expect(parseSemver('3.3.0-rc_1', 'coreos')).toMatchObject({ preRelease: 'rc_1' });
-    expect(parseSemver('3.3.0-rc_1', 'flatcar')).toBe('failed to validate pre-release: rc_1 is not a valid semver identifier');
-    expect(parseSemver('3.3.0+a..b', 'flatcar')).toBe('failed to validate metadata: a..b is not a valid semver identifier');
+    expect(parseSemver('3.3.0-rc_1', false)).toMatchObject({ preRelease: 'rc_1' });
+    expect(parseSemver('3.3.0-rc_1', true)).toBe('failed to validate pre-release: rc_1 is not a valid semver identifier');
+    expect(parseSemver('3.3.0+a..b', true)).toBe('failed to validate metadata: a..b is not a valid semver identifier');
   });
 
   it('decodeSemver throws the decode error', () => {

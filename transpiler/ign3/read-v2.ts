@@ -19,7 +19,7 @@ import { ignitionConfigV22Flatcar, ignitionConfigV23Flatcar, ignitionConfigV24 }
 import { upgradeV21ToV22, upgradeV22ToV23, upgradeV23ToV24, ignitionConfigV21 } from './upgrade-v21-v24';
 import { parseV20 } from './upgrade-v1-v20';
 import { hasBadS3Source, v23MayObject } from './v23-over-v22';
-import { compareSemver, parseSemver, sameSemver, semver, type SemVer } from './version';
+import { compareSemver, newVersion, sameSemver, semver, type Semver } from '../go/semver';
 
 /** `util.versionStub`: no JSON tags, so the keys are the Go field names, matched case-insensitively. */
 const stubType: GoType = struct({
@@ -56,9 +56,9 @@ function validated(config: GoStruct, type: GoType): Parsed {
 
 interface Level {
   readonly type: GoType;
-  readonly max: SemVer;
+  readonly max: Semver;
   /** The next older parser, upgraded to this level's types. */
-  readonly older: (tree: JsonValue, declared: SemVer | undefined, trusted: boolean) => Parsed;
+  readonly older: (tree: JsonValue, declared: Semver | undefined, trusted: boolean) => Parsed;
 }
 
 /** `ignition.version` alone, as the 2.1 to 2.4 types decode it (the same field in each). */
@@ -74,7 +74,7 @@ const declaredVersionType: GoType = struct({
  * config needs decoding. `trusted`: the input is known to pass its own version's validation
  * (ct's output).
  */
-function parseLevel(level: Level, tree: JsonValue, declared: SemVer | undefined, trusted: boolean): Parsed {
+function parseLevel(level: Level, tree: JsonValue, declared: Semver | undefined, trusted: boolean): Parsed {
   if (declared === undefined || compareSemver(declared, level.max) < 0) return level.older(tree, declared, trusted);
   const config = unmarshalGo(tree, level.type);
   if (config === undefined) return level.older(tree, declared, trusted);
@@ -99,7 +99,7 @@ const v24: Level = {
 /** `v2_4.Parse`. */
 function parseV24(tree: JsonValue, trusted: boolean): Parsed {
   const stub = unmarshalGo(tree, declaredVersionType);
-  return parseLevel(v24, tree, stub === undefined ? undefined : parseSemver(stub.ignition.version as string), trusted);
+  return parseLevel(v24, tree, stub === undefined ? undefined : newVersion(stub.ignition.version as string), trusted);
 }
 
 /** The input as bytes, or as a tree when it is a JS value. */
@@ -121,11 +121,11 @@ function readTree(input: string | Uint8Array | object): JsonValue {
  * `util.GetConfigVersion` with Flatcar's patch: `ignition.version`, else `<ignitionVersion>.0.0`,
  * decoded by the standard library (Go 1.21+ key folding). Errors carry no 2.x prefix.
  */
-function configVersion(tree: JsonValue): SemVer {
+function configVersion(tree: JsonValue): Semver {
   const stub = unmarshalGo(tree, stubType, { folding: 'modern' });
   if (stub === undefined) throw new Ign3TranslationError('config', ERR_INVALID);
   const declared = stub.Ignition.Version as string;
-  const version = parseSemver(declared !== '' ? declared : `${String(stub.IgnitionVersion)}.0.0`);
+  const version = newVersion(declared !== '' ? declared : `${String(stub.IgnitionVersion)}.0.0`);
   if (version === undefined) throw new Ign3TranslationError('config', ERR_INVALID_VERSION);
   return version;
 }

@@ -12,7 +12,7 @@ import { ignitionConfigV22, ignitionConfigV23 } from '../ignition';
 import * as rules from '../ignition/rules';
 import { quoteGo } from '../go/quote';
 import { field, slice, str, struct, type FieldDef, type GoStruct, type GoType, type StructDef } from '../schema';
-import { compareSemver, parseSemver, semver } from './version';
+import { compareSemver, newVersion, semver } from '../go/semver';
 
 type Edit = (def: StructDef) => StructDef;
 
@@ -62,7 +62,7 @@ const proxyType: GoType = struct({
 
 /** `Ignition.Validate` of a spec whose newest version is `max`. */
 function versionRule(version: string, max: [number, number, number]): Report {
-  const v = parseSemver(version);
+  const v = newVersion(version);
   if (!v) return Report.of('error', "invalid config version (couldn't parse)");
   const top = semver(...max);
   if (top.major > v.major) return Report.of('error', 'incorrect config version (too old)');

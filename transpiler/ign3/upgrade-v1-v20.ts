@@ -15,7 +15,7 @@ import { unmarshalGo, type UnmarshalCheck } from './go-json-decode';
 import { JsonNumber, type JsonValue } from './json-tree';
 import { ignitionConfigV24 } from './types-v2';
 import { ignitionConfigV21 } from './upgrade-v21-v24';
-import { compareSemver, parseSemver, sameSemver, semver, type SemVer } from './version';
+import { compareSemver, newVersion, sameSemver, semver, type Semver } from '../go/semver';
 
 const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);
 const f = (key: string, type: GoType): FieldDef => field(key, key, type, true);
@@ -70,7 +70,7 @@ const ignitionConfigV20: GoType = obj(
 );
 
 /** go-semver's `UnmarshalJSON` on the raw literal: `""` is the zero version, anything else must parse. */
-const versionCheck: UnmarshalCheck = (v, escaped) => typeof v === 'string' && !escaped && (v === '' || parseSemver(v) !== undefined);
+const versionCheck: UnmarshalCheck = (v, escaped) => typeof v === 'string' && !escaped && (v === '' || newVersion(v) !== undefined);
 /** `Url.UnmarshalJSON`: a string (or null) that `url.Parse` accepts. */
 const urlCheck: UnmarshalCheck = (v) => v === null || (typeof v === 'string' && parseUrl(v).url !== undefined);
 /** `Hash.UnmarshalJSON`: `<function>-<sum>`. */
@@ -167,7 +167,7 @@ const V20 = semver(2, 0, 0);
 /** `v2_0.Parse`, upgraded to 2.1. */
 export function parseV20(tree: JsonValue): GoStruct {
   const old = unmarshalGo(tree, ignitionConfigV20, { checks: v20Checks });
-  const version: SemVer = old === undefined || old.ignition.version === '' ? semver(0, 0, 0) : (parseSemver(old.ignition.version as string) as SemVer);
+  const version: Semver = old === undefined || old.ignition.version === '' ? semver(0, 0, 0) : (newVersion(old.ignition.version as string) as Semver);
   if (old === undefined || compareSemver(version, V20) < 0) return checkedV21(upgradeV20ToV21(upgradeV1ToV20(parseV1(tree))));
   if (!sameSemver(version, V20)) throw parseFailure(ERR_UNKNOWN_VERSION);
   const sources = [...list(old.ignition.config.append), old.ignition.config.replace, ...list(old.storage.files).map((x) => x.contents)];

@@ -1,11 +1,10 @@
 /**
  * CLC `etcd` -> the `etcd-member.service` drop-in (ct's `config/types/etcd.go`; docs/ct.md §5.12).
- * Also hosts the port of go-semver that ct's etcd and flannel versions decode with.
  */
 import type { GeneratedDropin } from '../api';
 import type { ConvertContext, Dialect, Translator } from '../convert';
 import { Report } from '../diagnostics';
-import { quoteGo } from '../go/quote';
+import { parseSemver, semverLessThanRelease, semverString, type Semver } from '../go/semver';
 import { YamlError } from '../yaml/errors';
 import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
@@ -21,83 +20,7 @@ import {
 import { assembleUnit, generatedUnit, heldOptionSet, renderArgs, type OptionSet } from './templating';
 import type { SectionDescriptor } from '../section';
 
-// ---- go-semver ------------------------------------------------------------------------------
-
-/** A parsed semantic version (go-semver's `Version`); int64 parts kept exact as bigint. */
-export interface Semver {
-  readonly major: bigint;
-  readonly minor: bigint;
-  readonly patch: bigint;
-  readonly preRelease: string;
-  readonly metadata: string;
-}
-
-const INT64_MAX = (1n << 63n) - 1n;
-const IDENTIFIER = /^[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*$/;
-
-/** go-semver's `splitOff`: the text after the first `delim`, removed from `input`. */
-function splitOff(input: string, delim: string): [rest: string, tail: string] {
-  const at = input.indexOf(delim);
-  return at === -1 ? [input, ''] : [input.slice(0, at), input.slice(at + delim.length)];
-}
-
-/** Go's `strconv.ParseInt(s, 10, 64)`, with its error text. */
-function parseInt64(s: string): bigint | string {
-  const syntax = `strconv.ParseInt: parsing ${quoteGo(s)}: invalid syntax`;
-  const range = `strconv.ParseInt: parsing ${quoteGo(s)}: value out of range`;
-  const negative = s.startsWith('-');
-  const digits = s.startsWith('+') || negative ? s.slice(1) : s;
-  if (digits === '') return syntax;
-  let n = 0n;
-  for (const c of digits) {
-    if (c < '0' || c > '9') return syntax;
-    n = n * 10n + BigInt(c.charCodeAt(0) - 48);
-    // ParseUint reports overflow as soon as it happens, before any later bad character.
-    if (n >= 1n << 64n) return range;
-  }
-  if (negative ? n > INT64_MAX + 1n : n > INT64_MAX) return range;
-  return negative ? -n : n;
-}
-
-/**
- * go-semver's `Version.Set`, as vendored: upstream ct pins a 2016 go-semver; Flatcar's v0.3.0 also
- * validates the pre-release and metadata identifiers. Returns the version or Go's error text.
- */
-export function parseSemver(text: string, dialect: Dialect): Semver | string {
-  const [withoutMeta, metadata] = splitOff(text, '+');
-  const [version, preRelease] = splitOff(withoutMeta, '-');
-  const dotParts = splitN(version, '.', 3);
-  if (dotParts.length !== 3) return `${version} is not in dotted-tri format`;
-  if (dialect === 'flatcar') {
-    if (preRelease !== '' && !IDENTIFIER.test(preRelease)) {
-      return `failed to validate pre-release: ${preRelease} is not a valid semver identifier`;
-    }
-    if (metadata !== '' && !IDENTIFIER.test(metadata)) {
-      return `failed to validate metadata: ${metadata} is not a valid semver identifier`;
-    }
-  }
-  const parts: bigint[] = [];
-  for (const part of dotParts) {
-    const n = parseInt64(part);
-    if (typeof n === 'string') return n;
-    parts.push(n);
-  }
-  return { major: parts[0], minor: parts[1], patch: parts[2], preRelease, metadata };
-}
-
-/** Go's `strings.SplitN(s, sep, n)` for n > 0. */
-function splitN(s: string, sep: string, n: number): string[] {
-  const out: string[] = [];
-  let rest = s;
-  while (out.length < n - 1) {
-    const at = rest.indexOf(sep);
-    if (at === -1) break;
-    out.push(rest.slice(0, at));
-    rest = rest.slice(at + sep.length);
-  }
-  out.push(rest);
-  return out;
-}
+// ---- go-semver as ct's etcd and flannel versions decode with it --------------------------------
 
 /**
  * go-semver's `UnmarshalYAML`. Its error is not a go-yaml type error, so go-yaml aborts the whole
@@ -105,25 +28,9 @@ function splitN(s: string, sep: string, n: number): string[] {
  * lets errors thrown by `unmarshal` hooks through as the decode error.
  */
 export function decodeSemver(text: string, dialect: Dialect): Semver {
-  const v = parseSemver(text, dialect);
+  const v = parseSemver(text, dialect === 'flatcar');
   if (typeof v === 'string') throw new YamlError(v);
   return v;
-}
-
-/** go-semver's `String()`: `X.Y.Z[-pre][+meta]`, the numbers re-rendered in decimal. */
-export function semverString(v: Semver): string {
-  return `${v.major}.${v.minor}.${v.patch}${v.preRelease ? `-${v.preRelease}` : ''}${v.metadata ? `+${v.metadata}` : ''}`;
-}
-
-/** go-semver's `LessThan` against a release version (one without a pre-release). */
-export function semverLessThanRelease(v: Semver, major: bigint, minor: bigint, patch: bigint): boolean {
-  const mine = [v.major, v.minor, v.patch];
-  const theirs = [major, minor, patch];
-  for (let i = 0; i < 3; i++) {
-    if (mine[i] !== theirs[i]) return mine[i] < theirs[i];
-  }
-  // Equal numbers: a pre-release sorts before the release.
-  return v.preRelease !== '';
 }
 
 /**

@@ -5,7 +5,8 @@ import { Report } from '../diagnostics';
 import { quoteGo } from '../go/quote';
 import { field, named, ptr, str, struct, type FieldDef, type GoStruct, type StructDef } from '../schema';
 import { appendTo } from './common';
-import { decodeSemver, semverLessThanRelease, semverString, versionField, type Semver } from './etcd';
+import { semverLessThanRelease, semverString, type Semver } from '../go/semver';
+import { decodeSemver, versionField } from './etcd';
 import { assembleUnit, generatedUnit, heldOptionSet, optionSet, renderArgs, type OptionSet } from './templating';
 import type { SectionDescriptor } from '../section';
 
