@@ -5,11 +5,10 @@
  */
 import { transpile } from '../../transpiler';
 import { transpileFailure } from './transpile-failure';
-import { intToUint, uintToInt } from '../../transpiler/go/int';
+import { floatToInt, floatToUint, intToUint, uintToInt } from '../../transpiler/go/int';
 import { marshalGo } from '../../transpiler/go/json';
 import { int, ptr, struct, uint } from '../../transpiler/schema';
 import type { ContainerLinuxConfig } from '../../transpiler/sections';
-import { floatToInt, floatToUint } from '../../transpiler/yaml/decode';
 
 type Dialect = 'coreos' | 'flatcar';
 

@@ -8,6 +8,7 @@
  * past 2^53 they are bigints. Flatcar only asks whether decoding failed, so the first type error
  * ends the walk.
  */
+import { goInt, MAX_INT64, MAX_UINT64, MIN_INT64, type GoInt } from '../go/int';
 import { zeroValue, type FieldDef, type GoStruct, type GoType, type StructDef } from '../schema';
 import { JsonNumber, JsonObject, type JsonValue } from './json-tree';
 
@@ -32,12 +33,8 @@ const typeError = (): never => {
   throw new TypeError_();
 };
 
-const MAX_INT64 = 2n ** 63n - 1n;
-const MIN_INT64 = -(2n ** 63n);
-const MAX_UINT64 = 2n ** 64n - 1n;
-
 /** `strconv.ParseInt(text, 10, 64)` / `ParseUint` of a JSON number, or a type error. */
-function integer(n: JsonNumber, unsigned: boolean): number | bigint {
+function integer(n: JsonNumber, unsigned: boolean): GoInt {
   const text = n.text;
   if (!/^-?\d+$/.test(text)) return typeError();
   if (unsigned && text.startsWith('-')) return typeError();
@@ -47,8 +44,7 @@ function integer(n: JsonNumber, unsigned: boolean): number | bigint {
   }
   const big = BigInt(text);
   if (unsigned ? big > MAX_UINT64 : big > MAX_INT64 || big < MIN_INT64) return typeError();
-  const small = Number(big);
-  return Number.isSafeInteger(small) ? small : big;
+  return goInt(big);
 }
 
 const KELVIN = '\u212a';

@@ -24,7 +24,8 @@ export type JsonValue = string | boolean | null | JsonNumber | JsonObject | Json
 
 export class JsonSyntaxError extends Error {}
 
-const MAX_NESTING_DEPTH = 10000;
+/** Go's `maxNestingDepth` (encoding/json, Go 1.15+). */
+export const MAX_NESTING_DEPTH = 10000;
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;

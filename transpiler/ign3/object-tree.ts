@@ -3,9 +3,7 @@
  * for `JSON.stringify(value)`: keys in order, numbers as text (bigints exactly), values JSON has
  * no form for left out (in arrays: null). A cycle or nesting past Go's limit is a syntax error.
  */
-import { JsonNumber, JsonObject, JsonSyntaxError, type JsonValue } from './json-tree';
-
-const MAX_NESTING_DEPTH = 10000;
+import { JsonNumber, JsonObject, JsonSyntaxError, MAX_NESTING_DEPTH, type JsonValue } from './json-tree';
 
 function convert(value: unknown, depth: number, open: Set<object>): JsonValue | undefined {
   switch (typeof value) {

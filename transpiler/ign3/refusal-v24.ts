@@ -9,7 +9,7 @@ import { Report } from '../diagnostics';
 import { modeRule } from '../ignition/rules';
 import type { GoStruct, GoType, StructDef } from '../schema';
 import { validate } from '../validate';
-import { ignitionConfigV24 } from './types-v2';
+import { ignitionConfigV24, rebuildConfig } from './types-v2';
 
 const UNSET_MODE_WARNINGS: Readonly<Record<string, string>> = {
   'types.File': 'permissions unset, defaulting to 0644',
@@ -27,33 +27,16 @@ function modeWithWarning(warning: string): (node: GoStruct) => Report {
   };
 }
 
-/** `type` with File's and Directory's `Mode` hook replaced by the warning one (other definitions shared). */
-function withModeWarnings(type: GoType, seen: Map<StructDef, StructDef>): GoType {
-  switch (type.kind) {
-    case 'ptr':
-    case 'slice':
-      return { kind: type.kind, elem: withModeWarnings(type.elem, seen) };
-    case 'named':
-      return { ...type, elem: withModeWarnings(type.elem, seen) };
-    case 'struct': {
-      let def = seen.get(type.def);
-      if (!def) {
-        const warning = UNSET_MODE_WARNINGS[type.def.goName];
-        const fields = type.def.fields.map((f) => ({ ...f, type: withModeWarnings(f.type, seen) }));
-        def = warning ? { ...type.def, fields, fieldValidators: { ...type.def.fieldValidators, Mode: modeWithWarning(warning) } } : { ...type.def, fields };
-        seen.set(type.def, def);
-      }
-      return { kind: 'struct', def };
-    }
-    default:
-      return type;
-  }
+/** File's and Directory's `Mode` hook replaced by the one that also warns (other definitions unchanged). */
+function withModeWarning(def: StructDef): StructDef {
+  const warning = UNSET_MODE_WARNINGS[def.goName];
+  return warning ? { ...def, fieldValidators: { ...def.fieldValidators, Mode: modeWithWarning(warning) } } : def;
 }
 
 let reportType: GoType | undefined;
 
 /** The text after `Invalid input config:\n`: one `<kind>: <message>` line per entry of the 2.4 report. */
 export function refusalReport(config: GoStruct): string {
-  reportType ??= withModeWarnings(ignitionConfigV24, new Map());
+  reportType ??= rebuildConfig(ignitionConfigV24, withModeWarning);
   return validate(config, reportType, undefined, false).toString();
 }

@@ -6,14 +6,12 @@
  */
 import { quoteGo } from '../go/quote';
 import { deserializeUnit } from '../go/systemd-unit';
-import { pathExt } from '../ignition/rules';
+import { pathExt, SYSTEMD_UNIT_EXTS } from '../ignition/rules';
 import type { GoStruct } from '../schema';
 import type { Hook, V3Reporter } from './rules-v31';
 
 const list = (v: unknown): GoStruct[] => (Array.isArray(v) ? (v as GoStruct[]) : []);
 const notEmpty = (s: unknown): s is string => typeof s === 'string' && s !== '';
-
-const SYSTEMD_UNIT_EXTS = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
 
 /**
  * Ignition's `parse.ParseUnitContents` over go-systemd v22 `unit.Deserialize`: whether the text

@@ -8,6 +8,7 @@
  */
 import { bool, field, int, ptr, slice, str, struct, uint, zeroValue, type FieldDef, type GoStruct, type GoType, type StructDef } from '../schema';
 import { validate } from '../validate';
+import { uintToInt, type GoInt } from '../go/int';
 import { escapeDataUrl } from '../go/dataurl';
 import { parseUrl } from '../go/url';
 import { ERR_INVALID, ERR_UNKNOWN_VERSION, ERR_VALID_CONFIG, parseFailure } from './errors';
@@ -102,7 +103,7 @@ function upgradeV20ToV21(old: GoStruct): GoStruct {
   if (old.ignition.config.replace) config.ignition.config.replace = ref(old.ignition.config.replace as GoStruct);
   config.ignition.config.append = nilIfNone(list(old.ignition.config.append).map(ref));
   const s = old.storage as GoStruct;
-  config.storage.disks = nilIfNone(list(s.disks).map((d) => ({ device: d.device, partitions: nilIfNone(list(d.partitions).map((p) => ({ guid: '', ...p, size: goInt(p.size), start: goInt(p.start) }))), wipeTable: d.wipeTable })));
+  config.storage.disks = nilIfNone(list(s.disks).map((d) => ({ device: d.device, partitions: nilIfNone(list(d.partitions).map((p) => ({ guid: '', ...p, size: goIntOf(p.size), start: goIntOf(p.start) }))), wipeTable: d.wipeTable })));
   config.storage.raid = nilIfNone(list(s.raid).map((r) => ({ devices: nilIfNone(list(r.devices)), level: r.level, name: r.name, spares: r.spares })));
   config.storage.filesystems = nilIfNone(list(s.filesystems).map((fs) => ({
     mount: fs.mount === undefined ? undefined : { create: fs.mount.create, device: fs.mount.device, format: fs.mount.format, options: null, wipeFilesystem: false },
@@ -124,14 +125,10 @@ function upgradeV20ToV21(old: GoStruct): GoStruct {
   return config;
 }
 
-const nilIfNone = <T>(items: T[]): T[] | null => (items.length > 0 ? items : null);
+/** Go's `int(x)` of a `uint` (uintToInt leaves anything but a bigint past int64 alone). */
+const goIntOf = (v: unknown): unknown => uintToInt(v as GoInt);
 
-/** Go's `int(x)` of a uint64 past int64's range wraps around; a number again where it fits 2^53. */
-function goInt(v: unknown): unknown {
-  if (typeof v !== 'bigint') return v;
-  const wrapped = BigInt.asIntN(64, v);
-  return Number.isSafeInteger(Number(wrapped)) ? Number(wrapped) : wrapped;
-}
+const nilIfNone = <T>(items: T[]): T[] | null => (items.length > 0 ? items : null);
 
 function upgradeUnits(units: unknown): GoStruct[] | null {
   return nilIfNone(list(units).map((u) => ({
@@ -147,12 +144,12 @@ function upgradeUnits(units: unknown): GoStruct[] | null {
 function upgradePasswd(old: GoStruct, into: GoStruct): void {
   into.users = nilIfNone(list(old.users).map((u) => ({
     ...(zeroValue(userType) as GoStruct),
-    create: u.create === undefined ? undefined : { ...u.create, groups: list(u.create.groups).length > 0 ? u.create.groups : null, uid: goInt(u.create.uid) },
+    create: u.create === undefined ? undefined : { ...u.create, groups: list(u.create.groups).length > 0 ? u.create.groups : null, uid: goIntOf(u.create.uid) },
     name: u.name,
     passwordHash: u.passwordHash === '' ? undefined : u.passwordHash,
     sshAuthorizedKeys: u.sshAuthorizedKeys ?? [],
   })));
-  into.groups = nilIfNone(list(old.groups).map((g) => ({ gid: goInt(g.gid), name: g.name, passwordHash: g.passwordHash, system: g.system })));
+  into.groups = nilIfNone(list(old.groups).map((g) => ({ gid: goIntOf(g.gid), name: g.name, passwordHash: g.passwordHash, system: g.system })));
 }
 
 /** 2.1's `types.PasswdUser`. */

@@ -226,7 +226,8 @@ function unitContentsReport(contents: string): { options: ReturnType<typeof vali
   return { options, report: error === undefined ? empty() : errorOf(error) };
 }
 
-const SYSTEMD_UNIT_EXTS = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
+/** The unit types systemd knows (Ignition's `validateUnitExt`, same list in specs 2 and 3). */
+export const SYSTEMD_UNIT_EXTS = ['.service', '.socket', '.device', '.mount', '.automount', '.swap', '.target', '.path', '.timer', '.snapshot', '.slice', '.scope'];
 const NETWORKD_UNIT_EXTS = ['.link', '.netdev', '.network'];
 
 /** `Unit.ValidateContents`, including the shared `ValidateInstallSection` warning. */

@@ -23,8 +23,6 @@ import { LONG_TAG_PREFIX, type Resolved, resolve, shortTag } from './resolve';
 import { yamlWork } from './work';
 
 const STRING: GoType = { kind: 'string' };
-// where go-yaml's conversions were first exported from
-export { floatToInt, floatToUint };
 /** The words yaml.v3 still decodes into a Go bool (YAML 1.1 booleans, beyond true and false). */
 export const V3_BOOL_WORDS = new Map<string, boolean>([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((w): [string, boolean] => [w, true]),
