@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../transpiler/convert';
 import { Ign3TranslationError, marshalV33, translateToV33 } from '../transpiler/ign3';
-import { DIALECTS, expectedFor, loadVectors, runVector, type Expected, type Vector } from './conformance';
+import { DIALECTS, expectedFor, loadVectors, outputDifferences, runVector, type Expected, type Vector } from './conformance';
 
 /** yaml.v3's refusals of unbounded work, which ct v0.9.0's YAML library never gives. */
 const BOUNDED_WORK_REFUSAL = /^error: yaml: (exceeded max depth of \d+|document contains excessive aliasing)\n/;
@@ -46,11 +46,7 @@ export function fuzzDifferences(vector: Vector, dialect: Dialect): string[] {
   } catch (err) {
     return [`crashed: ${err instanceof Error ? err.message : String(err)}`];
   }
-  const diffs: string[] = [];
-  if (actual.exitCode !== expected.exitCode) diffs.push(`exit ${actual.exitCode} != ${expected.exitCode}`);
-  if (!actual.stdout.equals(expected.stdout)) diffs.push('stdout differs');
-  if (!actual.stderr.equals(expected.stderr)) diffs.push('stderr differs');
-  return diffs;
+  return outputDifferences(actual, expected);
 }
 
 export interface Ign3FuzzCase {

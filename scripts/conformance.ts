@@ -122,11 +122,17 @@ export function judge(vector: Vector, dialect: Dialect): Verdict {
   } catch (err) {
     return { status: 'failed', why: `crashed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` };
   }
+  const diffs = outputDifferences(actual, expected);
+  return diffs.length === 0 ? { status: 'passed' } : { status: 'failed', why: diffs.join(', ') };
+}
+
+/** How a ct run's exit code, stdout and stderr bytes differ from the expectation; empty when they match. */
+export function outputDifferences(actual: { stdout: Buffer; stderr: Buffer; exitCode: number }, expected: Expected): string[] {
   const diffs: string[] = [];
   if (actual.exitCode !== expected.exitCode) diffs.push(`exit ${actual.exitCode} != ${expected.exitCode}`);
   if (!actual.stdout.equals(expected.stdout)) diffs.push('stdout differs');
   if (!actual.stderr.equals(expected.stderr)) diffs.push('stderr differs');
-  return diffs.length === 0 ? { status: 'passed' } : { status: 'failed', why: diffs.join(', ') };
+  return diffs;
 }
 
 // ---------------------------------------------------------------------------------------------
