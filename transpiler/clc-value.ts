@@ -30,14 +30,6 @@ function valueOf(node: YamlNode): unknown {
     return Object.fromEntries(entries);
   }
   const resolved = resolve(node.tag, node.value, 'v2');
-  switch (resolved.kind) {
-    case 'null':
-      return null;
-    case 'int':
-    case 'uint':
-      // Beyond 2^53 the transpiler reports a range error either way; keep the exact digits.
-      return Number.isSafeInteger(Number(resolved.value)) ? Number(resolved.value) : resolved.value;
-    default:
-      return resolved.value;
-  }
+  // integers come as Go integers already: a number while safe, an exact bigint beyond 2^53
+  return resolved.kind === 'null' ? null : resolved.value;
 }
