@@ -105,8 +105,9 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
    */
   readonly podCidr?: string;
   /**
-   * The flannel release (`FLANNEL_IMAGE_TAG`). ct knows the options of releases up to 0.7 and
-   * warns for later ones that only those apply; the cluster sets none beyond them.
+   * The flannel release, set as `FLANNEL_IMAGE_TAG` in the cluster's own flanneld drop-in
+   * (`30-flannel-version.conf`). ct's flannel section is given no version: its 0.6 option set
+   * holds every option the cluster writes, and ct would warn about any release past 0.7.
    * @default '0.11.0'
    */
   readonly flannelVersion?: string;
@@ -200,13 +201,16 @@ export class ContainerLinuxCluster extends Construct {
   private workerSnippet(): ContainerLinuxConfig {
     return {
       flannel: {
-        version: this.props.flannelVersion ?? DEFAULT_FLANNEL_VERSION,
         etcd_endpoints: this.etcd.clientEndpoints.join(','),
         network_config: JSON.stringify({ Network: this.props.podCidr ?? '10.2.0.0/16', Backend: { Type: 'vxlan' } }),
       },
       docker: {},
       systemd: {
         units: [
+          {
+            name: 'flanneld.service',
+            dropins: [{ name: '30-flannel-version.conf', contents: `[Service]\nEnvironment="FLANNEL_IMAGE_TAG=v${this.props.flannelVersion ?? DEFAULT_FLANNEL_VERSION}"\n` }],
+          },
           {
             name: 'docker.service',
             dropins: [{ name: '40-flannel.conf', contents: '[Unit]\nRequires=flanneld.service\nAfter=flanneld.service\n' }],

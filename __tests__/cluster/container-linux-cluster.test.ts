@@ -49,7 +49,9 @@ describe('a default cluster', () => {
       'http://demo-etcd-0.us-central1-a.c.my-project.internal:2379,http://demo-etcd-1.us-central1-b.c.my-project.internal:2379,http://demo-etcd-2.us-central1-c.c.my-project.internal:2379',
     );
     expect(flannel).toContain(`--etcd-endpoints="${endpoints}"`);
-    expect(flannel).toContain('Environment="FLANNEL_IMAGE_TAG=v0.11.0"');
+    expect(flannel).not.toContain('FLANNEL_IMAGE_TAG');
+    // the release is the cluster's own drop-in, after ct's: ct's flannel section would warn past 0.7
+    expect(dropinOf(ignition, 'flanneld.service', '30-flannel-version.conf')).toBe('[Service]\nEnvironment="FLANNEL_IMAGE_TAG=v0.11.0"\n');
     expect(flannel).toContain('set /coreos.com/network/config "{\\"Network\\":\\"10.2.0.0/16\\",\\"Backend\\":{\\"Type\\":\\"vxlan\\"}}"');
     expect(dropinOf(ignition, 'docker.service', '40-flannel.conf')).toBe('[Unit]\nRequires=flanneld.service\nAfter=flanneld.service\n');
     expect(dropinOf(ignition, 'docker.service', '20-clct-docker.conf')).toContain('DOCKER_OPTS');
