@@ -115,7 +115,7 @@ export function describeDiagnostic(diagnostic: Diagnostic, origin: string, token
   const at = diagnostic.line !== 0 ? `${origin}:${diagnostic.line}:${diagnostic.column}` : origin;
   const path = diagnostic.path ? ` (at ${diagnostic.path})` : '';
   // go-yaml's own line number is 0-based in ct; the position above is the one to look at.
-  const message = diagnostic.line !== 0 ? diagnostic.message.replace(/^yaml: line \d+: /, 'yaml: ') : diagnostic.message;
+  const message = diagnostic.line !== 0 ? (diagnostic.unplacedMessage ?? diagnostic.message) : diagnostic.message;
   return `${at}: ${diagnostic.severity}: ${tokens.reveal(message)}${path}`;
 }
 

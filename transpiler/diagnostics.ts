@@ -15,6 +15,12 @@ export interface Diagnostic {
   readonly column: number;
   /** Path of the YAML node the entry is about, e.g. `storage.files[0].mode`; '' when unknown. */
   readonly path: string;
+  /**
+   * The message without the position go-yaml writes into some of its texts (`yaml: line 6: ...`,
+   * a 0-based line in ct's v2 fork, becomes `yaml: ...`): what to show beside `line` and `column`.
+   * Absent when it equals `message`.
+   */
+  readonly unplacedMessage?: string;
 }
 
 /** An ordered list of diagnostics; entries are never sorted (ct prints them in production order). */

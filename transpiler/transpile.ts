@@ -89,6 +89,8 @@ interface Parsed {
   readonly report: Report;
   /** Where the YAML library failed (a syntax error, or refused nesting or aliasing): for the diagnostics only. */
   readonly refusedAt?: YamlPosition;
+  /** The YAML library's message without its own line number, when it has one. */
+  readonly unplacedMessage?: string;
   readonly config?: GoStruct;
   readonly ast?: AstNode;
 }
@@ -104,7 +106,10 @@ function parse(input: Input, dialect: Dialect): Parsed {
   } catch (err) {
     // a decode failure is one positionless entry (docs/ct.md §9)
     // (a syntax error or a refusal of unbounded work also knows its place: kept for the diagnostics, never printed)
-    if (err instanceof YamlError) return { report: Report.of('error', err.message), refusedAt: err.position };
+    if (err instanceof YamlError) {
+      const unplacedMessage = err.unplacedMessage !== err.message ? err.unplacedMessage : undefined;
+      return { report: Report.of('error', err.message), refusedAt: err.position, unplacedMessage };
+    }
     throw err;
   }
   const ast = doc && AstNode.fromDocument(doc);
@@ -184,7 +189,7 @@ function run(input: Input, options: TranspileOptions, readFile: LocalFileReader)
   if (typed) dropPositions(parsed.report);
   let stderr = parsed.report.isEmpty ? '' : printReport(parsed.report);
   const diagnostics = [...parsed.report.entries];
-  if (parsed.refusedAt && !typed) diagnostics[0] = { ...diagnostics[0], ...parsed.refusedAt };
+  if (parsed.refusedAt && !typed) diagnostics[0] = { ...diagnostics[0], ...parsed.refusedAt, ...(parsed.unplacedMessage !== undefined && { unplacedMessage: parsed.unplacedMessage }) };
   if (!parsed.config || parsed.report.isFatal(strict)) {
     return { ok: false, stderr: stderr + 'Failed to parse config\n', diagnostics };
   }

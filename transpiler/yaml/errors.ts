@@ -18,6 +18,8 @@ export class YamlError extends Error {
      * for these (ct's stderr keeps none); it is for the diagnostics of the API only.
      */
     readonly position?: YamlPosition,
+    /** The message without go-yaml's own `line N: ` (0-based in ct's v2 fork): for a reader who has `position`. */
+    readonly unplacedMessage: string = message,
   ) {
     super(message);
     this.name = 'YamlError';
@@ -62,7 +64,7 @@ export class YamlSyntaxError extends Error {
     // go-yaml prints one line, 0-based in v2; the API's diagnostics get the problem mark, 1-based.
     const at = this.mistakeAt ?? (this.problemColumn >= 0 ? { line: this.problemLine, column: this.problemColumn } : undefined);
     const position = at && { line: at.line + 1, column: at.column + 1, path: '' };
-    return new YamlError(`yaml: ${where}${msg}`, position);
+    return new YamlError(`yaml: ${where}${msg}`, position, `yaml: ${msg}`);
   }
 }
 
@@ -84,7 +86,7 @@ export class YamlDepthError extends YamlSyntaxError {
 
   override toYamlError(): YamlError {
     const e = super.toYamlError('v3');
-    return new YamlError(e.message, this.position);
+    return new YamlError(e.message, this.position, e.unplacedMessage);
   }
 }
 
