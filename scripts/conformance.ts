@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Dialect } from '../transpiler/convert';
 import { runCt } from '../transpiler/cli';
 import { capabilities, type Capability } from '../transpiler/translators';
+import { runButaneCorpus } from './conformance-butane';
 import { runFuzzCorpora } from './conformance-fuzz';
 
 export const DIALECTS: readonly Dialect[] = ['coreos', 'flatcar'];
@@ -303,6 +304,7 @@ function main(): void {
   }
   runIgn3(root, failures);
   runFuzzCorpora(dirname(root), failures);
+  runButaneCorpus(dirname(root), failures);
   if (failures.length > 0) console.log(`failing vectors:\n${failures.join('\n')}`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
