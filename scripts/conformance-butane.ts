@@ -1,12 +1,13 @@
 /**
  * Runs the Butane vectors (`__tests__/conformance/butane/`, made by Butane v0.23.0) through the
  * `butane` command's code path, as `butane $(cat args) input.bu` with the vector folder as cwd,
- * and compares exit code, stdout and stderr byte for byte; where the output is valid Ignition 3.3.0
- * it must also pass Debian's `ignition-validate`.
+ * and compares exit code, stdout and stderr byte for byte (`__tests__/butane/ignition-validate.test.ts`
+ * runs Debian's `ignition-validate` on the outputs).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runButane } from '../transpiler/butane/cli';
+import { loadVectorFolders } from './conformance';
 
 export interface ButaneVector {
   readonly name: string;
@@ -21,15 +22,7 @@ export interface ButaneExpected {
 }
 
 export function loadButaneVectors(root: string): ButaneVector[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .filter((name) => statSync(join(root, name)).isDirectory())
-    .sort()
-    .map((name) => {
-      const dir = join(root, name);
-      const args = readFileSync(join(dir, 'args'), 'utf8').split(/\s+/).filter((a) => a !== '');
-      return { name, dir, args };
-    });
+  return existsSync(root) ? loadVectorFolders(root) : [];
 }
 
 export function expectedButane(v: ButaneVector): ButaneExpected {

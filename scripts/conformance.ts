@@ -43,16 +43,19 @@ export function findVectorsDir(start: string = __dirname): string {
   }
 }
 
-export function loadVectors(root: string): Vector[] {
+/** The vector folders under `root`, sorted by name, each with its `args` file as `$(cat args)` splits it. */
+export function loadVectorFolders(root: string): { name: string; dir: string; args: string[] }[] {
   return readdirSync(root)
     .filter((name) => statSync(join(root, name)).isDirectory())
     .sort()
     .map((name) => {
       const dir = join(root, name);
-      // `$(cat args)`: word splitting on whitespace
-      const args = readFileSync(join(dir, 'args'), 'utf8').split(/\s+/).filter((a) => a !== '');
-      return { name, dir, args, input: readFileSync(join(dir, 'input.yaml')) };
+      return { name, dir, args: readFileSync(join(dir, 'args'), 'utf8').split(/\s+/).filter((a) => a !== '') };
     });
+}
+
+export function loadVectors(root: string): Vector[] {
+  return loadVectorFolders(root).map((v) => ({ ...v, input: readFileSync(join(v.dir, 'input.yaml')) }));
 }
 
 function readOptional(path: string): Buffer {

@@ -10,6 +10,7 @@ import { AstNode } from './ast';
 import type { ConvertContext, Dialect } from './convert';
 import { goSprintfNoArgs, Report, TranspileError, type Diagnostic } from './diagnostics';
 import { marshalGo } from './go/json';
+import { goReadFileError } from './go/os-error';
 import { emitV33, ignitionVersionError, wantsV33 } from './ign3/ct-output';
 import { ignitionConfigType, newIgnitionConfig, validateIgnition } from './ignition';
 import { struct, zeroValue, type GoStruct, type GoType } from './schema';
@@ -33,25 +34,9 @@ export function goFileReader(cwd: string): LocalFileReader {
     try {
       return readFileSync(resolve(cwd, path));
     } catch (err) {
-      throw new Error(goFileError(path, err));
+      throw new Error(goReadFileError(path, err));
     }
   };
-}
-
-const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EISDIR: 'is a directory',
-};
-
-function goFileError(path: string, err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  // a directory opens fine in Go and fails on read
-  const op = code === 'EISDIR' ? 'read' : 'open';
-  return `${op} ${path}: ${GO_ERRNO_TEXT[code] ?? (err as Error).message}`;
 }
 
 /** One report as ct's `stderr()` prints it: through printf, then one newline (docs/ct.md §10.1). */

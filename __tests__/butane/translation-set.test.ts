@@ -78,10 +78,8 @@ describe('TranslationSet (butane translate/set.go)', () => {
 
   test('prefix, prefixPaths, mergeP and mergeP2', () => {
     const inner = mkTrans(['inline'], ['source'], [], []);
-    expect(entries(inner.prefix('contents'))).toEqual([
-      '$.contents = $.contents → $.contents',
-      '$.contents.source = $.contents.inline → $.contents.source',
-    ]);
+    const underContents = ['$.contents = $.contents → $.contents', '$.contents.source = $.contents.inline → $.contents.source'];
+    expect(entries(inner.prefix('contents'))).toEqual(underContents);
     expect(entries(inner.prefixPaths(['storage', 'files', 2], ['storage', 'files', 5]))).toEqual([
       '$.storage.files.5 = $.storage.files.2 → $.storage.files.5',
       '$.storage.files.5.source = $.storage.files.2.inline → $.storage.files.5.source',
@@ -89,12 +87,7 @@ describe('TranslationSet (butane translate/set.go)', () => {
     const outer = new TranslationSet('yaml', 'json');
     outer.mergeP('contents', inner);
     outer.mergeP2('a', 'b', inner);
-    expect(entries(outer)).toEqual([
-      '$.b = $.a → $.b',
-      '$.b.source = $.a.inline → $.b.source',
-      '$.contents = $.contents → $.contents',
-      '$.contents.source = $.contents.inline → $.contents.source',
-    ]);
+    expect(entries(outer)).toEqual(['$.b = $.a → $.b', '$.b.source = $.a.inline → $.b.source', ...underContents]);
   });
 
   test('descend keeps the subtree under a to path, made relative', () => {

@@ -2,6 +2,7 @@
  * Go `encoding/json` marshalling (Go 1.19) of values shaped by the descriptors in schema.ts:
  * `json.Marshal` when compact, `json.MarshalIndent(v, "", "  ")` plus the newline ct appends
  * when pretty. Encoders are compiled once per type and cached, since this runs per transpile.
+ * `jsonMarshaller` serves forks that differ only in `omitempty` (Butane's clarketm/json).
  */
 import type { FieldDef, GoType, StructDef } from '../schema';
 
@@ -71,8 +72,11 @@ const encodeString: Encoder = (v) => (v === undefined || v === null ? '""' : goJ
 const encodeNumber: Encoder = (v) => encodeInt(v);
 const encodeBool: Encoder = (v) => (v ? 'true' : 'false');
 
+/** `omitempty`'s test: whether field value `v` of type `type` is left out. */
+export type EmptyTest = (type: GoType, v: unknown) => boolean;
+
 /** Go's `isEmptyValue`, used by omitempty. A struct is never empty. */
-function isEmpty(type: GoType, v: unknown): boolean {
+export function isEmpty(type: GoType, v: unknown): boolean {
   switch (type.kind) {
     case 'string':
       return v === undefined || v === null || v === '';
@@ -101,105 +105,120 @@ interface CompiledField {
   readonly encode: Encoder;
 }
 
-const typeCache = new WeakMap<object, Encoder>();
-const structCache = new WeakMap<StructDef, Encoder>();
+/** The encoders under one `omitempty` test, one per type. */
+function encoders(omitted: EmptyTest): (type: GoType) => Encoder {
+  const typeCache = new WeakMap<object, Encoder>();
+  const structCache = new WeakMap<StructDef, Encoder>();
 
-function compileField(f: FieldDef): CompiledField {
-  const quoted = goJsonString(f.key);
-  return {
-    key: f.key,
-    compactKey: quoted + ':',
-    prettyKey: quoted + ': ',
-    type: f.type,
-    omitEmpty: f.omitEmpty === true,
-    encode: encoderFor(f.type),
-  };
-}
+  function compileField(f: FieldDef): CompiledField {
+    const quoted = goJsonString(f.key);
+    return {
+      key: f.key,
+      compactKey: quoted + ':',
+      prettyKey: quoted + ': ',
+      type: f.type,
+      omitEmpty: f.omitEmpty === true,
+      encode: encoderFor(f.type),
+    };
+  }
 
-function compileStruct(def: StructDef): Encoder {
-  const cached = structCache.get(def);
-  if (cached) return cached;
-  // Register a forwarder first so self-referencing types terminate.
-  let fields: CompiledField[] = [];
-  const encode: Encoder = (v, ind) => {
-    const obj = (v ?? {}) as Record<string, unknown>;
-    const inner = ind === null ? null : ind + INDENT;
-    let out = '';
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i];
-      const fv = obj[f.key];
-      if (f.omitEmpty && isEmpty(f.type, fv)) continue;
-      if (inner === null) {
-        out += (out === '' ? '' : ',') + f.compactKey + f.encode(fv, null);
-      } else {
-        out += (out === '' ? '\n' : ',\n') + inner + f.prettyKey + f.encode(fv, inner);
+  function compileStruct(def: StructDef): Encoder {
+    const cached = structCache.get(def);
+    if (cached) return cached;
+    // Register a forwarder first so self-referencing types terminate.
+    let fields: CompiledField[] = [];
+    const encode: Encoder = (v, ind) => {
+      const obj = (v ?? {}) as Record<string, unknown>;
+      const inner = ind === null ? null : ind + INDENT;
+      let out = '';
+      for (let i = 0; i < fields.length; i++) {
+        const f = fields[i];
+        const fv = obj[f.key];
+        if (f.omitEmpty && omitted(f.type, fv)) continue;
+        if (inner === null) {
+          out += (out === '' ? '' : ',') + f.compactKey + f.encode(fv, null);
+        } else {
+          out += (out === '' ? '\n' : ',\n') + inner + f.prettyKey + f.encode(fv, inner);
+        }
+      }
+      if (out === '') return '{}';
+      return ind === null ? '{' + out + '}' : '{' + out + '\n' + ind + '}';
+    };
+    structCache.set(def, encode);
+    fields = def.fields.map(compileField);
+    return encode;
+  }
+
+  function compileSlice(elem: GoType): Encoder {
+    let encodeElem: Encoder | undefined;
+    return (v, ind) => {
+      if (v === undefined || v === null) return 'null';
+      const items = v as unknown[];
+      if (items.length === 0) return '[]';
+      encodeElem ??= encoderFor(elem);
+      if (ind === null) {
+        let out = '[';
+        for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + encodeElem(items[i], null);
+        return out + ']';
+      }
+      const inner = ind + INDENT;
+      let out = '[';
+      for (let i = 0; i < items.length; i++) out += (i === 0 ? '\n' : ',\n') + inner + encodeElem(items[i], inner);
+      return out + '\n' + ind + ']';
+    };
+  }
+
+  function compilePtr(elem: GoType): Encoder {
+    let encodeElem: Encoder | undefined;
+    return (v, ind) => {
+      if (v === undefined || v === null) return 'null';
+      encodeElem ??= encoderFor(elem);
+      return encodeElem(v, ind);
+    };
+  }
+
+  function encoderFor(type: GoType): Encoder {
+    switch (type.kind) {
+      case 'string':
+        return encodeString;
+      case 'int':
+      case 'uint':
+        return encodeNumber;
+      case 'bool':
+        return encodeBool;
+      case 'struct':
+        return compileStruct(type.def);
+      case 'named':
+        return encoderFor(type.elem);
+      case 'slice':
+      case 'ptr': {
+        const cached = typeCache.get(type);
+        if (cached) return cached;
+        const enc = type.kind === 'slice' ? compileSlice(type.elem) : compilePtr(type.elem);
+        typeCache.set(type, enc);
+        return enc;
       }
     }
-    if (out === '') return '{}';
-    return ind === null ? '{' + out + '}' : '{' + out + '\n' + ind + '}';
-  };
-  structCache.set(def, encode);
-  fields = def.fields.map(compileField);
-  return encode;
-}
-
-function compileSlice(elem: GoType): Encoder {
-  let encodeElem: Encoder | undefined;
-  return (v, ind) => {
-    if (v === undefined || v === null) return 'null';
-    const items = v as unknown[];
-    if (items.length === 0) return '[]';
-    encodeElem ??= encoderFor(elem);
-    if (ind === null) {
-      let out = '[';
-      for (let i = 0; i < items.length; i++) out += (i === 0 ? '' : ',') + encodeElem(items[i], null);
-      return out + ']';
-    }
-    const inner = ind + INDENT;
-    let out = '[';
-    for (let i = 0; i < items.length; i++) out += (i === 0 ? '\n' : ',\n') + inner + encodeElem(items[i], inner);
-    return out + '\n' + ind + ']';
-  };
-}
-
-function compilePtr(elem: GoType): Encoder {
-  let encodeElem: Encoder | undefined;
-  return (v, ind) => {
-    if (v === undefined || v === null) return 'null';
-    encodeElem ??= encoderFor(elem);
-    return encodeElem(v, ind);
-  };
-}
-
-function encoderFor(type: GoType): Encoder {
-  switch (type.kind) {
-    case 'string':
-      return encodeString;
-    case 'int':
-    case 'uint':
-      return encodeNumber;
-    case 'bool':
-      return encodeBool;
-    case 'struct':
-      return compileStruct(type.def);
-    case 'named':
-      return encoderFor(type.elem);
-    case 'slice':
-    case 'ptr': {
-      const cached = typeCache.get(type);
-      if (cached) return cached;
-      const enc = type.kind === 'slice' ? compileSlice(type.elem) : compilePtr(type.elem);
-      typeCache.set(type, enc);
-      return enc;
-    }
   }
+
+  return encoderFor;
 }
+
+/**
+ * A marshaller like Go's encoding/json but for its `omitempty` test (clarketm/json's also drops
+ * empty structs): `json.Marshal`, or `json.MarshalIndent(v, "", "  ")` when pretty, no final newline.
+ */
+export function jsonMarshaller(omitEmpty: EmptyTest): (value: unknown, type: GoType, pretty: boolean) => string {
+  const encoderFor = encoders(omitEmpty);
+  return (value, type, pretty) => encoderFor(type)(value, pretty ? '' : null);
+}
+
+const marshal = jsonMarshaller(isEmpty);
 
 /**
  * Marshals `value` of Go type `type` like ct does: compact = `json.Marshal`, pretty =
  * `json.MarshalIndent(v, "", "  ")` followed by "\n".
  */
 export function marshalGo(value: unknown, type: GoType, pretty: boolean): string {
-  const encode = encoderFor(type);
-  return pretty ? encode(value, '') + '\n' : encode(value, null);
+  return pretty ? marshal(value, type, true) + '\n' : marshal(value, type, false);
 }

@@ -53,32 +53,77 @@ const plans = new WeakMap<StructDef, StructPlan>();
 
 const holdsStructs = (t: GoType): boolean =>
   t.kind === 'struct' || ((t.kind === 'ptr' || t.kind === 'slice' || t.kind === 'named') && holdsStructs(t.elem));
+const underlying = (t: GoType): GoType => (t.kind === 'named' ? underlying(t.elem) : t);
+
+/** The hooks by descriptor type name: Go's `NodeGroup` and `NodeUser` both have the owner check. */
+const HOOKS_BY_TYPE: Readonly<Record<string, Hook>> = {
+  ...HOOKS,
+  'types.NodeGroup': HOOKS[V3_TYPE.nodeOwner],
+  'types.NodeUser': HOOKS[V3_TYPE.nodeOwner],
+};
 
 function planOf(def: StructDef): StructPlan {
   let plan = plans.get(def);
   if (plan) return plan;
   const lists = def.fields
-    .filter((f) => f.type.kind === 'slice' && !IGNORED_DUPLICATES[def.goName]?.includes(f.key))
+    .filter((f) => underlying(f.type).kind === 'slice' && !IGNORED_DUPLICATES[def.goName]?.includes(f.key))
     .map((f) => {
-      const elem = (f.type as GoType & { kind: 'slice' }).elem;
+      const elem = underlying((underlying(f.type) as GoType & { kind: 'slice' }).elem);
       const keyOf = elem.kind === 'struct' ? KEYS[elem.def.goName] : (item: GoStruct) => item as unknown as string;
       return { key: f.key, listName: MERGED_KEYS[def.goName]?.[f.key] ?? f.key, keyOf };
     });
-  plan = { hook: HOOKS[def.goName], lists, children: def.fields.filter((f) => holdsStructs(f.type)) };
+  plan = { hook: HOOKS_BY_TYPE[def.goName], lists, children: def.fields.filter((f) => holdsStructs(f.type)) };
   plans.set(def, plan);
   return plan;
 }
 
 /**
- * vcontext's pre-order walks: a struct, then its fields; nil pointers are skipped. Flatcar walks
- * twice, hooks then duplicates; one walk here keeps the duplicate entries apart and appends them.
+ * vcontext's pre-order walk, which Ignition 3.x validation runs: nil values are skipped; pointers,
+ * named types and slices are walked through to their values; what is done at a named value (before
+ * its underlying value) and at a struct is the subclass's. `path` is the current value's JSON path.
  */
-class Walk implements V3Reporter {
+export abstract class V3Walk implements V3Reporter {
+  protected readonly path: (string | number)[] = [];
+
+  abstract add(kind: V3Kind, message: string | undefined, ...steps: (string | number)[]): void;
+  abstract checked(value: object): boolean;
+  protected abstract struct(value: GoStruct, def: StructDef): void;
+  protected named?(value: unknown, goName: string): void;
+
+  value(value: unknown, type: GoType): void {
+    if (value === undefined || value === null) return;
+    switch (type.kind) {
+      case 'named':
+        this.named?.(value, type.goName);
+        return this.value(value, type.elem);
+      case 'ptr':
+        return this.value(value, type.elem);
+      case 'slice':
+        (value as unknown[]).forEach((v, i) => this.at(i, v, type.elem));
+        return;
+      case 'struct':
+        return this.struct(value as GoStruct, type.def);
+    }
+  }
+
+  protected at(step: string | number, value: unknown, type: GoType): void {
+    this.path.push(step);
+    this.value(value, type);
+    this.path.pop();
+  }
+}
+
+/**
+ * A struct, then its fields. Flatcar walks twice, hooks then duplicates; one walk here keeps the
+ * duplicate entries apart and appends them.
+ */
+class Walk extends V3Walk {
   readonly entries: V3Entry[] = [];
   readonly duplicates: V3Entry[] = [];
-  private readonly path: (string | number)[] = [];
 
-  constructor(private readonly checkedValues: WeakSet<object>) {}
+  constructor(private readonly checkedValues: WeakSet<object>) {
+    super();
+  }
 
   add(kind: V3Kind, message: string | undefined, ...steps: (string | number)[]): void {
     if (message !== undefined) this.entries.push({ kind, path: [...this.path, ...steps], message });
@@ -88,28 +133,11 @@ class Walk implements V3Reporter {
     return this.checkedValues.has(value);
   }
 
-  value(value: unknown, type: GoType): void {
-    if (value === undefined || value === null) return;
-    switch (type.kind) {
-      case 'ptr':
-      case 'named':
-        return this.value(value, type.elem);
-      case 'slice':
-        (value as unknown[]).forEach((v, i) => this.at(i, v, type.elem));
-        return;
-      case 'struct': {
-        const plan = planOf(type.def);
-        plan.hook?.(value as GoStruct, this);
-        this.findDuplicates(value as GoStruct, plan);
-        for (const f of plan.children) this.at(f.key, (value as GoStruct)[f.key], f.type);
-      }
-    }
-  }
-
-  private at(step: string | number, value: unknown, type: GoType): void {
-    this.path.push(step);
-    this.value(value, type);
-    this.path.pop();
+  protected struct(value: GoStruct, def: StructDef): void {
+    const plan = planOf(def);
+    plan.hook?.(value, this);
+    this.findDuplicates(value, plan);
+    for (const f of plan.children) this.at(f.key, value[f.key], f.type);
   }
 
   private findDuplicates(value: GoStruct, plan: StructPlan): void {

@@ -58,6 +58,9 @@ export function mergeStructTranscribe(
 
 const side = (tag: Side['tag'], path: Path): Side => ({ tag, path });
 const at = (s: Side, e: string | number): Side => ({ tag: s.tag, path: [...s.path, e] });
+const record = (transcript: Transcript, from: Side, to: Path): void => {
+  transcript.push({ fromTag: from.tag, from: from.path, to });
+};
 
 function underlying(type: GoType): GoType {
   let t = type;
@@ -119,6 +122,14 @@ function mergeStruct(
   return result;
 }
 
+/** Two values merged field by field: the result is recorded as coming from both, parent first. */
+function mergeBoth(def: StructDef, parent: GoStruct, pSide: Side, child: GoStruct, cSide: Side, rPath: Path, transcript: Transcript): GoStruct {
+  const result = mergeStruct(def, parent, pSide, child, cSide, rPath, transcript);
+  record(transcript, pSide, rPath);
+  record(transcript, cSide, rPath);
+  return result;
+}
+
 function copyFields(fields: readonly FieldDef[], from: GoStruct, s: Side, rPath: Path, result: GoStruct, transcript: Transcript): void {
   for (const f of fields) {
     const v = from[f.key];
@@ -162,9 +173,6 @@ function mergeFields(
   transcript: Transcript,
 ): void {
   const fromChild = childEntries(def, fields, child);
-  const add = (from: Side, to: Path): void => {
-    transcript.push({ fromTag: from.tag, from: from.path, to });
-  };
 
   for (const f of fields) {
     const pf = at(pSide, f.key);
@@ -179,9 +187,7 @@ function mergeFields(
         const elem = underlying(t.elem);
         if (!isNil(pv) && !isNil(cv) && elem.kind === 'struct') {
           // Spec 3.2 left a few struct pointers (ignition issue #1132); none remain in 3.3+.
-          result[f.key] = mergeStruct(elem.def, pv, pf, cv, cf, rf, transcript);
-          add(pf, rf);
-          add(cf, rf);
+          result[f.key] = mergeBoth(elem.def, pv, pf, cv, cf, rf, transcript);
         } else if (isNil(cv)) {
           if (!isNil(pv)) result[f.key] = clone(pv);
           transcribe(pf, rf, pv, f.type, transcript);
@@ -199,16 +205,15 @@ function mergeFields(
           result[f.key] = clone(cv);
           transcribe(cf, rf, cv, f.type, transcript);
         } else {
-          result[f.key] = mergeStruct(t.def, pv, pf, cv, cf, rf, transcript);
-          add(pf, rf);
-          add(cf, rf);
+          result[f.key] = mergeBoth(t.def, pv, pf, cv, cf, rf, transcript);
         }
         break;
       case 'slice': {
-        const merged = ignoresDuplicates(def.goName, f.name)
-          ? concatLists(t.elem, listOf(pv), pf, listOf(cv), cf, rf, transcript)
-          : mergeLists(f, t.elem, listOf(pv), pf, listOf(cv), cf, rf, handleOf(def, f), fromChild, transcript);
-        if (merged) result[f.key] = merged;
+        const lists: ListPair = { elem: t.elem, parent: listOf(pv), pf, child: listOf(cv), cf, rf };
+        if (lists.parent.length + lists.child.length === 0) break;
+        result[f.key] = ignoresDuplicates(def.goName, f.name)
+          ? concatLists(lists, transcript)
+          : mergeLists(lists, f, keyHandle(def.goName, f.name), fromChild, transcript);
         break;
       }
       default: {
@@ -220,48 +225,38 @@ function mergeFields(
   }
 }
 
-const handleOf = (def: StructDef, f: FieldDef): string => keyHandle(def.goName, f.name);
+/** A list field on both sides, and where the merged list goes. */
+interface ListPair {
+  readonly elem: GoType;
+  readonly parent: readonly unknown[];
+  readonly pf: Side;
+  readonly child: readonly unknown[];
+  readonly cf: Side;
+  readonly rf: Path;
+}
 
-function concatLists(
-  elem: GoType,
-  parentList: readonly unknown[],
-  pf: Side,
-  childList: readonly unknown[],
-  cf: Side,
-  rf: Path,
-  transcript: Transcript,
-): unknown[] | undefined {
-  if (parentList.length + childList.length === 0) return undefined;
+function concatLists({ elem, parent, pf, child, cf, rf }: ListPair, transcript: Transcript): unknown[] {
   const out: unknown[] = [];
-  parentList.forEach((item, i) => {
+  parent.forEach((item, i) => {
     out.push(clone(item));
     transcribe(at(pf, i), [...rf, i], item, elem, transcript);
   });
-  childList.forEach((item, i) => {
+  child.forEach((item, i) => {
     out.push(clone(item));
-    transcribe(at(cf, i), [...rf, parentList.length + i], item, elem, transcript);
+    transcribe(at(cf, i), [...rf, parent.length + i], item, elem, transcript);
   });
-  if (parentList.length > 0) transcript.push({ fromTag: pf.tag, from: pf.path, to: rf });
-  if (childList.length > 0) transcript.push({ fromTag: cf.tag, from: cf.path, to: rf });
+  if (parent.length > 0) record(transcript, pf, rf);
+  if (child.length > 0) record(transcript, cf, rf);
   return out;
 }
 
 function mergeLists(
+  { elem, parent: parentList, pf, child: childList, cf, rf }: ListPair,
   f: FieldDef,
-  elem: GoType,
-  parentList: readonly unknown[],
-  pf: Side,
-  childList: readonly unknown[],
-  cf: Side,
-  rf: Path,
   handle: string,
   fromChild: Map<string, ChildEntry>,
   transcript: Transcript,
-): unknown[] | undefined {
-  if (parentList.length + childList.length === 0) return undefined;
-  const add = (from: Side, to: Path): void => {
-    transcript.push({ fromTag: from.tag, from: from.path, to });
-  };
+): unknown[] {
   const out: unknown[] = [];
   const parentKeys = new Set(parentList.map((item) => callKey(elem, item)));
   const elemType = underlying(elem);
@@ -285,9 +280,7 @@ function mergeLists(
     itemFromChild = true;
     if (elemType.kind === 'struct') {
       if (f.name === 'HTTPHeaders' && isNil((match.value as GoStruct).value)) return;
-      out.push(mergeStruct(elemType.def, parentItem as GoStruct, parentItemSide, match.value as GoStruct, childItemSide, resultItemPath, transcript));
-      add(parentItemSide, resultItemPath);
-      add(childItemSide, resultItemPath);
+      out.push(mergeBoth(elemType.def, parentItem as GoStruct, parentItemSide, match.value as GoStruct, childItemSide, resultItemPath, transcript));
     } else {
       out.push(match.value);
       transcribe(childItemSide, resultItemPath, match.value, elem, transcript);
@@ -301,8 +294,8 @@ function mergeLists(
     transcribe(at(cf, i), resultItemPath, childItem, elem, transcript);
     itemFromChild = true;
   });
-  if (itemFromParent) add(pf, rf);
-  if (itemFromChild) add(cf, rf);
+  if (itemFromParent) record(transcript, pf, rf);
+  if (itemFromChild) record(transcript, cf, rf);
   return out;
 }
 
@@ -311,9 +304,7 @@ function mergeLists(
  * struct and list holding one. Returns whether anything was mapped.
  */
 function transcribe(from: Side, to: Path, value: unknown, type: GoType, transcript: Transcript): boolean {
-  const add = (): void => {
-    transcript.push({ fromTag: from.tag, from: from.path, to });
-  };
+  const add = (): void => record(transcript, from, to);
   const t = underlying(type);
   switch (t.kind) {
     case 'ptr':

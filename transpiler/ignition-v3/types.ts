@@ -1,7 +1,8 @@
 /**
  * Ignition `types.Config` for specs 3.3.0, 3.4.0 and 3.5.0 (ignition v2.20.0
  * `config/v3_{3,4,5}/types/schema.go`) as schema.ts descriptors: Go field names and order, JSON keys,
- * pointers where Go has them, and `omitempty` exactly as the generated struct tags say.
+ * pointers where Go has them, and `omitempty` exactly as the generated struct tags say. Also 3.1.0
+ * (`config/v3_1/types`), which ct's 2.x -> 3.3 translation produces and validates (ign3/).
  *
  * The embedded structs of files, directories and links (`Node`, `FileEmbedded1`, ...) are flattened
  * into them, Node's fields first, as Go's JSON encoder and vcontext's walk both do.
@@ -14,6 +15,9 @@ export type IgnitionVersion = '3.3.0' | '3.4.0' | '3.5.0';
 
 export const IGNITION_VERSIONS: readonly IgnitionVersion[] = ['3.3.0', '3.4.0', '3.5.0'];
 
+/** The specs described here: Butane's, and ct's intermediate 3.1.0. */
+export type IgnitionSpec = '3.1.0' | IgnitionVersion;
+
 /** An `omitempty` field. */
 const opt = (name: string, key: string, type: GoType): FieldDef => field(name, key, type, true);
 /** A field written even when empty. */
@@ -21,8 +25,9 @@ const req = (name: string, key: string, type: GoType): FieldDef => field(name, k
 const strType = (goName: string): GoType => named(goName, str);
 const def = (goName: string, fields: FieldDef[]): GoType => struct({ goName, fields } satisfies StructDef);
 
-function buildConfigType(version: IgnitionVersion): GoType {
-  const since34 = version !== '3.3.0';
+function buildConfigType(version: IgnitionSpec): GoType {
+  const since33 = version !== '3.1.0';
+  const since34 = since33 && version !== '3.3.0';
   const since35 = version === '3.5.0';
   const when = (cond: boolean, ...fields: FieldDef[]): FieldDef[] => (cond ? fields : []);
 
@@ -56,7 +61,7 @@ function buildConfigType(version: IgnitionVersion): GoType {
       'timeouts',
       def('types.Timeouts', [opt('HTTPResponseHeaders', 'httpResponseHeaders', ptr(int)), opt('HTTPTotal', 'httpTotal', ptr(int))]),
     ),
-    // 3.3's schema.go tags it `version,omitempty`; 3.4 and 3.5 always write it.
+    // 3.1's and 3.3's schema.go tag it `version,omitempty`; 3.4 and 3.5 always write it.
     field('Version', 'version', str, !since34),
   ]);
 
@@ -69,7 +74,7 @@ function buildConfigType(version: IgnitionVersion): GoType {
     opt('Gid', 'gid', ptr(int)),
     req('Name', 'name', str),
     opt('PasswordHash', 'passwordHash', ptr(str)),
-    opt('ShouldExist', 'shouldExist', ptr(bool)),
+    ...when(since33, opt('ShouldExist', 'shouldExist', ptr(bool))),
     opt('System', 'system', ptr(bool)),
   ]);
   const user = def('types.PasswdUser', [
@@ -84,7 +89,7 @@ function buildConfigType(version: IgnitionVersion): GoType {
     opt('PrimaryGroup', 'primaryGroup', ptr(str)),
     opt('SSHAuthorizedKeys', 'sshAuthorizedKeys', slice(strType('types.SSHAuthorizedKey'))),
     opt('Shell', 'shell', ptr(str)),
-    opt('ShouldExist', 'shouldExist', ptr(bool)),
+    ...when(since33, opt('ShouldExist', 'shouldExist', ptr(bool))),
     opt('System', 'system', ptr(bool)),
     opt('UID', 'uid', ptr(int)),
   ]);
@@ -103,13 +108,18 @@ function buildConfigType(version: IgnitionVersion): GoType {
     opt('Mode', 'mode', ptr(int)),
   ]);
   const directory = def('types.Directory', [...node, opt('Mode', 'mode', ptr(int))]);
-  const link = def('types.Link', [...node, opt('Hard', 'hard', ptr(bool)), opt('Target', 'target', ptr(str))]);
+  // 3.1: `Target string json:"target"`.
+  const link = def('types.Link', [
+    ...node,
+    opt('Hard', 'hard', ptr(bool)),
+    since33 ? opt('Target', 'target', ptr(str)) : req('Target', 'target', str),
+  ]);
 
   const partition = def('types.Partition', [
     opt('GUID', 'guid', ptr(str)),
     opt('Label', 'label', ptr(str)),
     opt('Number', 'number', int),
-    opt('Resize', 'resize', ptr(bool)),
+    ...when(since33, opt('Resize', 'resize', ptr(bool))),
     opt('ShouldExist', 'shouldExist', ptr(bool)),
     opt('SizeMiB', 'sizeMiB', ptr(int)),
     opt('StartMiB', 'startMiB', ptr(int)),
@@ -165,9 +175,10 @@ function buildConfigType(version: IgnitionVersion): GoType {
     opt('UUID', 'uuid', ptr(str)),
     opt('WipeVolume', 'wipeVolume', ptr(bool)),
   ]);
+  // 3.1: `Devices []Device json:"devices"`, `Level string json:"level"`.
   const raid = def('types.Raid', [
-    opt('Devices', 'devices', slice(strType('types.Device'))),
-    opt('Level', 'level', ptr(str)),
+    field('Devices', 'devices', slice(strType('types.Device')), since33),
+    since33 ? opt('Level', 'level', ptr(str)) : req('Level', 'level', str),
     req('Name', 'name', str),
     opt('Options', 'options', slice(strType('types.RaidOption'))),
     opt('Spares', 'spares', ptr(int)),
@@ -179,7 +190,7 @@ function buildConfigType(version: IgnitionVersion): GoType {
     opt('Files', 'files', slice(file)),
     opt('Filesystems', 'filesystems', slice(filesystem)),
     opt('Links', 'links', slice(link)),
-    opt('Luks', 'luks', slice(luks)),
+    ...when(since33, opt('Luks', 'luks', slice(luks))),
     opt('Raid', 'raid', slice(raid)),
   ]);
 
@@ -194,17 +205,17 @@ function buildConfigType(version: IgnitionVersion): GoType {
 
   return def('types.Config', [
     req('Ignition', 'ignition', ignition),
-    opt('KernelArguments', 'kernelArguments', kernelArguments),
+    ...when(since33, opt('KernelArguments', 'kernelArguments', kernelArguments)),
     opt('Passwd', 'passwd', def('types.Passwd', [opt('Groups', 'groups', slice(group)), opt('Users', 'users', slice(user))])),
     opt('Storage', 'storage', storage),
     opt('Systemd', 'systemd', def('types.Systemd', [opt('Units', 'units', slice(unit))])),
   ]);
 }
 
-const cache = new Map<IgnitionVersion, GoType>();
+const cache = new Map<IgnitionSpec, GoType>();
 
 /** The Go type `types.Config` of Ignition spec `version` (one shared descriptor per version). */
-export function ignitionType(version: IgnitionVersion): GoType {
+export function ignitionType(version: IgnitionSpec): GoType {
   let t = cache.get(version);
   if (!t) {
     t = buildConfigType(version);

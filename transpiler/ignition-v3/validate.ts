@@ -9,17 +9,13 @@
 import type { ButaneEntry } from '../butane/entry';
 import type { Path } from '../butane/path';
 import type { FieldDef, GoStruct, GoType, StructDef } from '../schema';
-import type { Hook, V3Kind, V3Reporter } from '../ign3/rules-v31';
+import type { Hook, V3Kind } from '../ign3/rules-v31';
+import { V3Walk } from '../ign3/validate-v31';
 import { callKey, ignoresDuplicates, keyHandle } from './keys';
 import { ignitionHooks } from './rules';
 import { ignitionType, type IgnitionVersion } from './types';
 
 const isNil = (v: unknown): boolean => v === undefined || v === null;
-
-/** The Go type name a hook is registered under: structs and named types have one. */
-function typeName(t: GoType): string | undefined {
-  return t.kind === 'struct' ? t.def.goName : t.kind === 'named' ? t.goName : undefined;
-}
 
 /** Whether walking into a value of type `t` can reach a hook or a struct (the rest is skipped). */
 function worthWalking(t: GoType, hooks: Readonly<Record<string, Hook>>): boolean {
@@ -59,12 +55,14 @@ function duplicates(def: StructDef, value: GoStruct, at: Path, out: ButaneEntry[
 const walkedFields = new WeakMap<StructDef, readonly FieldDef[]>();
 const hooksByVersion = new Map<IgnitionVersion, Readonly<Record<string, Hook>>>();
 
-class Walk implements V3Reporter {
+/** Hooks run at structs and named values, by Go type name; `ValidateDups` at every struct. */
+class Walk extends V3Walk {
   readonly dups: ButaneEntry[] = [];
   readonly entries: ButaneEntry[] = [];
-  private readonly path: (string | number)[] = [];
 
-  constructor(private readonly hooks: Readonly<Record<string, Hook>>) {}
+  constructor(private readonly hooks: Readonly<Record<string, Hook>>) {
+    super();
+  }
 
   add(kind: V3Kind, message: string | undefined, ...steps: (string | number)[]): void {
     if (message !== undefined) this.entries.push({ kind, message, path: [...this.path, ...steps] });
@@ -75,21 +73,14 @@ class Walk implements V3Reporter {
     return false;
   }
 
-  value(value: unknown, type: GoType): void {
-    if (isNil(value)) return;
-    const name = typeName(type);
-    if (type.kind !== 'ptr' && name !== undefined) this.hooks[name]?.(value as GoStruct, this);
-    switch (type.kind) {
-      case 'ptr':
-      case 'named':
-        return this.value(value, type.elem);
-      case 'slice':
-        (value as unknown[]).forEach((v, i) => this.at(i, v, type.elem));
-        return;
-      case 'struct':
-        duplicates(type.def, value as GoStruct, this.path, this.dups);
-        for (const f of this.fieldsToWalk(type.def)) this.at(f.key, (value as GoStruct)[f.key], f.type);
-    }
+  protected named(value: unknown, goName: string): void {
+    this.hooks[goName]?.(value as GoStruct, this);
+  }
+
+  protected struct(value: GoStruct, def: StructDef): void {
+    this.hooks[def.goName]?.(value, this);
+    duplicates(def, value, this.path, this.dups);
+    for (const f of this.fieldsToWalk(def)) this.at(f.key, value[f.key], f.type);
   }
 
   private fieldsToWalk(def: StructDef): readonly FieldDef[] {
@@ -99,12 +90,6 @@ class Walk implements V3Reporter {
       walkedFields.set(def, fields);
     }
     return fields;
-  }
-
-  private at(step: string | number, value: unknown, type: GoType): void {
-    this.path.push(step);
-    this.value(value, type);
-    this.path.pop();
   }
 }
 

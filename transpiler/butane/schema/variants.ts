@@ -6,11 +6,9 @@
  * (`version`, `variant`, ...) first and the variant's own fields after them.
  */
 import { bool, field, int, ptr, slice, str, type GoType, type StructDef, struct } from '../../schema';
-import * as v0_4 from './base-v0_4';
-import * as v0_5 from './base-v0_5';
-import * as v0_6 from './base-v0_6';
+import { v0_4, v0_5, v0_6, type ButaneBase } from './base';
 
-export type ButaneBase = 'v0_4' | 'v0_5' | 'v0_6';
+export type { ButaneBase } from './base';
 
 export interface ButaneConfigSchema {
   readonly variant: 'flatcar' | 'fcos';
@@ -33,91 +31,38 @@ const pstr = ptr(str);
 const pint = ptr(int);
 const pbool = ptr(bool);
 
-/** fcos 1.4.0 (`config/fcos/v1_4/schema.go`). */
-export const fcos_v1_4 = (() => {
-  const BootDeviceLuks: StructDef = {
-    goName: 'v1_4.BootDeviceLuks',
-    fields: [field('Tang', 'tang', slice(struct(v0_4.Tang))), field('Threshold', 'threshold', pint), field('Tpm2', 'tpm2', pbool)],
-  };
-  const BootDeviceMirror: StructDef = { goName: 'v1_4.BootDeviceMirror', fields: [field('Devices', 'devices', slice(str))] };
-  const BootDevice: StructDef = {
-    goName: 'v1_4.BootDevice',
-    fields: [
-      field('Layout', 'layout', pstr),
-      field('Luks', 'luks', struct(BootDeviceLuks)),
-      field('Mirror', 'mirror', struct(BootDeviceMirror)),
-    ],
-  };
-  const Config = inline('v1_4.Config', v0_4.Config, [field('BootDevice', 'boot_device', struct(BootDevice))]);
-  return { Config, BootDevice, BootDeviceLuks, BootDeviceMirror };
-})();
-
-/** The GRUB section of fcos 1.5.0 and 1.6.0 (`config/fcos/v1_x/schema.go`). */
-function grub(pkg: string): { Grub: StructDef; GrubUser: StructDef } {
-  const GrubUser: StructDef = {
-    goName: `${pkg}.GrubUser`,
-    fields: [field('Name', 'name', str), field('PasswordHash', 'password_hash', pstr)],
-  };
-  return { Grub: { goName: `${pkg}.Grub`, fields: [field('Users', 'users', slice(struct(GrubUser)))] }, GrubUser };
+/**
+ * fcos 1.4.0 to 1.6.0 (`config/fcos/v1_x/schema.go`): `boot_device`, and from 1.5.0 `grub`.
+ * 1.5.0 is v1_5_exp without `extensions` (dropped in Butane 0.18); 1.6.0 is as `v1_7_exp` has it
+ * (s390x `device` and `cex` on the boot LUKS).
+ */
+function fcos(minor: 4 | 5 | 6, base: typeof v0_4) {
+  const def = (name: string, fields: StructDef['fields']): StructDef => ({ goName: `v1_${minor}.${name}`, fields });
+  const BootDeviceLuks = def('BootDeviceLuks', [
+    ...(base.Cex ? [field('Cex', 'cex', struct(base.Cex))] : []),
+    ...(minor >= 5 ? [field('Discard', 'discard', pbool)] : []),
+    ...(minor >= 6 ? [field('Device', 'device', pstr)] : []),
+    field('Tang', 'tang', slice(struct(base.Tang))),
+    field('Threshold', 'threshold', pint),
+    field('Tpm2', 'tpm2', pbool),
+  ]);
+  const BootDeviceMirror = def('BootDeviceMirror', [field('Devices', 'devices', slice(str))]);
+  const BootDevice = def('BootDevice', [
+    field('Layout', 'layout', pstr),
+    field('Luks', 'luks', struct(BootDeviceLuks)),
+    field('Mirror', 'mirror', struct(BootDeviceMirror)),
+  ]);
+  const bootDevice = field('BootDevice', 'boot_device', struct(BootDevice));
+  if (minor === 4) return { Config: inline('v1_4.Config', base.Config, [bootDevice]), BootDevice, BootDeviceLuks, BootDeviceMirror };
+  const GrubUser = def('GrubUser', [field('Name', 'name', str), field('PasswordHash', 'password_hash', pstr)]);
+  const Grub = def('Grub', [field('Users', 'users', slice(struct(GrubUser)))]);
+  const Config = inline(`v1_${minor}.Config`, base.Config, [bootDevice, field('Grub', 'grub', struct(Grub))]);
+  return { Config, BootDevice, BootDeviceLuks, BootDeviceMirror, Grub, GrubUser };
 }
 
-/** fcos 1.5.0 (`config/fcos/v1_5/schema.go`: v1_5_exp without `extensions`, dropped in Butane 0.18). */
-export const fcos_v1_5 = (() => {
-  const BootDeviceLuks: StructDef = {
-    goName: 'v1_5.BootDeviceLuks',
-    fields: [
-      field('Discard', 'discard', pbool),
-      field('Tang', 'tang', slice(struct(v0_5.Tang))),
-      field('Threshold', 'threshold', pint),
-      field('Tpm2', 'tpm2', pbool),
-    ],
-  };
-  const BootDeviceMirror: StructDef = { goName: 'v1_5.BootDeviceMirror', fields: [field('Devices', 'devices', slice(str))] };
-  const BootDevice: StructDef = {
-    goName: 'v1_5.BootDevice',
-    fields: [
-      field('Layout', 'layout', pstr),
-      field('Luks', 'luks', struct(BootDeviceLuks)),
-      field('Mirror', 'mirror', struct(BootDeviceMirror)),
-    ],
-  };
-  const { Grub, GrubUser } = grub('v1_5');
-  const Config = inline('v1_5.Config', v0_5.Config, [
-    field('BootDevice', 'boot_device', struct(BootDevice)),
-    field('Grub', 'grub', struct(Grub)),
-  ]);
-  return { Config, BootDevice, BootDeviceLuks, BootDeviceMirror, Grub, GrubUser };
-})();
-
-/** fcos 1.6.0 (`config/fcos/v1_6/schema.go`, as `v1_7_exp` has it: s390x `device` and `cex` on the boot LUKS). */
-export const fcos_v1_6 = (() => {
-  const BootDeviceLuks: StructDef = {
-    goName: 'v1_6.BootDeviceLuks',
-    fields: [
-      field('Cex', 'cex', struct(v0_6.Cex)),
-      field('Discard', 'discard', pbool),
-      field('Device', 'device', pstr),
-      field('Tang', 'tang', slice(struct(v0_6.Tang))),
-      field('Threshold', 'threshold', pint),
-      field('Tpm2', 'tpm2', pbool),
-    ],
-  };
-  const BootDeviceMirror: StructDef = { goName: 'v1_6.BootDeviceMirror', fields: [field('Devices', 'devices', slice(str))] };
-  const BootDevice: StructDef = {
-    goName: 'v1_6.BootDevice',
-    fields: [
-      field('Layout', 'layout', pstr),
-      field('Luks', 'luks', struct(BootDeviceLuks)),
-      field('Mirror', 'mirror', struct(BootDeviceMirror)),
-    ],
-  };
-  const { Grub, GrubUser } = grub('v1_6');
-  const Config = inline('v1_6.Config', v0_6.Config, [
-    field('BootDevice', 'boot_device', struct(BootDevice)),
-    field('Grub', 'grub', struct(Grub)),
-  ]);
-  return { Config, BootDevice, BootDeviceLuks, BootDeviceMirror, Grub, GrubUser };
-})();
+export const fcos_v1_4 = fcos(4, v0_4);
+export const fcos_v1_5 = fcos(5, v0_5);
+export const fcos_v1_6 = fcos(6, v0_6);
 
 /** flatcar 1.0.0 and 1.1.0 (`config/flatcar/v1_x/schema.go`): the base config and nothing else. */
 export const flatcar_v1_0 = { Config: inline('v1_0.Config', v0_4.Config) };
