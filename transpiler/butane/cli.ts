@@ -36,7 +36,8 @@ export interface ButaneRun {
 /** One run of the command; `stdin` is read only when no input file is named. */
 export function runButane(argv: readonly string[], stdin: Uint8Array | (() => Uint8Array), cwd: string, program = 'butane'): ButaneRun {
   const parsed = parsePflags(FLAGS, argv);
-  if (!parsed.ok) return { stdout: '', stderr: `${parsed.error}\n${usage(program)}`, exitCode: 2 };
+  // pflag's ExitOnError: failf prints the error and the usage to stderr, then Parse prints the error again, to stdout
+  if (!parsed.ok) return { stdout: `${parsed.error}\n`, stderr: `${parsed.notices}${parsed.printed}\n${usage(program)}`, exitCode: 2 };
   const flags = parsed.values;
   let stderr = parsed.notices;
   let input = flags.input as string;
@@ -70,7 +71,20 @@ export function runButane(argv: readonly string[], stdin: Uint8Array | (() => Ui
 }
 
 function goErrno(err: unknown): string {
-  const text: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory' };
+  // Go's syscall.Errno texts
+  const text: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    ENAMETOOLONG: 'file name too long',
+    ELOOP: 'too many levels of symbolic links',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    ENXIO: 'no such device or address',
+    ETXTBSY: 'text file busy',
+  };
   return text[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message;
 }
 
