@@ -5,6 +5,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { goPathError, goReadFileError } from '../go/os-error';
 import { goPathClean, goPathJoin } from '../sections/gopath';
 
 export const ERR_NO_FILES_DIR = 'local file paths are relative to a files directory that must be specified with -d/--files-dir';
@@ -30,20 +31,7 @@ export interface ButaneFs {
   abs(path: string): string;
 }
 
-const GO_ERRNO_TEXT: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  ENOTDIR: 'not a directory',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EISDIR: 'is a directory',
-  EINVAL: 'invalid argument',
-};
-
-function goError(op: string, path: string, err: unknown): Error {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  return new Error(`${op} ${path}: ${GO_ERRNO_TEXT[code] ?? (err as Error).message}`);
-}
+const goError = (op: string, path: string, err: unknown): Error => new Error(goPathError(op, path, err));
 
 const toStat = (s: import('node:fs').Stats): ButaneStat => ({
   isDirectory: s.isDirectory(),
@@ -61,8 +49,7 @@ export function nodeButaneFs(cwd: string = process.cwd()): ButaneFs {
       try {
         return readFileSync(at(p));
       } catch (err) {
-        // a directory opens fine in Go and fails on read
-        throw goError((err as NodeJS.ErrnoException).code === 'EISDIR' ? 'read' : 'open', p, err);
+        throw new Error(goReadFileError(p, err));
       }
     },
     stat(p) {
@@ -101,7 +88,8 @@ export function nodeButaneFs(cwd: string = process.cwd()): ButaneFs {
 export function pathWithinFilesDir(fs: ButaneFs, path: string, filesDir: string): boolean {
   const base = fs.abs(filesDir);
   const abs = fs.abs(path);
-  return abs === base || abs.startsWith(base === '/' ? '/' : base + '/');
+  // Go's test as is: with `-d /` the prefix is `//`, so every file below it is refused
+  return abs === base || abs.startsWith(base + '/');
 }
 
 /** `ReadLocalFile`: a `local`, `contents_local` or key file under the files-dir; throws with Butane's or Go's message. */

@@ -11,6 +11,8 @@ import { pathString, type Path } from './path';
 export interface PlacedEntry extends ButaneEntry {
   readonly line?: number;
   readonly column?: number;
+  /** An `Unused key` warning: a key the schema does not have (a typo, or a field of another version or variant). */
+  readonly unusedKey?: boolean;
 }
 
 /** The document's root node as vcontext's yaml tree sees it (undefined for an empty document). */

@@ -87,7 +87,7 @@ export function translateButane(input: string | Uint8Array | object, options: Bu
   }
   // a typed object has no positions to give
   const root = typed ? undefined : contextRoot(doc);
-  const entries: PlacedEntry[] = unusedKeys(config, yamlType, doc).map((e) => (typed ? { kind: e.kind, message: e.message, path: e.path } : e));
+  const entries: PlacedEntry[] = unusedKeys(config, yamlType, doc).map((e) => (typed ? { kind: e.kind, message: e.message, path: e.path, unusedKey: e.unusedKey } : e));
   const done = (error?: string, more: readonly ButaneEntry[] = [], ts?: TranslationSet): ButaneOutcome => ({
     entries: correlate([...entries, ...mapPaths(more, ts)], root),
     error,
@@ -160,16 +160,22 @@ function fieldFilters(spec: SupportedSpec, config: GoStruct): ButaneEntry[] {
   const luks = ((config.storage as GoStruct | undefined)?.luks as GoStruct[] | undefined) ?? [];
   const out: ButaneEntry[] = [];
   luks.forEach((l, i) => {
-    if (!isZero(l.clevis)) out.push({ kind: 'error', message: 'clevis is not supported in this spec version', path: ['storage', 'luks', i, 'clevis'] });
+    if (!isEmpty(l.clevis)) out.push({ kind: 'error', message: 'clevis is not supported in this spec version', path: ['storage', 'luks', i, 'clevis'] });
   });
   return out;
 }
 
-function isZero(v: unknown): boolean {
+/**
+ * butane `config/util/filter.go` `FieldFilters.isEmpty`: a nil pointer, an empty slice, a struct of
+ * empty fields. A pointer to `false`, `0` or `""` is *not* empty, so `clevis: {tpm2: false}` is
+ * refused too. (Every primitive under `clevis` is a pointer, except `tang[].url`, which only exists
+ * inside a non-empty slice; so a set primitive is never empty here.)
+ */
+function isEmpty(v: unknown): boolean {
   if (v === undefined || v === null) return true;
   if (Array.isArray(v)) return v.length === 0;
-  if (typeof v === 'object') return Object.values(v as object).every(isZero);
-  return v === '' || v === 0 || v === false;
+  if (typeof v === 'object') return Object.values(v as object).every(isEmpty);
+  return false;
 }
 
 /** `TranslateReportPaths`: JSON paths through the translation set, else camelCase → snake_case. */

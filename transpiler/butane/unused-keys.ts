@@ -99,6 +99,6 @@ export function unusedKeys(value: unknown, type: GoType, doc: YamlNode | undefin
     }
     const fields = new Set(def.fields.map((f) => f.key));
     const unused = [...mappingKeys(node)].filter(([k]) => !fields.has(k)).sort(([, a], [, b]) => byPosition(a.key, b.key));
-    return unused.map(([k, { key }]) => ({ kind: 'warning', message: `Unused key ${k}`, path: [...path, k], ...marker(key) }));
+    return unused.map(([k, { key }]) => ({ kind: 'warning', message: `Unused key ${k}`, path: [...path, k], unusedKey: true, ...marker(key) }));
   });
 }
