@@ -19,6 +19,8 @@ export class ConfigComposition {
   public readonly base: RenderedUserData;
   private readonly origins: string[] = [];
   private merge?: ClcMerge;
+  /** For a Butane base config: the snippets, merged into its Ignition at render. */
+  private readonly butaneSnippets: ContainerLinuxConfig[] = [];
   private final?: RenderedUserData;
 
   constructor(
@@ -39,17 +41,22 @@ export class ConfigComposition {
    */
   add(snippet: ClcSnippet, origin: string): void {
     const value = readSnippet(snippet, origin, this.options);
-    if (!this.merge) {
-      this.merge = new ClcMerge();
-      this.merge.add(typeof this.source.input === 'string' ? readText(this.source.input, this.source.origin) : this.source.input, this.source.origin);
-    }
-    this.merge.add(value, origin);
     this.origins.push(origin);
     this.final = undefined;
+    if (this.source.format === 'butane') {
+      this.butaneSnippets.push(value);
+      return;
+    }
+    if (!this.merge) {
+      this.merge = new ClcMerge();
+      this.merge.add(typeof this.source.input === 'string' ? readText(this.source.input, this.source.origin) : (this.source.input as ContainerLinuxConfig), this.source.origin);
+    }
+    this.merge.add(value, origin);
   }
 
   /** The config as Terraform gets it: the base, or the merge of the base and every snippet. */
   render(): RenderedUserData {
+    if (this.butaneSnippets.length > 0) return (this.final ??= renderUserData(this.source, this.options, this.butaneSnippets));
     if (!this.merge) return this.base;
     if (!this.final) {
       const origin = `${this.source.origin} merged with ${this.origins.join(', ')}`;

@@ -1,15 +1,21 @@
-/** Where a CoreOSInstance's Container Linux Config comes from: inline text, a file, or an object. */
+/**
+ * Where a CoreOSInstance's config comes from: inline text, a file, or an object; a Container Linux
+ * Config, or a Butane config (one that names a `variant`).
+ */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ContainerLinuxConfig } from '../transpiler';
+import { isButaneConfig, type ButaneConfig, type ContainerLinuxConfig } from '../transpiler';
+import type { ConfigFormat } from './image';
 import type { InstanceProps } from './instance-props';
 
-/** The config ready for `transpile`, with a name for messages. */
+/** The config ready for `transpile` or `transpileButane`, with a name for messages. */
 export interface ConfigSource {
-  readonly input: string | ContainerLinuxConfig;
+  readonly input: string | ContainerLinuxConfig | ButaneConfig;
+  /** Butane when the config names a `variant` (Butane requires one; a Container Linux Config has no such key). */
+  readonly format: ConfigFormat;
   /** The file path (relative to the working directory when below it), or `inline config`. */
   readonly origin: string;
-  /** Base directory for `contents.local`: the config file's directory. */
+  /** Base directory for `contents.local` (CLC) and Butane's `local` files: the config file's directory. */
   readonly filesDir?: string;
   /** The config variable names, keyed by the token (or text) each one was given. */
   readonly variableNames: ReadonlyMap<string, string>;
@@ -25,23 +31,28 @@ const VARIABLE_REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 export function loadConfigSource(props: ConfigSourceProps): ConfigSource {
   if ((props.config === undefined) === (props.configFile === undefined)) {
-    throw new Error('set exactly one of config (CLC text or object) and configFile (path to a CLC file)');
+    throw new Error('set exactly one of config (Container Linux or Butane config, as text or an object) and configFile (path to such a file)');
   }
   const variables = props.configVariables ?? {};
   const variableNames = new Map(Object.entries(variables).map(([name, value]) => [value, name]));
   if (props.configFile !== undefined) {
     const text = readConfigFile(props.configFile);
     const input = props.configVariables ? substituteVariables(text, variables, displayPath(props.configFile)) : text;
-    return { input, origin: displayPath(props.configFile), filesDir: path.dirname(path.resolve(props.configFile)), variableNames };
+    return { input, format: formatOf(input), origin: displayPath(props.configFile), filesDir: path.dirname(path.resolve(props.configFile)), variableNames };
   }
   if (typeof props.config === 'string') {
     const input = props.configVariables ? substituteVariables(props.config, variables, INLINE_ORIGIN) : props.config;
-    return { input, origin: INLINE_ORIGIN, variableNames };
+    return { input, format: formatOf(input), origin: INLINE_ORIGIN, variableNames };
   }
   if (props.configVariables) {
-    throw new Error('configVariables apply to CLC text only; in a typed config object, use the values directly');
+    throw new Error('configVariables apply to config text only; in a typed config object, use the values directly');
   }
-  return { input: props.config as ContainerLinuxConfig, origin: INLINE_ORIGIN, variableNames };
+  const input = props.config as ContainerLinuxConfig | ButaneConfig;
+  return { input, format: formatOf(input), origin: INLINE_ORIGIN, variableNames };
+}
+
+function formatOf(input: string | object): ConfigFormat {
+  return isButaneConfig(input) ? 'butane' : 'clc';
 }
 
 function displayPath(file: string): string {

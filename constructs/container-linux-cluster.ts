@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
-import type { ContainerLinuxConfig } from '../transpiler';
+import type { ButaneConfig, ContainerLinuxConfig } from '../transpiler';
 import { ClusterNetwork, DEFAULT_SUBNET_CIDR } from './cluster-network';
 import { EtcdCluster } from './etcd-cluster';
 import { cidrsOverlap, defaultZones, validateRegion, validateSubnetCidr } from './gce-location';
@@ -30,10 +30,11 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
    */
   readonly zones?: readonly string[];
   /**
-   * Container Linux Config every node starts from (users, SSH keys, ...).
+   * The config every node starts from (users, SSH keys, ...): a Container Linux Config, or Butane
+   * of variant `flatcar` (the cluster's sections are merged into its Ignition).
    * @default - none beyond what the cluster adds
    */
-  readonly config?: string | ContainerLinuxConfig;
+  readonly config?: string | ContainerLinuxConfig | ButaneConfig;
   /**
    * The boot image of every node (etcd members and workers).
    * @default Image.flatcar('stable')

@@ -15,7 +15,7 @@ import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdM
 import { validateClusterName } from './gce-validation';
 import { defaultZones, validateRegion, validateZones } from './gce-location';
 import { ComputeAddress } from './google';
-import { Image } from './image';
+import { Image, ImageDistribution } from './image';
 import { assignsExternalIp, configSourceOf, instancePropsProblems, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
 
@@ -109,7 +109,11 @@ export class EtcdCluster extends Construct {
     const size = props.size ?? 3;
     const zones = props.zones ?? defaultZones(props.region);
     const image = Image.of(props.image ?? Image.flatcar('stable'));
-    this.refuse([...clusterPropsProblems(props, size, zones), ...instancePropsProblems(props, image)]);
+    const noEtcdMember =
+      image.distribution === ImageDistribution.FEDORA_COREOS
+        ? [`image "${image.image}" is Fedora CoreOS, which has no etcd-member.service (the Container Linux unit EtcdCluster configures): use Image.flatcar('stable')`]
+        : [];
+    this.refuse([...noEtcdMember, ...clusterPropsProblems(props, size, zones), ...instancePropsProblems(props, image)]);
     this.guard(() => Array.from({ length: size }, (_, i) => claimName(this, 'instance', `${props.clusterName}-etcd-${i}`)));
     this.zones = zones;
     this.initialClusterToken = `${props.clusterName}-etcd-${createHash('sha256').update(props.clusterName).digest('hex').slice(0, 12)}`;

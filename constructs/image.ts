@@ -70,16 +70,34 @@ export function dialectOf(image: Image): 'coreos' | 'flatcar' {
   return image.distribution === ImageDistribution.FLATCAR ? 'flatcar' : 'coreos';
 }
 
-/** Ignition spec 3 output, the only spec Fedora CoreOS boots. */
-export const IGNITION_V3 = '3.3.0';
+/** How the user wrote the config: a Container Linux Config (ct) or a Butane config. */
+export type ConfigFormat = 'clc' | 'butane';
 
-/** Why `image` cannot boot Ignition of `ignitionVersion`, or nothing. */
-export function ignitionVersionProblems(image: Image, ignitionVersion: string | undefined): string[] {
-  const v3 = ignitionVersion === IGNITION_V3;
-  if (image.distribution === ImageDistribution.FEDORA_COREOS && !v3) {
-    return [`image "${image.image}" is Fedora CoreOS, which boots Ignition spec 3 only: set ignitionVersion: '${IGNITION_V3}'`];
+/** What a Butane config is written for: its `variant`. */
+export type ButaneVariant = 'flatcar' | 'fcos';
+
+/** Why `image` cannot boot a config of `format` (and, for Butane, `variant`), or nothing. */
+export function formatProblems(image: Image, format: ConfigFormat, variant?: string): string[] {
+  const at = `image "${image.image}"`;
+  if (format === 'clc') {
+    if (image.distribution !== ImageDistribution.FEDORA_COREOS) return [];
+    return [`${at} is Fedora CoreOS, which takes Ignition spec 3 from a Butane config: write the config in Butane (variant: fcos, version: 1.5.0); a Container Linux Config is for Flatcar`];
   }
-  if (image.distribution === ImageDistribution.COREOS && v3) {
+  switch (image.distribution) {
+    case ImageDistribution.COREOS:
+      return [`${at} is CoreOS Container Linux, which boots Ignition spec 2 only, and a Butane config gives spec 3: use Image.flatcar('stable') (Flatcar boots Ignition 3 from release 3185), or write a Container Linux Config`];
+    case ImageDistribution.FLATCAR:
+      return variant === 'flatcar' ? [] : [`${at} is Flatcar: its Butane variant is flatcar (version 1.0.0 or 1.1.0), not ${variant}`];
+    case ImageDistribution.FEDORA_COREOS:
+      return variant === 'fcos' ? [] : [`${at} is Fedora CoreOS: its Butane variant is fcos (version 1.4.0 to 1.6.0), not ${variant}`];
+    default:
+      return [];
+  }
+}
+
+/** Why `image` cannot boot a Container Linux Config transpiled to `ignitionVersion`, or nothing. */
+export function ignitionVersionProblems(image: Image, ignitionVersion: string | undefined): string[] {
+  if (image.distribution === ImageDistribution.COREOS && ignitionVersion === '3.3.0') {
     return [`image "${image.image}" is CoreOS Container Linux, which boots Ignition spec 2 only: leave ignitionVersion unset, or use Image.flatcar('stable')`];
   }
   return [];

@@ -3,7 +3,7 @@
  * WorkerPool): declared, documented and checked once, here. A default that differs between the
  * constructs is given per construct in the prop's `@default`.
  */
-import type { ContainerLinuxConfig, IgnitionVersion } from '../transpiler';
+import type { ButaneConfig, ContainerLinuxConfig, IgnitionVersion } from '../transpiler';
 import type { ConfigCheckProps } from './config-check-props';
 import type { ConfigSourceProps } from './config-source';
 import { validateDiskSize, validateLabels, validateMetadataKeys, validateTags } from './gce-validation';
@@ -21,31 +21,34 @@ export interface InstanceProps extends ConfigCheckProps {
   /**
    * The boot image: a preset such as `Image.flatcar('stable')`, or a family, image name or self
    * link as Compute Engine accepts it. CoreOS Container Linux images are gone from GCE since 2020
-   * (synth warns); Flatcar boots the same Ignition. Fedora CoreOS needs `ignitionVersion: '3.3.0'`
-   * and no etcd, flannel, update or locksmith section (synth error).
+   * (synth warns); Flatcar boots the same Ignition. Flatcar takes a Container Linux Config or a
+   * Butane config of variant `flatcar`; Fedora CoreOS takes Butane of variant `fcos` only.
    * @default - `Image.flatcar('stable')`; for a CoreOSInstance `Image.coreos('stable')`
    * ('coreos-stable'), the product's original image
    */
   readonly image?: Image | string;
   /**
-   * The Ignition spec of the user-data: the dialect's own (2.2.0 for ct, 2.3.0 for Flatcar's ct), or
-   * 3.3.0 translated from it the way Flatcar's Ignition does at boot. Fedora CoreOS needs 3.3.0;
-   * Flatcar boots all three.
+   * The Ignition spec of a Container Linux Config's user-data: the dialect's own (2.2.0 for ct,
+   * 2.3.0 for Flatcar's ct), or 3.3.0 translated from it the way Flatcar's Ignition does at boot.
+   * Flatcar boots all three. A Butane config's variant and version decide its spec (flatcar 1.0.0:
+   * 3.3.0, 1.1.0: 3.4.0; fcos 1.4.0: 3.3.0, 1.5.0: 3.4.0, 1.6.0: 3.5.0); leave this unset for it.
    * @default - the dialect's own: '2.2.0' (coreos) or '2.3.0' (flatcar)
    */
   readonly ignitionVersion?: IgnitionVersion;
   /**
-   * The Container Linux Config: YAML text, or a typed object. Set at most one of config and
-   * configFile. Any string in it may hold cdktf string tokens (a TerraformVariable's `stringValue`,
-   * another resource's attribute, an `Fn` call); they stay live Terraform references in the
-   * user-data. EtcdCluster adds its etcd section, ContainerLinuxCluster flannel and docker, and
-   * `addSnippet` more.
+   * The config: a Container Linux Config, or a Butane config (one with `variant` and `version`,
+   * translated exactly as Butane v0.23.0 does), as YAML text or a typed object. Set at most one of
+   * config and configFile. Any string in it may hold cdktf string tokens (a TerraformVariable's
+   * `stringValue`, another resource's attribute, an `Fn` call); they stay live Terraform
+   * references in the user-data. EtcdCluster adds its etcd section, ContainerLinuxCluster flannel
+   * and docker, and `addSnippet` more (merged into a Butane config's Ignition as a child config).
    * @default - configFile is used; with neither, an empty config (a CoreOSInstance needs one of them)
    */
-  readonly config?: string | ContainerLinuxConfig;
+  readonly config?: string | ContainerLinuxConfig | ButaneConfig;
   /**
-   * Path of a Container Linux Config YAML file, relative to the working directory or absolute.
-   * Its directory is the base for `contents.local`.
+   * Path of a Container Linux Config or Butane YAML file, relative to the working directory or
+   * absolute. Its directory is the base for CLC `contents.local` and Butane's `local` files,
+   * `contents_local`, `ssh_authorized_keys_local` and `trees`.
    * @default - config is used
    */
   readonly configFile?: string;

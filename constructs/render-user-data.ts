@@ -4,12 +4,13 @@
  * limit, and escape it for Terraform. Used by CoreOSInstance and WorkerPool's instance template.
  */
 import { createHash } from 'node:crypto';
-import { isUnrecognizedKey, transpile, TranspileError, type ContainerLinuxConfig, type Diagnostic, type Dialect, type GeneratedOutput, type IgnitionVersion, type TranspileResult } from '../transpiler';
+import { isUnrecognizedKey, transpile, TranspileError, type ButaneConfig, type ContainerLinuxConfig, type Diagnostic, type Dialect, type GeneratedOutput, type IgnitionVersion, type TranspileResult } from '../transpiler';
 import type { ConfigFingerprint } from './config-change';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
 import { checkUserDataSize } from './gce-validation';
-import { dialectOf, sectionProblems, type Image } from './image';
+import { dialectOf, formatProblems, sectionProblems, type Image } from './image';
+import { transpileButaneChecked, withClcSnippets } from './render-butane';
 import { renderUserDataTemplate } from './user-data-template';
 import { configJson } from './config-json';
 
@@ -27,7 +28,7 @@ export interface RenderUserDataOptions {
   readonly describeToken?: (token: string) => string;
   /** Whether a token's value is known to be printable ASCII without <, > and &. @default - no token is */
   readonly isQuoteSafe?: (token: string) => boolean;
-  /** Which ct the config is written for. @default - the image's: `flatcar` for Flatcar images, `coreos` otherwise */
+  /** Which ct a Container Linux Config is written for. @default - the image's: `flatcar` for Flatcar images, `coreos` otherwise */
   readonly dialect?: Dialect;
   /** Every warning is an error, as with `ct --strict`. @default false */
   readonly strict?: boolean;
@@ -53,13 +54,22 @@ export interface RenderedUserData {
   readonly generated: readonly GeneratedOutput[];
 }
 
-/** Renders `source`; throws an Error with every problem (without the construct's path). */
-export function renderUserData(source: ConfigSource, options: RenderUserDataOptions): RenderedUserData {
-  const tokens = new ConfigTokens(configText(source), (token) => labelOf(token, source, options), options.isQuoteSafe);
+/**
+ * Renders `source`; throws an Error with every problem (without the construct's path). A Butane
+ * config gets `clcSnippets` (Container Linux Config that other constructs added, tokens in place)
+ * merged in as Ignition merges a child config.
+ */
+export function renderUserData(source: ConfigSource, options: RenderUserDataOptions, clcSnippets: readonly ContainerLinuxConfig[] = []): RenderedUserData {
+  const allText = [configText(source), ...clcSnippets.map((snippet) => configJson(snippet) ?? '')].join('\n');
+  const tokens = new ConfigTokens(allText, (token) => labelOf(token, source, options), options.isQuoteSafe);
   const input = typeof source.input === 'string' ? tokens.hideInText(source.input, source.origin) : tokens.hideInObject(source.input, source.origin);
-  const result = transpileChecked(input, source, options, tokens);
-  const warnings = result.warnings.map((diagnostic) => describeDiagnostic(diagnostic, source.origin, tokens));
-  const problems = sectionProblems(options.image, result.generated);
+  const describe = (diagnostic: Diagnostic): string => describeDiagnostic(diagnostic, source.origin, tokens);
+  const result: Transpiled =
+    source.format === 'butane'
+      ? withClcSnippets(transpileButaneChecked(input as string | ButaneConfig, source, options, describe), clcSnippets, source, options, tokens)
+      : transpileChecked(input as string | ContainerLinuxConfig, source, options, tokens);
+  const warnings = result.warnings.map(describe);
+  const problems = source.format === 'butane' ? [] : [...formatProblems(options.image, 'clc'), ...sectionProblems(options.image, result.generated)];
   if (problems.length > 0) throw new Error(problems.join('; '));
   const rendered = renderUserDataTemplate(result.json, () => result.ignition, result.generated, tokens);
   warnings.push(...rendered.warnings.map((warning) => `${source.origin}: warning: ${warning}`));
@@ -123,12 +133,15 @@ export function describeDiagnostic(diagnostic: Diagnostic, origin: string, token
  * Most renders are only read for their user-data: the parsed Ignition and the hash are built on
  * first read (parsing costs about as much as a tenth of a transpile).
  */
+/** What a render needs of either transpiler's result. */
+type Transpiled = Pick<TranspileResult, 'json' | 'ignition' | 'generated' | 'warnings'>;
+
 class Rendered implements RenderedUserData {
   private parsed?: Record<string, unknown>;
   private hashed?: ConfigFingerprint;
 
   constructor(
-    private readonly result: TranspileResult,
+    private readonly result: Transpiled,
     private readonly tokens: ConfigTokens,
     readonly userData: string,
     readonly warnings: readonly string[],

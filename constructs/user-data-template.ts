@@ -3,6 +3,7 @@
  * Terraform string for `metadata.user-data`: literal text escaped, each token a live interpolation
  * rendered so that Terraform yields the bytes ct would have written for the token's value.
  */
+import { gunzipSync } from 'node:zlib';
 import { Fn } from 'cdktf';
 import { decodeDataUrl, goJsonString, type GeneratedDropin, type GeneratedFile, type GeneratedKey, type GeneratedOutput } from '../transpiler';
 import type { ConfigTokens } from './config-tokens';
@@ -77,16 +78,26 @@ class TemplateBuilder {
    * ct percent-encodes file contents into a `data:,` URL, which Terraform cannot reproduce; such a
    * file is written as `data:;base64,${base64encode(...)}` instead, an equivalent Ignition 2.2 URL.
    */
-  private renderDataUrlWithTokens(source: unknown, generatedFile?: GeneratedFile): void {
-    if (typeof source !== 'string' || !source.startsWith('data:') || !this.tokens.placeholderRegex().test(source)) return;
+  private renderDataUrlWithTokens(source: unknown, generatedFile?: GeneratedFile, gzipped = false): void {
+    if (typeof source !== 'string' || !source.startsWith('data:')) return;
+    // A placeholder shows in a percent-encoded URL; in a base64 one (Butane's choice when shorter,
+    // gzipped or not) only in the decoded contents
+    const base64 = /^data:[^,]*;base64,/.test(source);
+    if (!gzipped && !base64 && !this.tokens.placeholderRegex().test(source)) return;
     if (this.renderedSources.has(source)) return;
     this.renderedSources.add(source);
     const decoded = decodeDataUrl(source).dataUrl;
     if (!decoded) return;
-    const contents = Buffer.from(decoded.data).toString('utf8');
+    // Butane gzips longer contents (`compression: gzip`): Terraform's base64gzip gzips them alike
+    // (other bytes than Go's deflate, the same contents after Ignition's gunzip)
+    const payload = gzipped ? gunzipped(decoded.data) : decoded.data;
+    if (!payload) return;
+    const contents = Buffer.from(payload).toString('utf8');
+    if ((gzipped || base64) && !this.tokens.placeholderRegex().test(contents)) return;
     const elements = this.fileElements(contents, generatedFile);
     const joined = elements.length === 1 ? elements[0] : Fn.join('', elements);
-    const marker = `${this.tokens.placeholderPrefix}${this.fileExpressions.push(Fn.base64encode(joined)) - 1}f`;
+    const encoded = gzipped ? Fn.base64gzip(joined) : Fn.base64encode(joined);
+    const marker = `${this.tokens.placeholderPrefix}${this.fileExpressions.push(encoded) - 1}f`;
     this.replaceJsonString(source, marker);
     this.measured = this.measured.split(goJsonString(source)).join(goJsonString(DATA_URL_BASE64 + Buffer.from(contents).toString('base64')));
   }
@@ -95,8 +106,9 @@ class TemplateBuilder {
   private renderDataUrlsWithTokens(node: unknown): void {
     if (Array.isArray(node)) node.forEach((item) => this.renderDataUrlsWithTokens(item));
     else if (node !== null && typeof node === 'object') {
+      const gzipped = (node as Ignition).compression === 'gzip';
       for (const [key, value] of Object.entries(node)) {
-        if (key === 'source') this.renderDataUrlWithTokens(value);
+        if (key === 'source') this.renderDataUrlWithTokens(value, undefined, gzipped);
         else this.renderDataUrlsWithTokens(value);
       }
     }
@@ -170,6 +182,15 @@ class TemplateBuilder {
     }
     parts.push({ literal: this.text.slice(last) });
     return parts;
+  }
+}
+
+/** The gunzipped bytes, or undefined for data that is not gzip (a source the user compressed some other way). */
+function gunzipped(data: Uint8Array): Uint8Array | undefined {
+  try {
+    return gunzipSync(data);
+  } catch {
+    return undefined;
   }
 }
 

@@ -128,6 +128,16 @@ function checkCtCommand(dir: string): void {
   }
 }
 
+/** The package's `butane` command, installed as a bin, translates a Butane config. */
+function checkButaneCommand(dir: string): void {
+  const bin = path.join(dir, 'node_modules', '.bin', 'butane');
+  const result = spawnSync(bin, [], { cwd: dir, encoding: 'utf8', input: 'variant: flatcar\nversion: 1.1.0\npasswd:\n  users:\n    - name: core\n' });
+  if (result.status !== 0) throw new StepFailure(`butane exited with ${result.status ?? result.error?.message}: ${result.stderr}`);
+  if (result.stdout !== '{"ignition":{"version":"3.4.0"},"passwd":{"users":[{"name":"core"}]}}\n') {
+    throw new StepFailure(`butane printed an unexpected config: ${result.stdout}`);
+  }
+}
+
 const kB = (bytes: number): string => (bytes / 1024).toFixed(0);
 
 function packageCheck(work: string): void {
@@ -146,6 +156,7 @@ function packageCheck(work: string): void {
   step('synthesized instances carry user-data', () => checkSynthesizedStack(path.join(outdir, 'stacks', 'consumer', 'cdk.tf.json')), (d) => d);
   step('README example synthesizes', () => synthReadmeExample(consumer));
   step('ct command from the package', () => checkCtCommand(consumer));
+  step('butane command from the package', () => checkButaneCommand(consumer));
 }
 
 function main(): number {

@@ -15,6 +15,8 @@ export interface Diagnostic {
   readonly column: number;
   /** Path of the YAML node the entry is about, e.g. `storage.files[0].mode`; '' when unknown. */
   readonly path: string;
+  /** A key the schema does not know (Butane's `Unused key`); ct's is recognised by its text (validate.ts). */
+  readonly unknownKey?: boolean;
   /**
    * The message without the position go-yaml writes into some of its texts (`yaml: line 6: ...`,
    * a 0-based line in ct's v2 fork, becomes `yaml: ...`): what to show beside `line` and `column`.

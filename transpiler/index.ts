@@ -1,7 +1,8 @@
 /**
  * The Container Linux Config Transpiler (ct) as a library: `transpile` turns a CLC (YAML text,
  * bytes, or a typed `ContainerLinuxConfig`) into Ignition JSON, byte for byte like ct v0.9.0
- * (or Flatcar's ct v0.9.4 with `dialect: 'flatcar'`).
+ * (or Flatcar's ct v0.9.4 with `dialect: 'flatcar'`); `transpileButane` does the same for Butane
+ * v0.23.0 configs (`flatcar` and `fcos` variants, Ignition 3).
  */
 export { transpile, TranspilePanic } from './transpile';
 export { SUPPORTED_PLATFORMS } from './sections/platform';
@@ -12,6 +13,17 @@ export { isUnrecognizedKey } from './validate';
 export type * from './sections';
 export { translateToV33, marshalV33, Ign3TranslationError, type V33Translation } from './ign3';
 export type { IgnitionVersion } from './api';
+export {
+  isButaneConfig,
+  mergeIgnitionConfigs,
+  transpileButane,
+  SUPPORTED_BUTANE_SPECS,
+  type ButaneConfig,
+  type ButaneIgnitionVersion,
+  type ButaneResult,
+  type ButaneSpec,
+  type ButaneTranspileOptions,
+} from './butane';
 
 // What the constructs need besides `transpile` (they import nothing else of the transpiler):
 /** Reads CLC YAML text into a plain object as ct's YAML reader would, to merge it with other configs. */

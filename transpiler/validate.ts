@@ -14,7 +14,7 @@ const UNRECOGNIZED_KEY = 'Config has unrecognized key: ';
 
 /** Whether `diagnostic` is ct's warning for an unknown key (a typo such as `paswd`). */
 export function isUnrecognizedKey(diagnostic: Diagnostic): boolean {
-  return diagnostic.severity === 'warning' && diagnostic.message.startsWith(UNRECOGNIZED_KEY);
+  return diagnostic.unknownKey === true || (diagnostic.severity === 'warning' && diagnostic.message.startsWith(UNRECOGNIZED_KEY));
 }
 
 /**

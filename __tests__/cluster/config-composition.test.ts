@@ -157,7 +157,7 @@ describe('merge conflicts', () => {
 
 describe('a snippet for a service the image lacks', () => {
   test('is refused when added, naming who added it', () => {
-    const vm = new CoreOSInstance(newStack(), 'vm', { ...BASE, image: Image.fedoraCoreOS('stable'), ignitionVersion: '3.3.0', config: {} });
+    const vm = new CoreOSInstance(newStack(), 'vm', { ...BASE, image: Image.fedoraCoreOS('stable'), config: { variant: 'fcos', version: '1.5.0' } });
     expect(() => vm.addSnippet({ etcd: { name: 'x' } }, 'addSnippet() from EtcdCluster')).toThrow(
       'CoreOSInstance stack/vm: addSnippet() from EtcdCluster: the etcd section configures a Container Linux service that Fedora CoreOS does not have',
     );

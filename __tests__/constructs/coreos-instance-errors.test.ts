@@ -51,7 +51,7 @@ describe('CoreOSInstance config sources', () => {
   });
 
   test('needs exactly one of config and configFile', () => {
-    const both = /set exactly one of config \(CLC text or object\) and configFile/;
+    const both = /set exactly one of config \(Container Linux or Butane config, as text or an object\) and configFile/;
     expect(() => construct({})).toThrow(both);
     expect(() => construct({ config: MINIMAL, configFile: fixture('motd.yaml') })).toThrow(both);
   });

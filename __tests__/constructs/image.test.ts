@@ -4,6 +4,7 @@ import { Image, ImageDistribution } from '../../constructs/image';
 import { construct, synthProps } from './synth-helpers';
 
 const CONFIG = 'passwd:\n  users:\n    - name: core\n';
+const FCOS = 'variant: fcos\nversion: 1.5.0\n';
 
 describe('Image presets', () => {
   test.each([
@@ -44,13 +45,14 @@ describe('CoreOSInstance image', () => {
     expect(warningsOf(Image.flatcar())).toEqual([]);
   });
 
-  test('Fedora CoreOS needs ignitionVersion 3.3.0', () => {
-    expect(() => construct({ config: CONFIG, image: Image.fedoraCoreOS() })).toThrow(
-      /^CoreOSInstance stack\/vm: image "projects\/fedora-coreos-cloud\/global\/images\/family\/fedora-coreos-stable" is Fedora CoreOS, which boots Ignition spec 3 only: set ignitionVersion: '3\.3\.0'$/,
-    );
-    expect(() => construct({ config: CONFIG, image: 'fedora-coreos-cloud/fedora-coreos-stable' })).toThrow(/boots Ignition spec 3 only/);
-    const { instance } = synthProps({ config: CONFIG, image: Image.fedoraCoreOS(), ignitionVersion: '3.3.0' });
-    expect(JSON.parse(instance.metadata['user-data']).ignition.version).toBe('3.3.0');
+  test('Fedora CoreOS takes Butane only: a Container Linux Config is refused with what to write instead', () => {
+    const refusal =
+      /^CoreOSInstance stack\/vm: image "projects\/fedora-coreos-cloud\/global\/images\/family\/fedora-coreos-stable" is Fedora CoreOS, which takes Ignition spec 3 from a Butane config: write the config in Butane \(variant: fcos, version: 1\.5\.0\); a Container Linux Config is for Flatcar$/;
+    expect(() => construct({ config: CONFIG, image: Image.fedoraCoreOS() })).toThrow(refusal);
+    expect(() => construct({ config: CONFIG, image: Image.fedoraCoreOS(), ignitionVersion: '3.3.0' })).toThrow(refusal);
+    expect(() => construct({ config: CONFIG, image: 'fedora-coreos-cloud/fedora-coreos-stable' })).toThrow(/takes Ignition spec 3 from a Butane config/);
+    const { instance } = synthProps({ config: FCOS + CONFIG, image: Image.fedoraCoreOS() });
+    expect(JSON.parse(instance.metadata['user-data']).ignition.version).toBe('3.4.0');
   });
 
   test.each([
@@ -58,9 +60,9 @@ describe('CoreOSInstance image', () => {
     ['flannel:\n  etcd_prefix: /coreos.com/network\n', 'flannel'],
     ['update:\n  group: stable\n', 'update'],
     ['locksmith:\n  reboot_strategy: reboot\n', 'locksmith'],
-  ])('Fedora CoreOS refuses %j', (section, name) => {
-    expect(() => construct({ config: CONFIG + section, image: Image.fedoraCoreOS(), ignitionVersion: '3.3.0' })).toThrow(
-      `CoreOSInstance stack/vm: the ${name} section configures a Container Linux service that Fedora CoreOS does not have`,
+  ])('Fedora CoreOS refuses a Container Linux snippet with %j', (section, name) => {
+    expect(() => construct({ config: FCOS + CONFIG, image: Image.fedoraCoreOS() }).addSnippet(section)).toThrow(
+      `CoreOSInstance stack/vm: addSnippet(): the ${name} section configures a Container Linux service that Fedora CoreOS does not have`,
     );
   });
 

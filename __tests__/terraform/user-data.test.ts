@@ -101,7 +101,8 @@ function cases(): Case[] {
       passwd: { users: [{ name: 'core', ssh_authorized_keys: [value('key')] }] },
       storage: { files: [{ filesystem: 'root', path: '/etc/motd', mode: 0o644, contents: { inline: `${value('motd')} \${HOME}\n` } }] },
     }),
-    { image: Image.fedoraCoreOS(), ignitionVersion: '3.3.0' },
+    // Fedora CoreOS takes Butane only (butane-user-data.test.ts); Flatcar boots the same spec 3.3.0
+    { image: Image.flatcar(), ignitionVersion: '3.3.0' },
   );
 
   return [literal, etcd, sshKey, awkward, update, fedoraCoreOS, fnCallCase(), otherResourceCase(), defaultAppCase()];

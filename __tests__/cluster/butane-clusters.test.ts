@@ -1,0 +1,252 @@
+/**
+ * The cluster constructs on a Butane base config: WorkerPool, EtcdCluster and ContainerLinuxCluster
+ * merge their Container Linux sections (etcd, flannel, docker), transpiled to Ignition 3.3.0 the way
+ * Flatcar translates spec 2, into the Ignition of the user's Butane config.
+ */
+import 'cdktf/lib/testing/adapters/jest';
+import { TerraformVariable } from 'cdktf';
+import { ContainerLinuxCluster, type ContainerLinuxClusterProps } from '../../constructs/container-linux-cluster';
+import { EtcdCluster, type EtcdClusterProps } from '../../constructs/etcd-cluster';
+import { etcdArgsFromDropin } from '../../constructs/etcd-member';
+import { Image } from '../../constructs/image';
+import { WorkerPool, type WorkerPoolProps } from '../../constructs/worker-pool';
+import { transpileButane } from '../../transpiler';
+import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
+
+const FLATCAR = Image.flatcar('stable');
+const ETCD: EtcdClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project', size: 3 };
+const POOL: WorkerPoolProps = { name: 'demo-workers', region: 'us-central1' };
+const CLUSTER: ContainerLinuxClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project', etcdSize: 1, workerCount: 2 };
+
+/** The user's Butane config: a user, a unit with a drop-in, a file, a directory. */
+function butane(version = '1.0.0', variant = 'flatcar'): string {
+  return `variant: ${variant}
+version: ${version}
+passwd:
+  users:
+    - name: core
+      ssh_authorized_keys: [ssh-ed25519 AAAA core@example]
+systemd:
+  units:
+    - name: app.service
+      enabled: true
+      contents: |
+        [Service]
+        ExecStart=/usr/bin/sleep infinity
+        [Install]
+        WantedBy=multi-user.target
+      dropins:
+        - name: 10-env.conf
+          contents: "[Service]\\nEnvironment=APP=1\\n"
+storage:
+  directories:
+    - path: /var/lib/app
+      mode: 0750
+  files:
+    - path: /etc/app.conf
+      mode: 0644
+      contents:
+        inline: "port=8080\\n"
+`;
+}
+
+/** What Butane writes for the config alone. */
+const ALONE = (version = '1.0.0'): Json => transpileButane(butane(version)).ignition;
+const unitsOf = (ignition: Json): Json[] => ignition.systemd?.units ?? [];
+const unitNamed = (ignition: Json, name: string): Json => {
+  const found = unitsOf(ignition).filter((unit) => unit.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const withoutUnits = (ignition: Json): Json => ({ ...ignition, systemd: undefined });
+
+describe('an EtcdCluster on a Butane config', () => {
+  const stack = newStack();
+  const etcd = new EtcdCluster(stack, 'etcd', { ...ETCD, image: FLATCAR, config: butane() });
+  // The same cluster on a Container Linux Config translated to 3.3.0: the etcd unit as Flatcar writes it.
+  const clcStack = newStack();
+  const clc = new EtcdCluster(clcStack, 'etcd', { ...ETCD, image: FLATCAR, ignitionVersion: '3.3.0' });
+  const spec2 = new EtcdCluster(newStack(), 'etcd', { ...ETCD, image: FLATCAR });
+  const terraform = synthJson(stack);
+  const members = [0, 1, 2].map((i) => decodeUserData(resourceNamed(terraform, 'google_compute_instance', `demo-etcd-${i}`).metadata['user-data']));
+
+  test('synthesizes; each member is Ignition 3.3.0: Butane\'s config plus the etcd-member unit, appended', () => {
+    synthJson(clcStack);
+    members.forEach((ignition, i) => {
+      expect(ignition.ignition.version).toBe('3.3.0');
+      const etcdUnit = unitNamed(clc.members[i].instance.ignition, 'etcd-member.service');
+      expect(ignition).toEqual({ ...ALONE(), systemd: { units: [...unitsOf(ALONE()), etcdUnit] } });
+      expect(etcd.members[i].instance.ignition).toEqual(ignition);
+    });
+  });
+
+  test("the etcd-member drop-in is Flatcar's 2 -> 3 translation of ct's: enabled, the same text", () => {
+    members.forEach((ignition, i) => {
+      const unit = unitNamed(ignition, 'etcd-member.service');
+      expect(unit).toEqual({ name: 'etcd-member.service', enabled: true, dropins: [{ name: '20-clct-etcd-member.conf', contents: expect.any(String) }] });
+      const spec2Ignition = spec2.members[i].instance.ignition;
+      expect(spec2Ignition.ignition).toMatchObject({ version: '2.3.0' });
+      expect(unit.dropins[0].contents).toBe(dropinOf(spec2Ignition, 'etcd-member.service', '20-clct-etcd-member.conf'));
+    });
+  });
+
+  test("the user's units, drop-ins, directories and files are Butane's", () => {
+    const [first] = members;
+    expect(unitNamed(first, 'app.service')).toEqual(unitNamed(ALONE(), 'app.service'));
+    expect(first.storage).toEqual(ALONE().storage);
+    expect(first.storage.files).toEqual([{ path: '/etc/app.conf', mode: 0o644, contents: { compression: '', source: 'data:,port%3D8080%0A' } }]);
+    expect(first.passwd).toEqual({ users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAA core@example'] }] });
+  });
+
+  test('memberConfigs reads the etcd flags from the spec 3 config', () => {
+    const configs = etcd.memberConfigs();
+    expect(configs.map((c) => c.etcdArgs)).toEqual(clc.memberConfigs().map((c) => c.etcdArgs));
+    expect(configs[0].etcdArgs).toContain('--name=demo-etcd-0');
+    expect(configs[0].etcdArgs).toContain(`--initial-cluster=${etcd.initialCluster}`);
+    expect(configs[0].etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: 'v3.3.27' });
+  });
+
+  test('flatcar 1.1.0 gives Ignition 3.4.0, with the same etcd unit merged in', () => {
+    const stack11 = newStack();
+    new EtcdCluster(stack11, 'etcd', { ...ETCD, image: FLATCAR, config: butane('1.1.0') });
+    const member = decodeUserData(resourceNamed(synthJson(stack11), 'google_compute_instance', 'demo-etcd-0').metadata['user-data']);
+    expect(member.ignition.version).toBe('3.4.0');
+    expect(withoutUnits(member)).toEqual(withoutUnits(ALONE('1.1.0')));
+    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service']);
+    expect(unitNamed(member, 'etcd-member.service')).toEqual(unitNamed(members[0], 'etcd-member.service'));
+  });
+});
+
+describe('tokens in a cluster on a Butane config', () => {
+  test('the project variable and a config variable stay Terraform references', () => {
+    const stack = newStack();
+    const project = new TerraformVariable(stack, 'project', { type: 'string' });
+    const role = new TerraformVariable(stack, 'role', { type: 'string' });
+    const config = `${butane()}    - path: /etc/role\n      contents:\n        inline: "role={{ role }}\\n"\n`;
+    const projectId = project.stringValue;
+    const etcd = new EtcdCluster(stack, 'etcd', { ...ETCD, size: 1, image: FLATCAR, config, configVariables: { role: role.stringValue }, project: projectId });
+    const userData: string = resourceNamed(synthJson(stack), 'google_compute_instance', 'demo-etcd-0').metadata['user-data'];
+    // etcd's options are %q-quoted: the project id is jsonencoded twice, inside the unit's JSON string
+    expect(userData).toContain('jsonencode(trimsuffix(trimprefix(jsonencode(var.project)');
+    // a file whose contents hold a token is a base64 data URL Terraform computes
+    expect(userData).toContain('"source":"data:;base64,${base64encode(join("", ["role=", var.role, "\\n"]))}"');
+    expect(userData).not.toMatch(/cdktftoken/);
+    expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--initial-advertise-peer-urls=http://demo-etcd-0.us-central1-a.c.${projectId}.internal:2380`);
+    // no warning: EtcdCluster declares the project quote-safe
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+    expect(warnings).toEqual([]);
+  });
+
+  test('static internal IPs: the reserved address is a reference inside the spec 3 drop-in', () => {
+    const stack = newStack();
+    new EtcdCluster(stack, 'etcd', { ...ETCD, size: 1, image: FLATCAR, config: butane(), staticInternalIps: true, subnetwork: 'sub' });
+    const terraform = synthJson(stack);
+    const [[addressId]] = resourcesOf(terraform, 'google_compute_address');
+    expect(resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-0').metadata['user-data']).toContain(`jsonencode(google_compute_address.${addressId}.address)`);
+  });
+});
+
+describe('a WorkerPool on a Butane config', () => {
+  const stack = newStack();
+  const pool = new WorkerPool(stack, 'workers', { ...POOL, image: FLATCAR, config: butane('1.1.0') });
+  pool.addUnit({ name: 'app.service', dropins: [{ name: '20-more.conf', contents: '[Service]\nEnvironment=MORE=1\n' }] }, 'test');
+  pool.addFile({ path: '/etc/added', mode: 0o600, contents: { inline: 'added\n' } }, 'test');
+  const [[, template]] = resourcesOf(synthJson(stack), 'google_compute_region_instance_template');
+  const ignition = decodeUserData(template.metadata['user-data']);
+
+  test("the template's user-data is Ignition 3.4.0: Butane's config with the snippets merged in as a child config", () => {
+    expect(ignition.ignition.version).toBe('3.4.0');
+    expect(pool.ignition).toEqual(ignition);
+    const alone = ALONE('1.1.0');
+    expect(unitsOf(ignition)).toEqual([{ ...unitNamed(alone, 'app.service'), dropins: [...unitNamed(alone, 'app.service').dropins, { name: '20-more.conf', contents: '[Service]\nEnvironment=MORE=1\n' }] }]);
+    expect(ignition.storage).toEqual({
+      directories: alone.storage.directories,
+      files: [...alone.storage.files, { path: '/etc/added', mode: 0o600, overwrite: true, contents: { source: 'data:,added%0A' } }],
+    });
+    expect(ignition.passwd).toEqual(alone.passwd);
+  });
+
+  test('a Butane config on a pool without snippets is Butane\'s output byte for byte', () => {
+    const plain = newStack();
+    new WorkerPool(plain, 'workers', { ...POOL, image: FLATCAR, config: butane() });
+    const [[, plainTemplate]] = resourcesOf(synthJson(plain), 'google_compute_region_instance_template');
+    expect(plainTemplate.metadata['user-data']).toBe(transpileButane(butane()).json);
+  });
+});
+
+describe('a ContainerLinuxCluster on a Butane config', () => {
+  const stack = newStack();
+  const cluster = new ContainerLinuxCluster(stack, 'cluster', { ...CLUSTER, image: FLATCAR, config: butane() });
+  const terraform = synthJson(stack);
+  const [[, template]] = resourcesOf(terraform, 'google_compute_region_instance_template');
+  const worker = decodeUserData(template.metadata['user-data']);
+  const member = decodeUserData(resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-0').metadata['user-data']);
+  // The same cluster's sections on a Container Linux Config: spec 2.3.0, and a pool translated to 3.3.0.
+  const clc = new ContainerLinuxCluster(newStack(), 'cluster', { ...CLUSTER, image: FLATCAR });
+  const clc33 = clc.addWorkerPool('spec3', { name: 'demo-spec3', ignitionVersion: '3.3.0' });
+  const clcWorker = clc.workerPools[0].ignition;
+
+  test('workers are Ignition 3.3.0: the user\'s config, then flannel and docker as Flatcar translates them', () => {
+    expect(worker.ignition.version).toBe('3.3.0');
+    expect(cluster.workerPools[0].ignition).toEqual(worker);
+    expect(withoutUnits(worker)).toEqual(withoutUnits(ALONE()));
+    expect(unitsOf(worker)).toEqual([...unitsOf(ALONE()), ...unitsOf(clc33.ignition)]);
+    expect(unitsOf(worker).map((u) => u.name)).toEqual(['app.service', 'docker.service', 'flanneld.service']);
+    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name).sort()).toEqual(['app.service', 'docker.service', 'flanneld.service']);
+  });
+
+  test("the flannel and docker drop-ins are ct's text, the cluster's own drop-ins as written", () => {
+    for (const [unit, dropin] of [
+      ['flanneld.service', '20-clct-flannel.conf'],
+      ['flanneld.service', '30-flannel-version.conf'],
+      ['docker.service', '20-clct-docker.conf'],
+      ['docker.service', '40-flannel.conf'],
+    ]) {
+      expect(dropinOf(worker, unit, dropin)).toBe(dropinOf(clcWorker, unit, dropin));
+    }
+    expect(dropinOf(worker, 'flanneld.service', '20-clct-flannel.conf')).toContain(`--etcd-endpoints="${cluster.etcd.clientEndpoints.join(',')}"`);
+  });
+
+  test('etcd members are Ignition 3.3.0 with the etcd-member drop-in and the user\'s config', () => {
+    expect(member.ignition.version).toBe('3.3.0');
+    expect(withoutUnits(member)).toEqual(withoutUnits(ALONE()));
+    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service']);
+    const clcMember = clc.etcd.members[0].instance.ignition;
+    expect(unitNamed(member, 'etcd-member.service').dropins).toEqual([{ name: '20-clct-etcd-member.conf', contents: dropinOf(clcMember, 'etcd-member.service', '20-clct-etcd-member.conf') }]);
+    expect(etcdArgsFromDropin(dropinOf(member, 'etcd-member.service', '20-clct-etcd-member.conf'))).toContain('--enable-v2=true');
+  });
+
+  test('a project variable stays a Terraform reference in the workers\' flannel endpoints and the members\' etcd options', () => {
+    const tokens = newStack();
+    const project = new TerraformVariable(tokens, 'project', { type: 'string' });
+    new ContainerLinuxCluster(tokens, 'cluster', { ...CLUSTER, image: FLATCAR, config: butane(), project: project.stringValue });
+    const synthesized = synthJson(tokens);
+    const [[, poolTemplate]] = resourcesOf(synthesized, 'google_compute_region_instance_template');
+    for (const userData of [poolTemplate.metadata['user-data'], resourceNamed(synthesized, 'google_compute_instance', 'demo-etcd-0').metadata['user-data']] as string[]) {
+      expect(userData).toContain('jsonencode(var.project)');
+      expect(userData).not.toMatch(/cdktftoken/);
+      expect(userData).toContain('"version":"3.3.0"');
+    }
+  });
+});
+
+describe('Fedora CoreOS', () => {
+  test('an EtcdCluster with a Butane fcos config is refused: Fedora CoreOS has no etcd-member', () => {
+    const build = () => new EtcdCluster(newStack(), 'etcd', { ...ETCD, size: 1, image: Image.fedoraCoreOS(), config: butane('1.5.0', 'fcos') });
+    expect(build).toThrow(/^EtcdCluster stack\/etcd: image "projects\/fedora-coreos-cloud\/global\/images\/family\/fedora-coreos-stable" is Fedora CoreOS, which has no etcd-member\.service \(the Container Linux unit EtcdCluster configures\): use Image\.flatcar\('stable'\)$/);
+  });
+
+  test('so is a ContainerLinuxCluster', () => {
+    expect(() => new ContainerLinuxCluster(newStack(), 'cluster', { ...CLUSTER, image: Image.fedoraCoreOS(), config: butane('1.5.0', 'fcos') })).toThrow(
+      /is Fedora CoreOS, which has no etcd-member\.service/,
+    );
+  });
+
+  test('a WorkerPool with a Butane fcos config runs on Fedora CoreOS', () => {
+    const stack = newStack();
+    const pool = new WorkerPool(stack, 'workers', { ...POOL, image: Image.fedoraCoreOS(), config: butane('1.5.0', 'fcos') });
+    const [[, template]] = resourcesOf(synthJson(stack), 'google_compute_region_instance_template');
+    expect(template.metadata['user-data']).toBe(transpileButane(butane('1.5.0', 'fcos')).json);
+    expect((pool.ignition as Json).ignition.version).toBe('3.4.0');
+  });
+});
