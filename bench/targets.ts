@@ -2,9 +2,11 @@
 import type { CommandBenchResult } from './command-bench';
 import type { SynthSizeResult } from './synth-bench';
 import type { TestsBenchResult } from './tests-bench';
-import type { TranspileVariantResult } from './transpile-bench';
+import { BUTANE_VARIANT, type TranspileVariantResult } from './transpile-bench';
 
 export const TRANSPILE_MICROSECONDS_PER_CONFIG = 90;
+/** Go `butane` v0.23.0 in-process on the shared corpus's valid configs (`--pretty`), measured as ct's 90 µs was. */
+export const BUTANE_MICROSECONDS_PER_CONFIG = 860;
 export const CT_COLD_START_RATIO = 2;
 export const SYNTH_TARGET_INSTANCES = 1000;
 export const SYNTH_OVERHEAD_RATIO = 1.25;
@@ -31,10 +33,11 @@ const NOT_MEASURED = 'not measured';
 function transpileVerdicts(results: readonly TranspileVariantResult[]): TargetVerdict[] {
   return results.map((result) => {
     const median = result.microsecondsPerConfig?.median;
+    const limit = result.variant === BUTANE_VARIANT ? BUTANE_MICROSECONDS_PER_CONFIG : TRANSPILE_MICROSECONDS_PER_CONFIG;
     return {
-      target: `transpile ${result.variant}: median ≤ ${TRANSPILE_MICROSECONDS_PER_CONFIG} µs/config`,
+      target: `transpile ${result.variant}: median ≤ ${limit} µs/config`,
       measured: median === undefined ? (result.note ?? NOT_MEASURED) : `${median.toFixed(1)} µs`,
-      pass: median === undefined ? undefined : median <= TRANSPILE_MICROSECONDS_PER_CONFIG,
+      pass: median === undefined ? undefined : median <= limit,
     };
   });
 }

@@ -1,8 +1,12 @@
 /**
- * Section 1: every valid config of the ct conformance corpus, transpiled in-process, many rounds.
- * A round transpiles each config once; its figure is the mean microseconds per config.
+ * Section 1: every valid config of the ct conformance corpus, transpiled in-process, many rounds;
+ * and every Butane vector that translates, with its own flags. A round transpiles each config
+ * once; its figure is the mean microseconds per config.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { translateButane } from '../transpiler/butane/transpile';
+import { loadButaneVectors } from '../scripts/conformance-butane';
 import type { TranspileOptions } from '../transpiler/api';
 import type { Dialect } from '../transpiler/convert';
 import { goFileReader, transpileWith, type LocalFileReader } from '../transpiler/transpile';
@@ -13,14 +17,16 @@ import { summarize, type Summary } from './stats';
 type BenchOptions = TranspileOptions & { readonly ignitionVersion?: string };
 
 export const IGNITION_3_VARIANT = 'coreos, ignitionVersion 3.3.0';
+export const BUTANE_VARIANT = 'butane';
 
 interface BenchConfig {
   readonly name: string;
-  readonly text: string;
-  readonly options: BenchOptions;
-  readonly readFile: LocalFileReader;
-  /** ct's expected stdout, or undefined where there is no byte-exact reference. */
+  /** One transpile; returns the JSON. */
+  readonly run: () => string;
+  /** The reference tool's stdout, or undefined where there is no byte-exact reference. */
   readonly expectedJson?: string;
+  /** A text the JSON must hold (the Ignition version asked for), where there is no reference. */
+  readonly mustContain?: string;
 }
 
 export interface TranspileVariantResult {
@@ -64,21 +70,37 @@ function corpusConfigs(vectorsDir: string, dialect: Dialect, extra: Partial<Benc
   return loadVectors(vectorsDir)
     .map((vector) => ({ vector, expected: expectedFor(vector, dialect) }))
     .filter(({ expected }) => expected.exitCode === 0)
-    .map(({ vector, expected }) => ({
-      name: vector.name,
-      text: Buffer.from(vector.input).toString('utf8'),
-      options: { ...optionsFromArgs(vector.args, vector.dir, dialect), ...extra },
-      readFile: goFileReader(vector.dir),
-      expectedJson: extra.ignitionVersion ? undefined : expected.stdout.toString('utf8'),
-    }));
+    .map(({ vector, expected }) => {
+      const text = Buffer.from(vector.input).toString('utf8');
+      const options: BenchOptions = { ...optionsFromArgs(vector.args, vector.dir, dialect), ...extra };
+      const readFile: LocalFileReader = goFileReader(vector.dir);
+      return {
+        name: vector.name,
+        run: () => transpileWith(text, options, readFile).json,
+        expectedJson: extra.ignitionVersion ? undefined : expected.stdout.toString('utf8'),
+        mustContain: extra.ignitionVersion && `"${extra.ignitionVersion}"`,
+      };
+    });
+}
+
+/**
+ * The Butane vectors that translate without `-d`, each with `--pretty`: the set and flags the
+ * Go butane's in-process figure (BUTANE_MICROSECONDS_PER_CONFIG) was measured on.
+ */
+function butaneConfigs(projectRoot: string): BenchConfig[] {
+  return loadButaneVectors(resolve(findVectorsDir(projectRoot), '..', 'butane'))
+    .filter((vector) => !vector.args.some((arg) => arg.startsWith('-d') || arg.startsWith('--files-dir')))
+    .map((vector) => ({ vector, input: readFileSync(resolve(vector.dir, 'input.bu')) }))
+    .filter(({ input }) => translateButane(input).json !== undefined)
+    .map(({ vector, input }) => ({ name: vector.name, run: () => translateButane(input, { pretty: true }).json ?? '' }));
 }
 
 /** Why a config cannot be timed (it throws, or differs from ct), or undefined when it is fine. */
 function problemWith(config: BenchConfig): string | undefined {
   try {
-    const { json } = transpileWith(config.text, config.options, config.readFile);
-    if (config.expectedJson !== undefined && json !== config.expectedJson) return `${config.name} (output differs from ct)`;
-    if (config.options.ignitionVersion && !json.includes(`"${config.options.ignitionVersion}"`)) return `${config.name} (no version ${config.options.ignitionVersion})`;
+    const json = config.run();
+    if (config.expectedJson !== undefined && json !== config.expectedJson) return `${config.name} (output differs from the reference)`;
+    if (config.mustContain && !json.includes(config.mustContain)) return `${config.name} (no ${config.mustContain})`;
     return undefined;
   } catch (error) {
     return `${config.name} (${(error as Error).message.split('\n')[0].slice(0, 80)})`;
@@ -103,7 +125,7 @@ function timeRounds(configs: readonly BenchConfig[], plan: TranspileBenchPlan): 
     const cpuBefore = process.cpuUsage();
     configs.forEach((config, i) => {
       const start = process.hrtime.bigint();
-      transpileWith(config.text, config.options, config.readFile);
+      config.run();
       const elapsed = process.hrtime.bigint() - start;
       roundNs += elapsed;
       if (round >= plan.warmupRounds) perConfig[i].push(Number(elapsed) / 1000);
@@ -157,5 +179,9 @@ export function runTranspileBench(plan: TranspileBenchPlan, projectRoot: string)
   if (!supportsIgnition3()) {
     return [...results, { variant: IGNITION_3_VARIANT, configs: 0, skipped: [], slowest: [], note: 'transpile has no ignitionVersion option yet' }];
   }
-  return [...results, benchVariant(IGNITION_3_VARIANT, corpusConfigs(vectorsDir, 'coreos', { ignitionVersion: '3.3.0' }), plan)];
+  return [
+    ...results,
+    benchVariant(IGNITION_3_VARIANT, corpusConfigs(vectorsDir, 'coreos', { ignitionVersion: '3.3.0' }), plan),
+    benchVariant(BUTANE_VARIANT, butaneConfigs(projectRoot), plan),
+  ];
 }
