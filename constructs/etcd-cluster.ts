@@ -1,7 +1,8 @@
 /**
  * A static etcd cluster of CoreOSInstances: members spread round-robin over the region's zones,
- * bootstrapped from an `initial_cluster` list that is known before any VM exists (zonal internal
- * DNS names, or reserved internal IPs), so there is no dependency cycle and no Cloud DNS.
+ * bootstrapped from an `initial_cluster` list that is known before any VM exists (internal DNS
+ * names or reserved internal IPs), so there is no dependency cycle and no Cloud DNS. Each member
+ * keeps its data on a persistent disk of its own. Operations: docs/etcd.md.
  */
 import { createHash } from 'node:crypto';
 import { Token } from 'cdktf';
@@ -11,22 +12,43 @@ import type { EtcdConfig } from '../transpiler';
 import { ConfigChangeBehavior } from './config-change';
 import { CoreOSInstance } from './coreos-instance';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './cluster-network';
+import { addressingOf, EtcdMemberAddressing, memberDnsName } from './etcd-addressing';
+import { addDataDisk, dataDiskProblems, dataDiskSnippet, DEFAULT_DATA_DISK_SIZE_GB, DEFAULT_DATA_DISK_TYPE } from './etcd-data-disk';
 import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdMemberConfig } from './etcd-member';
+import { etcdVersionFor, etcdVersionProblems, v2ApiOption } from './etcd-version';
 import { validateClusterName } from './gce-validation';
 import { defaultZones, validateRegion, validateZones } from './gce-location';
-import { ComputeAddress } from './google';
-import { Image, ImageDistribution } from './image';
+import { ComputeAddress, type ComputeDisk } from './google';
+import { dialectOf, Image, ImageDistribution } from './image';
 import { assignsExternalIp, configSourceOf, instancePropsProblems, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
 
-/** etcd's last release with its own option set in upstream ct (3.3); Flatcar's etcd-wrapper pulls it by tag. */
-export const DEFAULT_ETCD_VERSION = '3.3.27';
+export { EtcdMemberAddressing } from './etcd-addressing';
+export { DEFAULT_ETCD_VERSION, LEGACY_ETCD_VERSION } from './etcd-version';
 
-/** Options EtcdCluster sets itself; etcdOptions may not override them. */
-const GENERATED_OPTIONS = [
-  'name', 'initial_advertise_peer_urls', 'listen_peer_urls', 'listen_client_urls', 'advertise_client_urls',
-  'initial_cluster', 'initial_cluster_token', 'initial_cluster_state',
-];
+/** etcd's metrics listener, where it also serves `/health`: the port for health checks. */
+export const ETCD_METRICS_PORT = 2381;
+/** 200 with `{"health":"true"}` while the member is in a cluster with a leader and no alarm; 503 otherwise. */
+export const ETCD_HEALTH_PATH = '/health';
+
+/** `new` to bootstrap the cluster; `existing` for members that join a running one. */
+export type EtcdInitialClusterState = 'new' | 'existing';
+
+/** Options EtcdCluster sets itself, and what to use instead. */
+const OWN_OPTIONS: Readonly<Record<string, string>> = {
+  version: 'use etcdVersion',
+  enable_v2: 'use enableV2Api',
+  initial_cluster_state: 'use initialClusterState',
+  listen_metrics_urls: `health endpoint, port ${ETCD_METRICS_PORT}`,
+  data_dir: 'the data lives on the data disk at /var/lib/etcd',
+  wal_dir: 'the data lives on the data disk at /var/lib/etcd',
+  ...Object.fromEntries(
+    ['name', 'initial_advertise_peer_urls', 'listen_peer_urls', 'listen_client_urls', 'advertise_client_urls', 'initial_cluster', 'initial_cluster_token'].map((o) => [
+      o,
+      'bootstrap option',
+    ]),
+  ),
+};
 
 export interface EtcdClusterProps extends InstanceProps {
   /** Prefix of the member names (`<cluster>-etcd-<i>`) and of the tags `<cluster>-etcd` and `<cluster>-node`. */
@@ -34,9 +56,9 @@ export interface EtcdClusterProps extends InstanceProps {
   /** The region, e.g. `us-central1`: a literal, since zones and DNS names are built from it. */
   readonly region: string;
   /**
-   * The project id, for the members' internal DNS names `NAME.ZONE.c.PROJECT.internal`: a string,
-   * or a token such as a TerraformVariable's `stringValue`. Being a project id (a-z, 0-9, -), its
-   * value goes into etcd's quoted options unchanged (see ConfigOwner.declareQuoteSafe).
+   * The project id, for the members' internal DNS names: a string, or a token such as a
+   * TerraformVariable's `stringValue`. Being a project id (a-z, 0-9, -), its value goes into
+   * etcd's quoted options unchanged (see ConfigOwner.declareQuoteSafe).
    */
   readonly project: string;
   /**
@@ -50,26 +72,71 @@ export interface EtcdClusterProps extends InstanceProps {
    */
   readonly zones?: readonly string[];
   /**
-   * Bootstrap from reserved internal IPs (`google_compute_address`, type INTERNAL, one per
-   * member) instead of internal DNS names.
+   * How members address each other (peer URLs, `initial_cluster`, clientEndpoints): zonal internal
+   * DNS names, global ones, or reserved internal IPs. Which DNS names resolve depends on the
+   * project's internal DNS setting (docs/etcd.md §2 tells how to see it).
+   * @default EtcdMemberAddressing.ZONAL_DNS: the setting of every project created since
+   * September 2018; EtcdMemberAddressing.STATIC_IP when staticInternalIps is true
+   */
+  readonly memberAddressing?: EtcdMemberAddressing;
+  /**
+   * Bootstrap from reserved internal IPs instead of internal DNS names.
+   * @deprecated use memberAddressing: EtcdMemberAddressing.STATIC_IP
    * @default false
    */
   readonly staticInternalIps?: boolean;
   /**
-   * The etcd release (`ETCD_IMAGE_TAG`, and the option set ct accepts).
-   * @default '3.3.27'
+   * The etcd release (`ETCD_IMAGE_TAG`, and the option set ct accepts), 3.3 or later. Move a
+   * running cluster one minor version at a time (docs/etcd.md §5).
+   * @default - '3.5.33' (DEFAULT_ETCD_VERSION), the newest 3.5 patch release at the time of
+   * writing; '3.3.27' with the coreos dialect (CoreOS images), whose ct knows etcd options only up to 3.3
    */
   readonly etcdVersion?: string;
   /**
+   * Serve etcd's v2 API (`--enable-v2`), for clients that still speak it, e.g. flannel reading its
+   * config through etcd v2. etcd 3.4 and 3.5 serve it only on request, 3.6 not at all.
+   * @default false: v3 clients only (also turned off explicitly on etcd 3.3, which serves v2 by default)
+   */
+  readonly enableV2Api?: boolean;
+  /**
+   * How a member with an empty data dir starts: `new` bootstraps the cluster from
+   * `initial_cluster`; `existing` joins the running cluster, once `etcdctl member add` has made
+   * room for it. A member with data ignores this. Set `existing` once the cluster has formed, so
+   * that a member replaced without its disk joins as a new member (docs/etcd.md §4.3).
+   * @default 'new'
+   */
+  readonly initialClusterState?: EtcdInitialClusterState;
+  /**
+   * Size of each member's data disk in GB, at least 10. etcd's default backend quota is 2 GiB
+   * (8 GiB is its suggested maximum); the rest holds the write-ahead log and snapshots.
+   * Persistent disk performance grows with size: a busy cluster wants more.
+   * @default 10
+   */
+  readonly dataDiskSizeGb?: number;
+  /**
+   * Type of each member's data disk, e.g. `pd-ssd`, `pd-balanced`, `hyperdisk-balanced` (not on
+   * e2 machine types).
+   * @default 'pd-ssd': etcd waits for an fsync on every write, and SSD persistent disk has the
+   * lowest latency of the persistent disk types that every machine type takes
+   */
+  readonly dataDiskType?: string;
+  /**
+   * `prevent_destroy` on the data disks: a plan that would delete one (destroy, a renamed cluster
+   * or construct, a new disk type) fails instead. Set false to destroy the cluster for good.
+   * @default true
+   */
+  readonly protectDataDisks?: boolean;
+  /**
    * More etcd options, as in the CLC `etcd` section (snake_case), e.g. `{ heartbeat_interval: 200 }`.
-   * The bootstrap options (name, URLs, initial_cluster*) are EtcdCluster's.
+   * The bootstrap options (name, URLs, initial_cluster*), the metrics listener, the data dir and
+   * the v2 switch are EtcdCluster's.
    * @default - none
    */
   readonly etcdOptions?: { readonly [option: string]: string | number | boolean };
   /**
-   * What a changed member config does. Replacing every member at once would lose the cluster's
-   * data and quorum, so changes are ignored; roll them out member by member (`terraform apply
-   * -replace=...`), or choose REPLACE knowingly.
+   * What a changed member config does. Replacing every member at once would stop the whole
+   * cluster, so changes are ignored; roll them out member by member (`terraform apply
+   * -replace=...`: the member comes back with its data disk), or choose REPLACE knowingly.
    * @default ConfigChangeBehavior.IGNORE
    */
   readonly onConfigChange?: ConfigChangeBehavior;
@@ -79,19 +146,23 @@ export interface EtcdClusterProps extends InstanceProps {
 export interface EtcdMember {
   readonly name: string;
   readonly zone: string;
+  /** Its internal DNS name: global (`NAME.c.PROJECT.internal`) with GLOBAL_DNS, else zonal (`NAME.ZONE.c.PROJECT.internal`). */
   readonly dnsName: string;
   readonly peerUrl: string;
   readonly clientUrl: string;
   readonly instance: CoreOSInstance;
   /** The member's internal IP: the reserved address, or the instance's. */
   readonly internalIp: string;
-  /** The reserved address (staticInternalIps only). */
+  /** The reserved address (STATIC_IP only). */
   readonly address?: ComputeAddress;
+  /** The persistent disk `<name>-data` holding the member's data dir. */
+  readonly dataDisk: ComputeDisk;
 }
 
 /**
- * An etcd cluster of `size` CoreOSInstances with construct ids `member-<i>` (and `address-<i>`).
- * Peers talk on 2380, clients on 2379, plain HTTP inside the VPC (firewalled by ClusterNetwork).
+ * An etcd cluster of `size` CoreOSInstances with construct ids `member-<i>`, `disk-<i>` (and
+ * `address-<i>`). Peers talk on 2380, clients on 2379, plain HTTP inside the VPC (firewalled by
+ * ClusterNetwork); `/health` and `/metrics` are served on 2381.
  */
 export class EtcdCluster extends Construct {
   public readonly members: readonly EtcdMember[];
@@ -103,6 +174,14 @@ export class EtcdCluster extends Construct {
   public readonly initialClusterToken: string;
   /** The zones; member i runs in zones[i % zones.length]. */
   public readonly zones: readonly string[];
+  /** How the members address each other. */
+  public readonly memberAddressing: EtcdMemberAddressing;
+  /** The etcd release the members run. */
+  public readonly etcdVersion: string;
+  /** Port of etcd's `/health` (the metrics listener), for health checks and their firewall rule. */
+  public readonly healthCheckPort: number = ETCD_METRICS_PORT;
+  /** Path of etcd's own health endpoint. */
+  public readonly healthCheckPath: string = ETCD_HEALTH_PATH;
 
   constructor(scope: Construct, id: string, props: EtcdClusterProps) {
     super(scope, id);
@@ -113,18 +192,34 @@ export class EtcdCluster extends Construct {
       image.distribution === ImageDistribution.FEDORA_COREOS
         ? [`image "${image.image}" is Fedora CoreOS, which has no etcd-member.service (the Container Linux unit EtcdCluster configures): use Image.flatcar('stable')`]
         : [];
-    this.refuse([...noEtcdMember, ...clusterPropsProblems(props, size, zones), ...instancePropsProblems(props, image)]);
-    this.guard(() => Array.from({ length: size }, (_, i) => claimName(this, 'instance', `${props.clusterName}-etcd-${i}`)));
+    const { addressing, problems: addressingProblems } = addressingOf(props);
+    this.etcdVersion = props.etcdVersion ?? etcdVersionFor(props.dialect ?? dialectOf(image));
+    this.refuse([
+      ...noEtcdMember,
+      ...clusterPropsProblems(props, size, zones),
+      ...addressingProblems,
+      ...etcdVersionProblems(this.etcdVersion, props.enableV2Api ?? false),
+      ...dataDiskProblems({ sizeGb: props.dataDiskSizeGb }),
+      ...instancePropsProblems(props, image),
+    ]);
+    this.guard(() =>
+      Array.from({ length: size }, (_, i) => {
+        claimName(this, 'instance', `${props.clusterName}-etcd-${i}`);
+        claimName(this, 'disk', `${props.clusterName}-etcd-${i}-data`);
+      }),
+    );
     this.zones = zones;
+    this.memberAddressing = addressing;
     this.initialClusterToken = `${props.clusterName}-etcd-${createHash('sha256').update(props.clusterName).digest('hex').slice(0, 12)}`;
 
     const identities = Array.from({ length: size }, (_, i) => {
       const name = `${props.clusterName}-etcd-${i}`;
       const zone = zones[i % zones.length];
-      const address = props.staticInternalIps
-        ? new ComputeAddress(this, `address-${i}`, { name, addressType: 'INTERNAL', region: props.region, subnetwork: props.subnetwork })
-        : undefined;
-      const dnsName = `${name}.${zone}.c.${props.project}.internal`;
+      const address =
+        addressing === EtcdMemberAddressing.STATIC_IP
+          ? new ComputeAddress(this, `address-${i}`, { name, addressType: 'INTERNAL', region: props.region, subnetwork: props.subnetwork })
+          : undefined;
+      const dnsName = memberDnsName(addressing, name, zone, props.project);
       const ip = address?.address;
       const host = ip ?? dnsName;
       return { name, zone, dnsName, address, ip, peerUrl: `http://${host}:${ETCD_PEER_PORT}`, clientUrl: `http://${host}:${ETCD_CLIENT_PORT}` };
@@ -150,9 +245,15 @@ export class EtcdCluster extends Construct {
       });
       // The project is a Google Cloud project id (a-z, 0-9, -): quoted alike by ct and Terraform.
       instance.declareQuoteSafe(props.project);
-      instance.addSnippet({ etcd: this.etcdSection(props, identity) }, `addSnippet() from EtcdCluster ${this.node.path}`);
+      instance.addSnippet({ etcd: this.etcdSection(props, identity), ...dataDiskSnippet() }, `addSnippet() from EtcdCluster ${this.node.path}`);
+      const dataDisk = addDataDisk(this, `disk-${i}`, { name: identity.name, zone: identity.zone, instance }, {
+        sizeGb: props.dataDiskSizeGb ?? DEFAULT_DATA_DISK_SIZE_GB,
+        type: props.dataDiskType ?? DEFAULT_DATA_DISK_TYPE,
+        protect: props.protectDataDisks ?? true,
+        labels: props.labels,
+      });
       const { ip, ...rest } = identity;
-      return { ...rest, instance, internalIp: ip ?? instance.internalIp };
+      return { ...rest, instance, dataDisk, internalIp: ip ?? instance.internalIp };
     });
   }
 
@@ -178,9 +279,8 @@ export class EtcdCluster extends Construct {
   }
 
   private etcdSection(props: EtcdClusterProps, member: { name: string; peerUrl: string }): EtcdConfig {
-    const version = props.etcdVersion ?? DEFAULT_ETCD_VERSION;
     return {
-      version,
+      version: this.etcdVersion,
       name: member.name,
       // The advertised peer URL must be the one initial_cluster names for this member.
       initial_advertise_peer_urls: member.peerUrl,
@@ -188,12 +288,13 @@ export class EtcdCluster extends Construct {
       // All interfaces, so that etcdctl on the member works over 127.0.0.1; the firewall admits only cluster nodes.
       listen_client_urls: `http://0.0.0.0:${ETCD_CLIENT_PORT}`,
       advertise_client_urls: `http://{PRIVATE_IPV4}:${ETCD_CLIENT_PORT}`,
+      // Google's health checkers come to the VM's own address; /health fails when the member has no leader.
+      listen_metrics_urls: `http://0.0.0.0:${ETCD_METRICS_PORT}`,
       initial_cluster: this.initialCluster,
       initial_cluster_token: this.initialClusterToken,
-      initial_cluster_state: 'new',
+      initial_cluster_state: props.initialClusterState ?? 'new',
       strict_reconfig_check: true,
-      // flannel 0.x and its etcdctl ExecStartPre speak the v2 API, off by default from etcd 3.4.
-      ...(hasEnableV2(version) ? { enable_v2: true } : {}),
+      ...v2ApiOption(this.etcdVersion, props.enableV2Api ?? false),
       ...props.etcdOptions,
     };
   }
@@ -213,7 +314,8 @@ export class EtcdCluster extends Construct {
 
 /** What is wrong with the props only an etcd cluster has (instancePropsProblems checks the shared ones). */
 function clusterPropsProblems(props: EtcdClusterProps, size: number, zones: readonly string[]): string[] {
-  const generated = Object.keys(props.etcdOptions ?? {}).filter((option) => GENERATED_OPTIONS.includes(option) || option === 'version');
+  const own = Object.keys(props.etcdOptions ?? {}).filter((option) => option in OWN_OPTIONS);
+  const state = props.initialClusterState;
   return [
     ...validateClusterName(props.clusterName),
     ...validateRegion(props.region, props.zones !== undefined),
@@ -221,12 +323,7 @@ function clusterPropsProblems(props: EtcdClusterProps, size: number, zones: read
     ...(Token.isUnresolved(size) || (Number.isInteger(size) && size >= 1 && size <= 9 && size % 2 === 1)
       ? []
       : [`size must be an odd number from 1 to 9, so that a majority survives a failure (got ${size})`]),
-    ...generated.map((option) => `etcdOptions.${option} is set by EtcdCluster (${option === 'version' ? 'use etcdVersion' : 'bootstrap option'})`),
+    ...(state === undefined || state === 'new' || state === 'existing' ? [] : [`initialClusterState must be 'new' or 'existing' (got "${String(state)}")`]),
+    ...own.map((option) => `etcdOptions.${option} is set by EtcdCluster (${OWN_OPTIONS[option]})`),
   ];
-}
-
-/** `enable_v2` exists in ct's option sets from etcd 3.2. */
-function hasEnableV2(version: string): boolean {
-  const [major, minor] = version.split('.').map(Number);
-  return major === 3 && minor >= 2;
 }

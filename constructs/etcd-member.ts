@@ -9,7 +9,7 @@ export interface EtcdMemberConfig {
   /** Instance and etcd member name, `<cluster>-etcd-<i>`. */
   readonly name: string;
   readonly zone: string;
-  /** Zonal internal DNS name, `NAME.ZONE.c.PROJECT.internal`. */
+  /** Internal DNS name: zonal (`NAME.ZONE.c.PROJECT.internal`), or global (`NAME.c.PROJECT.internal`) with GLOBAL_DNS. */
   readonly dnsName: string;
   /** The member's peer URL in `initial_cluster`. */
   readonly peerUrl: string;
@@ -24,7 +24,7 @@ export interface EtcdMemberConfig {
    * (on GCE, coreos-metadata fills `COREOS_GCE_IP_LOCAL_0` with the private IPv4).
    */
   readonly etcdArgs: readonly string[];
-  /** `Environment=` assignments of the drop-in, e.g. `{ ETCD_IMAGE_TAG: 'v3.3.27' }`. */
+  /** `Environment=` assignments of the drop-in, e.g. `{ ETCD_IMAGE_TAG: 'v3.5.33' }`. */
   readonly etcdEnvironment: Readonly<Record<string, string>>;
 }
 

@@ -3,11 +3,12 @@
  * about a second and 400 MiB at every synth and test (docs/cdktf.md §2.1). Moving to cdktn later means
  * changing the paths in this file alone.
  *
- * Each class loads its module when first used: the eleven modules take about 100 ms to load
+ * Each class loads its module when first used: the twelve modules take about 100 ms to load
  * together, and an app of CoreOSInstances needs two of them.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- require() inside the loaders is what defers loading */
 import type * as address from '@cdktf/provider-google/lib/compute-address';
+import type * as disk from '@cdktf/provider-google/lib/compute-disk';
 import type * as firewall from '@cdktf/provider-google/lib/compute-firewall';
 import type * as healthCheck from '@cdktf/provider-google/lib/compute-health-check';
 import type * as instance from '@cdktf/provider-google/lib/compute-instance';
@@ -31,6 +32,10 @@ export const ComputeInstance = loadedOnFirstUse(() => (require('@cdktf/provider-
 
 export type ComputeAddress = address.ComputeAddress;
 export const ComputeAddress = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-address') as typeof address).ComputeAddress);
+
+// An etcd member's data disk (EtcdCluster), which outlives the member's VM.
+export type ComputeDisk = disk.ComputeDisk;
+export const ComputeDisk = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-disk') as typeof disk).ComputeDisk);
 
 export type ComputeFirewall = firewall.ComputeFirewall;
 export const ComputeFirewall = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-firewall') as typeof firewall).ComputeFirewall);

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describeIfAvailable } from './gate';
 import { etcdInvocation, flagValue, type EtcdInvocation, type MemberMachine } from './etcd-member';
-import { bindWildcardTo, canMapHosts, etcdUnavailable, LocalCluster, type HostMapping } from './local-cluster';
+import { bindWildcardTo, etcdUnavailable, LocalCluster, type HostMapping } from './local-cluster';
 import { synthesizedMembers, TEST_VARIABLES, type RenderedMember } from './member-configs';
 
 const HEALTH_DEADLINE_MS = 20_000;
@@ -31,12 +31,8 @@ describeIfAvailable('a three-member etcd cluster from the synthesized cluster st
     ({ source, members } = synthesizedMembers());
     machines = members.map((m, i) => ({ name: m.name, dnsName: m.dnsName, ip: `127.0.0.${11 + i}` }));
     invocations = members.map((m, i) => etcdInvocation(m.dropin, machines[i]));
-    hostMapping = canMapHosts() ? 'hosts' : 'rewrite';
-    cluster = LocalCluster.start(
-      machines.map((m, i) => ({ name: m.name, ip: m.ip, args: invocations[i].args })),
-      new Map(machines.map((m) => [m.dnsName, m.ip])),
-      hostMapping,
-    );
+    cluster = LocalCluster.startMachines(machines, (i) => invocations[i].args);
+    hostMapping = cluster.hostMapping;
   }, 30_000);
 
   afterAll(async () => {

@@ -59,21 +59,45 @@ interface Running {
   readonly child: ChildProcess;
   readonly output: string[];
   exit?: string;
+  /** Stopped on purpose (kill, or an exit the test waited for): not expected to be healthy. */
+  stopped?: boolean;
 }
+
+/** One row of `etcdctl member list`: IDs in hex, as etcdctl prints them. */
+export interface ListedMember {
+  readonly id: string;
+  readonly started: boolean;
+  readonly name: string;
+  readonly peerURLs: readonly string[];
+  readonly clientURLs: readonly string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Three (or more) etcd processes and what they were started with. */
 export class LocalCluster {
   private constructor(
     private readonly dir: string,
+    private readonly hostsFile: string,
     private readonly running: Running[],
     readonly hostMapping: HostMapping,
     private readonly names: ReadonlyMap<string, string>,
   ) {}
 
+  /** Starts one member per machine with its args, mapping each DNS name to its loopback IP as this host allows. */
+  static startMachines(machines: readonly { name: string; dnsName: string; ip: string }[], argsOf: (index: number) => readonly string[]): LocalCluster {
+    return LocalCluster.start(
+      machines.map((m, i) => ({ name: m.name, ip: m.ip, args: argsOf(i) })),
+      new Map(machines.map((m) => [m.dnsName, m.ip])),
+      canMapHosts() ? 'hosts' : 'rewrite',
+    );
+  }
+
   /**
    * Starts every member. `names` maps DNS names to loopback addresses. The changes to a member's
    * flags: `--data-dir` moves into a temp dir (the configs' own /var/lib/etcd would
-   * be one directory shared by all members on this one host, and the host's own); a wildcard
+   * be one directory shared by all members on this one host, and the host's own; without the flag
+   * etcd uses `<name>.etcd` in its working directory, the member's temp dir); a wildcard
    * listen address (0.0.0.0, [::]) becomes the member's own address, since on one shared host the
    * first member would take the port on every address; and, where hostMapping is `rewrite`, the
    * DNS names become the addresses.
@@ -86,10 +110,9 @@ export class LocalCluster {
     const dir = mkdtempSync(path.join(tmpdir(), 'etcd-cluster-'));
     const hostsFile = path.join(dir, 'hosts');
     writeFileSync(hostsFile, `127.0.0.1\tlocalhost\n${[...names].map(([name, ip]) => `${ip}\t${name}\n`).join('')}`);
-    const running: Running[] = [];
-    const cluster = new LocalCluster(dir, running, hostMapping, names);
+    const cluster = new LocalCluster(dir, hostsFile, [], hostMapping, names);
     try {
-      for (const member of members) cluster.startMember(member, hostsFile);
+      for (const member of members) cluster.running.push(cluster.spawnMember(member));
     } catch (error) {
       cluster.killNow();
       throw error;
@@ -97,16 +120,21 @@ export class LocalCluster {
     return cluster;
   }
 
-  private startMember(member: LocalMember, hostsFile: string): void {
-    const memberDir = path.join(this.dir, member.name);
-    mkdirSync(memberDir);
+  /** The member's own directory: its working directory, holding its data dir. */
+  private memberDir(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  private spawnMember(member: LocalMember): Running {
+    const memberDir = this.memberDir(member.name);
+    mkdirSync(memberDir, { recursive: true });
     let args = [...member.args];
     if (flagValue(args, 'data-dir') !== undefined) args = withFlag(args, 'data-dir', path.join(memberDir, 'data'));
     args = args.map((arg) => bindWildcardTo(arg, member.ip));
     if (this.hostMapping === 'rewrite') args = args.map((arg) => this.mapNames(arg));
     const command =
       this.hostMapping === 'hosts'
-        ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$1" /etc/hosts && shift && exec "$@"', 'sh', hostsFile, ETCD_BINARY, ...args]
+        ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$1" /etc/hosts && shift && exec "$@"', 'sh', this.hostsFile, ETCD_BINARY, ...args]
         : [ETCD_BINARY, ...args];
     // Its own process group, so that stop() reaches etcd whatever wraps it; no inherited ETCD_*.
     const child = spawn(command[0], command.slice(1), {
@@ -124,7 +152,13 @@ export class LocalCluster {
     child.stderr?.on('data', keep);
     child.on('exit', (code, signal) => (entry.exit = signal ? `signal ${signal}` : `exit ${code}`));
     child.on('error', (error) => (entry.exit = `spawn error: ${error.message}`));
-    this.running.push(entry);
+    return entry;
+  }
+
+  private entry(name: string): Running {
+    const entry = this.running.find((r) => r.member.name === name);
+    if (!entry) throw new Error(`no member ${name}`);
+    return entry;
   }
 
   /** Last resort when starting failed half-way: KILL what runs, remove the temp dir. */
@@ -146,20 +180,91 @@ export class LocalCluster {
     return out;
   }
 
-  /** The arguments each member was actually started with. */
+  /** The arguments each member was actually started with (the latest start). */
   argsOf(name: string): readonly string[] {
-    const entry = this.running.find((r) => r.member.name === name);
-    if (!entry) throw new Error(`no member ${name}`);
-    return entry.args;
+    return this.entry(name).args;
+  }
+
+  /** The member's log so far. */
+  logOf(name: string): string {
+    return this.entry(name).output.join('');
   }
 
   /** Client endpoints, from each member's --advertise-client-urls (names mapped for etcdctl). */
   clientEndpoints(): string[] {
-    return this.running.map((r) => {
-      const urls = flagValue(r.args, 'advertise-client-urls');
-      if (!urls) throw new Error(`${r.member.name} has no --advertise-client-urls`);
-      return this.mapNames(urls.split(',')[0]);
-    });
+    return this.running.map((r) => this.endpointOf(r));
+  }
+
+  /** One member's client endpoint. */
+  clientEndpoint(name: string): string {
+    return this.endpointOf(this.entry(name));
+  }
+
+  private endpointOf(r: Running): string {
+    const urls = flagValue(r.args, 'advertise-client-urls');
+    if (!urls) throw new Error(`${r.member.name} has no --advertise-client-urls`);
+    return this.mapNames(urls.split(',')[0]);
+  }
+
+  /** The URL of the member's /health on its metrics listener (--listen-metrics-urls as started). */
+  healthUrl(name: string): string {
+    const urls = flagValue(this.entry(name).args, 'listen-metrics-urls');
+    if (!urls) throw new Error(`${name} has no --listen-metrics-urls`);
+    return `${urls.split(',')[0].replace(/\/$/, '')}/health`;
+  }
+
+  /**
+   * Ends one member at once with SIGKILL (its VM is gone: no clean shutdown) and waits for it.
+   * Its data dir stays, as on a data disk that outlives the VM.
+   */
+  async kill(name: string): Promise<void> {
+    const entry = this.entry(name);
+    entry.stopped = true;
+    try {
+      process.kill(-(entry.child.pid as number), 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    const until = Date.now() + 5000;
+    while (entry.exit === undefined && Date.now() < until) await sleep(20);
+    if (entry.exit === undefined) throw new Error(`${name} did not exit after SIGKILL`);
+  }
+
+  /**
+   * Starts a stopped member again, as its replacement VM would: `args` are the flags systemd would
+   * pass the new VM; `wipeData` empties its directory first (a new, blank data disk).
+   */
+  restart(name: string, args: readonly string[], options: { wipeData: boolean }): void {
+    const index = this.running.findIndex((r) => r.member.name === name);
+    const old = this.running[index];
+    if (!old || old.exit === undefined) throw new Error(`${name} is still running: kill it first`);
+    old.child.stdout?.destroy();
+    old.child.stderr?.destroy();
+    if (options.wipeData) rmSync(this.memberDir(name), { recursive: true, force: true });
+    this.running[index] = this.spawnMember({ ...old.member, args });
+  }
+
+  /** Waits for a member to exit on its own (a refused start); returns how, and its log. */
+  async waitExit(name: string, deadlineMs: number): Promise<{ exit: string; log: string }> {
+    const entry = this.entry(name);
+    const until = Date.now() + deadlineMs;
+    while (entry.exit === undefined && Date.now() < until) await sleep(50);
+    if (entry.exit === undefined) throw new Error(`${name} still runs after ${deadlineMs} ms:\n${this.describe(entry)}`);
+    entry.stopped = true;
+    return { exit: entry.exit, log: entry.output.join('') };
+  }
+
+  /** `etcdctl member list` through `endpoint`. */
+  async memberList(endpoint: string): Promise<ListedMember[]> {
+    const out = await this.etcdctl(['--endpoints', endpoint, 'member', 'list']);
+    // ID, STATUS, NAME, PEER ADDRS, CLIENT ADDRS, IS LEARNER; several URLs are joined by ","
+    return out
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const [id, status, name, peers, clients] = line.split(', ');
+        return { id, started: status === 'started', name, peerURLs: peers ? peers.split(',') : [], clientURLs: clients ? clients.split(',') : [] };
+      });
   }
 
   /** Runs etcdctl (v3 API) with a deadline; resolves with stdout, rejects with its output. */
@@ -175,25 +280,26 @@ export class LocalCluster {
   }
 
   /**
-   * Polls `etcdctl endpoint health` until every endpoint is healthy, for at most `deadlineMs`;
-   * returns the last report (endpoint -> health).
+   * Polls `etcdctl endpoint health` until every member not stopped on purpose is healthy, for at
+   * most `deadlineMs`; returns the last report (endpoint -> health).
    */
   async waitHealthy(deadlineMs: number): Promise<Map<string, boolean>> {
-    const endpoints = this.clientEndpoints().join(',');
+    const expected = this.running.filter((r) => !r.stopped);
+    const endpoints = expected.map((r) => this.endpointOf(r)).join(',');
     const until = Date.now() + deadlineMs;
     let last = '';
     while (Date.now() < until) {
-      const dead = this.running.filter((r) => r.exit !== undefined);
+      const dead = expected.filter((r) => r.exit !== undefined);
       if (dead.length > 0) throw new Error(`etcd exited early:\n${dead.map((r) => this.describe(r)).join('\n')}`);
       try {
         const out = await this.etcdctl(['--endpoints', endpoints, '--dial-timeout=1s', '--command-timeout=2s', 'endpoint', 'health', '--write-out=json'], 4000);
         const report = new Map((JSON.parse(out) as { endpoint: string; health: boolean }[]).map((e) => [e.endpoint, e.health]));
-        if ([...report.values()].every(Boolean) && report.size === this.running.length) return report;
+        if ([...report.values()].every(Boolean) && report.size === expected.length) return report;
         last = out;
       } catch (error) {
         last = (error as Error).message;
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
     throw new Error(`not healthy within ${deadlineMs} ms: ${last}\n${this.running.map((r) => this.describe(r)).join('\n')}`);
   }
@@ -220,9 +326,9 @@ export class LocalCluster {
     };
     this.running.filter(alive).forEach((r) => signalGroup(r, 'SIGTERM'));
     const until = Date.now() + 1000;
-    while (this.running.some(alive) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    while (this.running.some(alive) && Date.now() < until) await sleep(50);
     this.running.filter(alive).forEach((r) => signalGroup(r, 'SIGKILL'));
-    while (this.running.some(alive) && Date.now() < until + 3000) await new Promise((r) => setTimeout(r, 50));
+    while (this.running.some(alive) && Date.now() < until + 3000) await sleep(50);
     for (const r of this.running) {
       r.child.stdout?.destroy();
       r.child.stderr?.destroy();

@@ -1,6 +1,7 @@
 /**
  * Test helper: the etcd members' configs as Terraform would hand them to GCE. The `cluster` stack
- * of main.ts (ClusterStack, project left a Terraform variable) is synthesized; each member's
+ * of main.ts (ClusterStack, project left a Terraform variable), or a stack of one EtcdCluster, is
+ * synthesized; each member's
  * `metadata.user-data` is taken from the Terraform JSON and evaluated the way Terraform would
  * (`$${` -> `${`, `%%{` -> `%{`, `${"$"}` -> `$`, variable references replaced by test values).
  * Member identities (name, zone, DNS name) and the cluster's own view of each member
@@ -9,7 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { DefaultTokenResolver, StringConcat, Testing, Tokenization, type TerraformStack } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Testing, Tokenization, type App } from 'cdktf';
+import { EtcdCluster, type EtcdClusterProps } from '../../constructs/etcd-cluster';
+import { GoogleProvider } from '../../constructs/google';
+import { Image } from '../../constructs/image';
 import { ClusterStack } from '../../main';
 import { etcdDropin } from './etcd-member';
 import { evaluateTemplate } from './terraform-template';
@@ -52,17 +56,41 @@ function resolveTokens(stack: TerraformStack, text: string): string {
 
 /** Synthesizes main.ts's cluster stack and decodes each etcd member's user-data. */
 export function synthesizedMembers(): { source: string; members: RenderedMember[] } {
+  const members = renderedMembers((app) => {
+    const stack = new ClusterStack(app, 'cluster');
+    return { stack, etcd: stack.cluster.etcd };
+  });
+  return { source: 'main.ts ClusterStack (cluster), EtcdCluster.memberConfigs()', members };
+}
+
+/**
+ * A stack of one EtcdCluster on Flatcar named `clusterName` in us-central1 (project left the
+ * Terraform variable `project`), synthesized and decoded as Terraform would hand it to GCE.
+ */
+export function synthesizedEtcdCluster(props: Partial<EtcdClusterProps> & { clusterName: string }): RenderedMember[] {
+  return renderedMembers((app) => {
+    const stack = new TerraformStack(app, 'etcd');
+    const project = new TerraformVariable(stack, 'project', { type: 'string' });
+    new GoogleProvider(stack, 'google', { project: project.stringValue });
+    const etcd = new EtcdCluster(stack, 'etcd', { region: 'us-central1', project: project.stringValue, image: Image.flatcar('stable'), ...props });
+    return { stack, etcd };
+  });
+}
+
+/** Synthesizes the stack `build` makes and decodes each member of its EtcdCluster. */
+function renderedMembers(build: (app: App) => { stack: TerraformStack; etcd: EtcdCluster }): RenderedMember[] {
   const outdir = mkdtempSync(path.join(tmpdir(), 'etcd-proof-synth-'));
-  let stack: ClusterStack;
+  let built: { stack: TerraformStack; etcd: EtcdCluster };
   let terraform: Json;
   try {
-    stack = new ClusterStack(Testing.app({ outdir }), 'cluster');
-    terraform = JSON.parse(Testing.synth(stack));
+    built = build(Testing.app({ outdir }));
+    terraform = JSON.parse(Testing.synth(built.stack));
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+  const { stack, etcd } = built;
   const instances: Json[] = Object.values(terraform.resource?.google_compute_instance ?? {});
-  const members = stack.cluster.etcd.memberConfigs().map((hook) => {
+  return etcd.memberConfigs().map((hook) => {
     const instance = instances.find((i) => i.name === hook.name);
     if (!instance) throw new Error(`no google_compute_instance named ${hook.name} in the synthesized stack`);
     const userData = evaluateTemplate(instance.metadata['user-data'], TEST_VARIABLES);
@@ -78,5 +106,4 @@ export function synthesizedMembers(): { source: string; members: RenderedMember[
       hook: { dropin: resolveTokens(stack, hook.etcdDropin), etcdArgs: hook.etcdArgs.map((arg) => resolveTokens(stack, arg)) },
     };
   });
-  return { source: 'main.ts ClusterStack (cluster), EtcdCluster.memberConfigs()', members };
 }

@@ -36,6 +36,11 @@ export interface OracleResult {
   /** One argv per ExecStart= command; undefined when the unit did not load (see `log`). */
   readonly execStart?: string[][];
   readonly environment: string[];
+  /**
+   * The unit's other `Key: value` lines, by key, e.g. `Requires` -> `['var-lib-etcd.mount']` or
+   * `Where` -> `['/var/lib/etcd']`; systemd's origin note (`(origin-file)`) taken off.
+   */
+  readonly properties: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Loads `units` into one systemd --test run; results by unit name, and systemd's log lines. */
@@ -75,6 +80,7 @@ function parseDump(dump: string, units: readonly OracleUnit[]): { results: Map<s
     const header = /^\t-> Unit (.+):$/.exec(lines[i]);
     if (!header || !wanted.has(header[1])) continue;
     const environment: string[] = [];
+    const properties = new Map<string, string[]>();
     let execStart: string[][] | undefined;
     let inExecStart = false;
     let loaded = false;
@@ -83,14 +89,16 @@ function parseDump(dump: string, units: readonly OracleUnit[]): { results: Map<s
       if (/^\t\tUnit Load State: loaded$/.test(line)) loaded = true;
       const env = /^\t\tEnvironment: (.*)$/.exec(line);
       if (env) environment.push(utf8(env[1]));
+      const property = /^\t\t([A-Za-z][A-Za-z ]*): (.*?)(?: \((?:origin|destination)-[a-z -]+\))?$/.exec(line);
+      if (property) properties.set(property[1], [...(properties.get(property[1]) ?? []), utf8(property[2])]);
       if (/^\t\t-> /.test(line)) inExecStart = line === '\t\t-> ExecStart:';
       const command = /^\t\t\tCommand Line: (.*)$/.exec(line);
       if (command && inExecStart) (execStart ??= []).push(decodeCommandLine(command[1]));
     }
     i--;
-    results.set(header[1], { execStart: loaded ? (execStart ?? []) : undefined, environment });
+    results.set(header[1], { execStart: loaded ? (execStart ?? []) : undefined, environment, properties });
   }
-  const log = lines.filter((line) => line.includes('.service') && /:\d+: /.test(line)).map(utf8);
+  const log = lines.filter((line) => /\.(service|mount)\b/.test(line) && /:\d+: /.test(line)).map(utf8);
   return { results, log };
 }
 
