@@ -18,7 +18,17 @@ export {
   type ClusterNetworkProps,
   type FirewallRuleOptions,
 } from './constructs/cluster-network';
-export { EtcdCluster, DEFAULT_ETCD_VERSION, type EtcdClusterProps, type EtcdMember } from './constructs/etcd-cluster';
+export {
+  EtcdCluster,
+  DEFAULT_ETCD_VERSION,
+  LEGACY_ETCD_VERSION,
+  ETCD_HEALTH_PATH,
+  ETCD_METRICS_PORT,
+  EtcdMemberAddressing,
+  type EtcdClusterProps,
+  type EtcdInitialClusterState,
+  type EtcdMember,
+} from './constructs/etcd-cluster';
 export { etcdArgsFromDropin, etcdDropinOf, type EtcdMemberConfig } from './constructs/etcd-member';
 export { WorkerPool, type WorkerPoolProps } from './constructs/worker-pool';
 export {

@@ -1,6 +1,7 @@
 /**
  * A container cluster on Container Linux: a ClusterNetwork, an EtcdCluster, and worker pools whose
- * docker runs on a flannel overlay network kept in the cluster's etcd.
+ * docker runs on a flannel overlay network kept in the cluster's etcd (v3 API). The workers' units
+ * are worker-runtime.ts's; docs/workers.md gives the design and what was checked where.
  */
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
@@ -11,11 +12,20 @@ import { cidrsOverlap, defaultZones, validateRegion, validateSubnetCidr } from '
 import { Image } from './image';
 import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { WorkerPool, type WorkerPoolProps } from './worker-pool';
+import {
+  DEFAULT_FLANNEL_VERSION,
+  flannelImage,
+  flannelVersionProblems,
+  healthPathProblems,
+  WORKER_HEALTH_PATH,
+  WORKER_HEALTH_PORT,
+  workerRuntimeUnits,
+} from './worker-runtime';
 
-/** flannel's VXLAN port. */
+export { DEFAULT_FLANNEL_VERSION } from './worker-runtime';
+
+/** flannel's VXLAN port (the kernel's default, which flannel's vxlan backend keeps). */
 export const FLANNEL_VXLAN_PORT = 8472;
-/** The last flannel release that reads its config from etcd's v2 API, as ct's flannel section does. */
-export const DEFAULT_FLANNEL_VERSION = '0.11.0';
 
 export interface ContainerLinuxClusterProps extends ConfigCheckProps {
   /** Prefix of every resource name and tag, 1-30 characters of a-z, 0-9, -. */
@@ -76,8 +86,8 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
    */
   readonly etcdMachineType?: string;
   /**
-   * The etcd release the members run.
-   * @default '3.3.27'
+   * The etcd release the members run (EtcdCluster's etcdVersion).
+   * @default - `DEFAULT_ETCD_VERSION` (3.5.33) on Flatcar; `LEGACY_ETCD_VERSION` (3.3.27) on CoreOS images, whose ct knows options only up to 3.3
    */
   readonly etcdVersion?: string;
   /**
@@ -106,10 +116,10 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
    */
   readonly podCidr?: string;
   /**
-   * The flannel release, set as `FLANNEL_IMAGE_TAG` in the cluster's own flanneld drop-in
-   * (`30-flannel-version.conf`). ct's flannel section is given no version: its 0.6 option set
-   * holds every option the cluster writes, and ct would warn about any release past 0.7.
-   * @default '0.11.0'
+   * The flannel release the workers run: the image `docker.io/flannel/flannel:v<flannelVersion>`,
+   * pulled and run by containerd's `ctr` (`flanneld.service`). 0.18.1 or later: older releases read
+   * their config through etcd's v2 API (docs/workers.md §1).
+   * @default '0.28.9' (the newest release when this was written; docs/workers.md §1)
    */
   readonly flannelVersion?: string;
 }
@@ -117,13 +127,16 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
 /**
  * Pool settings when adding a pool: WorkerPoolProps but for what the cluster decides (region,
  * network, subnetwork, config). image, zones, dialect, strict and allowUnknownKeys default to the
- * cluster's; tags are added to the cluster's node and worker tags.
+ * cluster's; tags are added to the cluster's node and worker tags and the pool's own
+ * `<name>-pool`. The health check is HTTP on the workers' runtime check: `healthCheckPort`
+ * (default 9876) and `healthCheckPath` (default `/healthz`) move it (docs/workers.md §3).
  */
 export type ClusterWorkerPoolProps = Omit<WorkerPoolProps, 'region' | 'network' | 'subnetwork' | 'config' | 'configFile' | 'configVariables'>;
 
 /**
  * Construct ids: `network`, `etcd`, and one id per pool (`workers` for the default pool). Every
- * worker gets the flannel and docker sections; flannel reads and writes its network in etcd.
+ * worker gets the runtime units of worker-runtime.ts: flannel (run by containerd's ctr, its network
+ * and leases in etcd through the v3 API), docker on flannel's subnet, and a health endpoint.
  */
 export class ContainerLinuxCluster extends Construct {
   public readonly network: ClusterNetwork;
@@ -135,7 +148,11 @@ export class ContainerLinuxCluster extends Construct {
   constructor(scope: Construct, id: string, props: ContainerLinuxClusterProps) {
     super(scope, id);
     const podCidr = props.podCidr ?? '10.2.0.0/16';
-    const problems = [...validateRegion(props.region, props.zones !== undefined), ...validateSubnetCidr(podCidr, 'podCidr')];
+    const problems = [
+      ...validateRegion(props.region, props.zones !== undefined),
+      ...validateSubnetCidr(podCidr, 'podCidr'),
+      ...flannelVersionProblems(props.flannelVersion ?? DEFAULT_FLANNEL_VERSION),
+    ];
     // An adopted subnetwork's range is not known here.
     if (props.existingSubnetworkName === undefined && cidrsOverlap(podCidr, props.subnetCidr ?? DEFAULT_SUBNET_CIDR)) {
       problems.push(`podCidr ${podCidr} overlaps the subnetwork's ${props.subnetCidr ?? DEFAULT_SUBNET_CIDR}: flannel's overlay needs its own range`);
@@ -175,49 +192,59 @@ export class ContainerLinuxCluster extends Construct {
   }
 
   /**
-   * Adds a pool of flannel + docker workers on the cluster's network, with a firewall rule
-   * `<cluster>-<id>-health` admitting health checks to its port.
+   * Adds a pool of flannel + docker workers on the cluster's network, tagged `<name>-pool`, with an
+   * HTTP health check on the workers' runtime check and a firewall rule `<cluster>-<id>-health`
+   * admitting Google's health checkers to that port of this pool's instances only.
    */
   public addWorkerPool(id: string, props: ClusterWorkerPoolProps): WorkerPool {
+    const healthCheckPort = props.healthCheckPort ?? WORKER_HEALTH_PORT;
+    const healthCheckPath = props.healthCheckPath ?? WORKER_HEALTH_PATH;
+    const poolTag = `${props.name}-pool`;
+    const problems = healthPathProblems(healthCheckPath);
+    if (problems.length > 0) throw new ConstructError(this, `ContainerLinuxCluster ${this.node.path}`, `pool ${id}: ${problems.join('; ')}`);
     const pool = new WorkerPool(this, id, {
       image: this.props.image,
       zones: this.zones,
       ...configCheckProps(this.props),
       ...props,
+      healthCheckPort,
+      healthCheckPath,
       region: this.props.region,
       network: this.network.networkName,
       subnetwork: this.network.subnetworkName,
-      tags: [this.network.nodeTag, this.network.workerTag, ...(props.tags ?? [])],
+      tags: [this.network.nodeTag, this.network.workerTag, poolTag, ...(props.tags ?? [])],
       config: this.props.config,
     });
-    // The etcd endpoints hold the project id (a-z, 0-9, -): quoted alike by ct and Terraform.
-    pool.declareQuoteSafe(this.props.project);
-    pool.addSnippet(this.workerSnippet(), `addSnippet() from ContainerLinuxCluster ${this.node.path}`);
-    this.network.allowHealthChecks(`${id}-health`, `${id}-health`, pool.healthCheckPort, this.network.workerTag);
+    const units = workerRuntimeUnits({
+      etcdEndpoints: this.etcd.clientEndpoints,
+      podCidr: this.props.podCidr ?? '10.2.0.0/16',
+      flannelVersion: this.props.flannelVersion ?? DEFAULT_FLANNEL_VERSION,
+      healthPort: healthCheckPort,
+      healthPath: healthCheckPath,
+    });
+    pool.addSnippet({ systemd: { units } }, `addSnippet() from ContainerLinuxCluster ${this.node.path}`);
+    pool.node.addValidation({ validate: () => flannelSectionProblems(pool) });
+    this.network.allowHealthChecks(`${id}-health`, `${id}-health`, healthCheckPort, poolTag);
     this.workerPools.push(pool);
     return pool;
   }
 
-  /** flannel on the cluster's etcd, and docker started after it so that containers get the overlay. */
-  private workerSnippet(): ContainerLinuxConfig {
-    return {
-      flannel: {
-        etcd_endpoints: this.etcd.clientEndpoints.join(','),
-        network_config: JSON.stringify({ Network: this.props.podCidr ?? '10.2.0.0/16', Backend: { Type: 'vxlan' } }),
-      },
-      docker: {},
-      systemd: {
-        units: [
-          {
-            name: 'flanneld.service',
-            dropins: [{ name: '30-flannel-version.conf', contents: `[Service]\nEnvironment="FLANNEL_IMAGE_TAG=v${this.props.flannelVersion ?? DEFAULT_FLANNEL_VERSION}"\n` }],
-          },
-          {
-            name: 'docker.service',
-            dropins: [{ name: '40-flannel.conf', contents: '[Unit]\nRequires=flanneld.service\nAfter=flanneld.service\n' }],
-          },
-        ],
-      },
-    };
+  /** The image the workers' flanneld runs, e.g. `docker.io/flannel/flannel:v0.28.9`. */
+  public get flannelImage(): string {
+    return flannelImage(this.props.flannelVersion ?? DEFAULT_FLANNEL_VERSION);
   }
+}
+
+/**
+ * ct's `flannel` section (in the cluster's `config`) would add its drop-in to the cluster's
+ * flanneld.service: flannel-wrapper through docker, and `etcdctl set`, a v2 command.
+ */
+function flannelSectionProblems(pool: WorkerPool): string[] {
+  const dropins = pool.generated.filter((g) => g.kind === 'dropin' && g.section === 'flannel');
+  return dropins.length === 0
+    ? []
+    : [
+        `WorkerPool ${pool.node.path}: the config has a flannel section, whose drop-in (${dropins.map((d) => (d.kind === 'dropin' ? d.dropin : '')).join(', ')}) would run flannel-wrapper through docker and write its network with etcd's v2 API; ` +
+          'ContainerLinuxCluster runs flannel itself (docs/workers.md §2): remove the flannel section',
+      ];
 }

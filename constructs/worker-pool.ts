@@ -39,14 +39,16 @@ export interface WorkerPoolProps extends InstanceProps {
    */
   readonly spot?: boolean;
   /**
-   * The port autohealing probes (TCP, or HTTP with healthCheckPath). sshd on 22 answers on every
-   * booted Container Linux; probe your service's port instead when it has one.
-   * @default 22
+   * The port autohealing probes (TCP, or HTTP with healthCheckPath). On 22 sshd (socket-activated)
+   * answers on every booted Container Linux, even one whose services are dead: probe your
+   * service's port instead when it has one. A ContainerLinuxCluster's pools probe the workers'
+   * runtime check instead (HTTP 9876 `/healthz`, docs/workers.md §3).
+   * @default 22; 9876 in a ContainerLinuxCluster
    */
   readonly healthCheckPort?: number;
   /**
    * Probe over HTTP at this path (a 200 response is healthy).
-   * @default - a TCP connect to healthCheckPort
+   * @default - a TCP connect to healthCheckPort; `/healthz` in a ContainerLinuxCluster
    */
   readonly healthCheckPath?: string;
   /**
@@ -81,7 +83,10 @@ export class WorkerPool extends ConfigOwner {
   public readonly instanceGroup: string;
   public readonly zones: readonly string[];
   public readonly image: Image;
+  /** The port autohealing probes. */
   public readonly healthCheckPort: number;
+  /** The HTTP path autohealing probes (undefined: a TCP connect). */
+  public readonly healthCheckPath?: string;
 
   constructor(scope: Construct, id: string, props: WorkerPoolProps) {
     super(scope, id);
@@ -89,6 +94,7 @@ export class WorkerPool extends ConfigOwner {
     this.zones = props.zones ?? defaultZones(props.region);
     this.image = Image.of(props.image ?? Image.flatcar('stable'));
     this.healthCheckPort = props.healthCheckPort ?? 22;
+    this.healthCheckPath = props.healthCheckPath;
     const maxSurge = props.maxSurge ?? this.zones.length;
     const maxUnavailable = props.maxUnavailable ?? 0;
     this.refuse([...poolPropsProblems(props, this.zones, maxSurge, maxUnavailable), ...instancePropsProblems(props, this.image)]);
@@ -126,8 +132,8 @@ export class WorkerPool extends ConfigOwner {
       checkIntervalSec: 10,
       timeoutSec: 5,
       unhealthyThreshold: 6,
-      ...(props.healthCheckPath !== undefined
-        ? { httpHealthCheck: { port: this.healthCheckPort, requestPath: props.healthCheckPath } }
+      ...(this.healthCheckPath !== undefined
+        ? { httpHealthCheck: { port: this.healthCheckPort, requestPath: this.healthCheckPath } }
         : { tcpHealthCheck: { port: this.healthCheckPort } }),
     });
 
@@ -158,6 +164,7 @@ export class WorkerPool extends ConfigOwner {
 /** What is wrong with the props only a pool has (instancePropsProblems checks the shared ones). */
 function poolPropsProblems(props: WorkerPoolProps, zones: readonly string[], maxSurge: number, maxUnavailable: number): string[] {
   const size = props.size ?? 1;
+  const port = props.healthCheckPort ?? 22;
   const zoneCount = zones.length;
   const fits = (value: number): boolean => value === 0 || value >= zoneCount;
   return [
@@ -165,6 +172,8 @@ function poolPropsProblems(props: WorkerPoolProps, zones: readonly string[], max
     ...validateRegion(props.region, props.zones !== undefined),
     ...(validateRegion(props.region, true).length === 0 ? validateZones(props.region, zones) : []),
     ...(Number.isInteger(size) && size >= 0 ? [] : [`size must be a whole number, 0 or more (got ${size})`]),
+    ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [`healthCheckPort must be a port number, 1 to 65535 (got ${port})`]),
+    ...(props.healthCheckPath === undefined || props.healthCheckPath.startsWith('/') ? [] : [`healthCheckPath "${props.healthCheckPath}" must start with /`]),
     ...(fits(maxSurge) && fits(maxUnavailable)
       ? []
       : [`maxSurge (${maxSurge}) and maxUnavailable (${maxUnavailable}) must each be 0 or at least the number of zones (${zoneCount}) in a regional group`]),

@@ -6,8 +6,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { TerraformVariable } from 'cdktf';
 import { ContainerLinuxCluster, type ContainerLinuxClusterProps } from '../../constructs/container-linux-cluster';
-import { EtcdCluster, type EtcdClusterProps } from '../../constructs/etcd-cluster';
-import { etcdArgsFromDropin } from '../../constructs/etcd-member';
+import { DEFAULT_ETCD_VERSION, EtcdCluster, type EtcdClusterProps } from '../../constructs/etcd-cluster';
 import { Image } from '../../constructs/image';
 import { WorkerPool, type WorkerPoolProps } from '../../constructs/worker-pool';
 import { transpileButane } from '../../transpiler';
@@ -59,6 +58,14 @@ const unitNamed = (ignition: Json, name: string): Json => {
   return found[0];
 };
 const withoutUnits = (ignition: Json): Json => ({ ...ignition, systemd: undefined });
+/** The etcd member's data disk filesystem, as Flatcar translates ct's (a spec 3 filesystem needs a path). */
+const DATA_FILESYSTEM = { device: '/dev/disk/by-id/google-etcd-data', format: 'ext4', label: 'etcd-data', path: '/tmp/etcd-data-ign1' };
+/** `ignition` without the etcd member's data disk filesystem: the user's storage. */
+const withoutDataDisk = (ignition: Json): Json => {
+  const { filesystems, ...storage } = ignition.storage ?? {};
+  expect(filesystems).toEqual([DATA_FILESYSTEM]);
+  return { ...ignition, storage };
+};
 
 describe('an EtcdCluster on a Butane config', () => {
   const stack = newStack();
@@ -70,12 +77,14 @@ describe('an EtcdCluster on a Butane config', () => {
   const terraform = synthJson(stack);
   const members = [0, 1, 2].map((i) => decodeUserData(resourceNamed(terraform, 'google_compute_instance', `demo-etcd-${i}`).metadata['user-data']));
 
-  test('synthesizes; each member is Ignition 3.3.0: Butane\'s config plus the etcd-member unit, appended', () => {
+  test('synthesizes; each member is Ignition 3.3.0: Butane\'s config plus the etcd-member unit and the data disk, appended', () => {
     synthJson(clcStack);
     members.forEach((ignition, i) => {
       expect(ignition.ignition.version).toBe('3.3.0');
-      const etcdUnit = unitNamed(clc.members[i].instance.ignition, 'etcd-member.service');
-      expect(ignition).toEqual({ ...ALONE(), systemd: { units: [...unitsOf(ALONE()), etcdUnit] } });
+      const own = clc.members[i].instance.ignition;
+      const storage = { ...ALONE().storage, filesystems: [DATA_FILESYSTEM] };
+      expect(ignition).toEqual({ ...ALONE(), storage, systemd: { units: [...unitsOf(ALONE()), ...unitsOf(own)] } });
+      expect(unitsOf(own).map((u) => u.name)).toEqual(['etcd-member.service', 'var-lib-etcd.mount']);
       expect(etcd.members[i].instance.ignition).toEqual(ignition);
     });
   });
@@ -83,7 +92,14 @@ describe('an EtcdCluster on a Butane config', () => {
   test("the etcd-member drop-in is Flatcar's 2 -> 3 translation of ct's: enabled, the same text", () => {
     members.forEach((ignition, i) => {
       const unit = unitNamed(ignition, 'etcd-member.service');
-      expect(unit).toEqual({ name: 'etcd-member.service', enabled: true, dropins: [{ name: '20-clct-etcd-member.conf', contents: expect.any(String) }] });
+      expect(unit).toEqual({
+        name: 'etcd-member.service',
+        enabled: true,
+        dropins: [
+          { name: '20-clct-etcd-member.conf', contents: expect.any(String) },
+          { name: '30-etcd-data-disk.conf', contents: '[Unit]\nRequires=var-lib-etcd.mount\nAfter=var-lib-etcd.mount\n' },
+        ],
+      });
       const spec2Ignition = spec2.members[i].instance.ignition;
       expect(spec2Ignition.ignition).toMatchObject({ version: '2.3.0' });
       expect(unit.dropins[0].contents).toBe(dropinOf(spec2Ignition, 'etcd-member.service', '20-clct-etcd-member.conf'));
@@ -93,7 +109,7 @@ describe('an EtcdCluster on a Butane config', () => {
   test("the user's units, drop-ins, directories and files are Butane's", () => {
     const [first] = members;
     expect(unitNamed(first, 'app.service')).toEqual(unitNamed(ALONE(), 'app.service'));
-    expect(first.storage).toEqual(ALONE().storage);
+    expect(withoutDataDisk(first).storage).toEqual(ALONE().storage);
     expect(first.storage.files).toEqual([{ path: '/etc/app.conf', mode: 0o644, contents: { compression: '', source: 'data:,port%3D8080%0A' } }]);
     expect(first.passwd).toEqual({ users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAA core@example'] }] });
   });
@@ -103,7 +119,7 @@ describe('an EtcdCluster on a Butane config', () => {
     expect(configs.map((c) => c.etcdArgs)).toEqual(clc.memberConfigs().map((c) => c.etcdArgs));
     expect(configs[0].etcdArgs).toContain('--name=demo-etcd-0');
     expect(configs[0].etcdArgs).toContain(`--initial-cluster=${etcd.initialCluster}`);
-    expect(configs[0].etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: 'v3.3.27' });
+    expect(configs[0].etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: `v${DEFAULT_ETCD_VERSION}` });
   });
 
   test('flatcar 1.1.0 gives Ignition 3.4.0, with the same etcd unit merged in', () => {
@@ -111,8 +127,8 @@ describe('an EtcdCluster on a Butane config', () => {
     new EtcdCluster(stack11, 'etcd', { ...ETCD, image: FLATCAR, config: butane('1.1.0') });
     const member = decodeUserData(resourceNamed(synthJson(stack11), 'google_compute_instance', 'demo-etcd-0').metadata['user-data']);
     expect(member.ignition.version).toBe('3.4.0');
-    expect(withoutUnits(member)).toEqual(withoutUnits(ALONE('1.1.0')));
-    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service']);
+    expect(withoutUnits(withoutDataDisk(member))).toEqual(withoutUnits(ALONE('1.1.0')));
+    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount']);
     expect(unitNamed(member, 'etcd-member.service')).toEqual(unitNamed(members[0], 'etcd-member.service'));
   });
 });
@@ -186,37 +202,36 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
   const clc33 = clc.addWorkerPool('spec3', { name: 'demo-spec3', ignitionVersion: '3.3.0' });
   const clcWorker = clc.workerPools[0].ignition;
 
-  test('workers are Ignition 3.3.0: the user\'s config, then flannel and docker as Flatcar translates them', () => {
+  test("workers are Ignition 3.3.0: the user's config, then the cluster's runtime units as Flatcar translates them", () => {
     expect(worker.ignition.version).toBe('3.3.0');
     expect(cluster.workerPools[0].ignition).toEqual(worker);
     expect(withoutUnits(worker)).toEqual(withoutUnits(ALONE()));
     expect(unitsOf(worker)).toEqual([...unitsOf(ALONE()), ...unitsOf(clc33.ignition)]);
-    expect(unitsOf(worker).map((u) => u.name)).toEqual(['app.service', 'docker.service', 'flanneld.service']);
-    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name).sort()).toEqual(['app.service', 'docker.service', 'flanneld.service']);
+    const runtime = ['flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
+    expect(unitsOf(worker).map((u) => u.name)).toEqual(['app.service', ...runtime]);
+    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name)).toEqual(['app.service', ...runtime]);
   });
 
-  test("the flannel and docker drop-ins are ct's text, the cluster's own drop-ins as written", () => {
-    for (const [unit, dropin] of [
-      ['flanneld.service', '20-clct-flannel.conf'],
-      ['flanneld.service', '30-flannel-version.conf'],
-      ['docker.service', '20-clct-docker.conf'],
-      ['docker.service', '40-flannel.conf'],
-    ]) {
-      expect(dropinOf(worker, unit, dropin)).toBe(dropinOf(clcWorker, unit, dropin));
+  test("the runtime units and docker's drop-in are the cluster's text, as on a Container Linux Config", () => {
+    for (const name of ['flannel-config.service', 'flanneld.service', 'worker-health.service']) {
+      expect(unitNamed(worker, name).contents).toBe(unitNamed(clcWorker, name).contents);
     }
-    expect(dropinOf(worker, 'flanneld.service', '20-clct-flannel.conf')).toContain(`--etcd-endpoints="${cluster.etcd.clientEndpoints.join(',')}"`);
+    expect(unitNamed(worker, 'docker.service').dropins).toEqual([{ name: '40-flannel.conf', contents: dropinOf(clcWorker, 'docker.service', '40-flannel.conf') }]);
+    expect(unitNamed(worker, 'flanneld.service').contents).toContain(`--etcd-endpoints=${cluster.etcd.clientEndpoints.join(',')} `);
   });
 
   test('etcd members are Ignition 3.3.0 with the etcd-member drop-in and the user\'s config', () => {
     expect(member.ignition.version).toBe('3.3.0');
-    expect(withoutUnits(member)).toEqual(withoutUnits(ALONE()));
-    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service']);
+    expect(withoutUnits(withoutDataDisk(member))).toEqual(withoutUnits(ALONE()));
+    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount']);
     const clcMember = clc.etcd.members[0].instance.ignition;
-    expect(unitNamed(member, 'etcd-member.service').dropins).toEqual([{ name: '20-clct-etcd-member.conf', contents: dropinOf(clcMember, 'etcd-member.service', '20-clct-etcd-member.conf') }]);
-    expect(etcdArgsFromDropin(dropinOf(member, 'etcd-member.service', '20-clct-etcd-member.conf'))).toContain('--enable-v2=true');
+    expect(unitNamed(member, 'etcd-member.service').dropins).toEqual([
+      { name: '20-clct-etcd-member.conf', contents: dropinOf(clcMember, 'etcd-member.service', '20-clct-etcd-member.conf') },
+      { name: '30-etcd-data-disk.conf', contents: dropinOf(clcMember, 'etcd-member.service', '30-etcd-data-disk.conf') },
+    ]);
   });
 
-  test('a project variable stays a Terraform reference in the workers\' flannel endpoints and the members\' etcd options', () => {
+  test('a project variable stays a Terraform reference in the workers\' etcd endpoints and the members\' etcd options', () => {
     const tokens = newStack();
     const project = new TerraformVariable(tokens, 'project', { type: 'string' });
     new ContainerLinuxCluster(tokens, 'cluster', { ...CLUSTER, image: FLATCAR, config: butane(), project: project.stringValue });

@@ -1,10 +1,51 @@
-/** ContainerLinuxCluster: network + etcd + flannel/docker workers, wired by tags and endpoints. */
+/**
+ * ContainerLinuxCluster: network + etcd + workers, wired by tags and endpoints. The workers' runtime
+ * (docs/workers.md): the exact unit graph, the argv systemd would run for each command, and, where
+ * the machine has them, the etcd oneshot's command against a real etcd and the shell steps run by
+ * /bin/sh in a private /run.
+ */
 import 'cdktf/lib/testing/adapters/jest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformVariable } from 'cdktf';
 import { ContainerLinuxCluster, type ContainerLinuxClusterProps } from '../../constructs/container-linux-cluster';
-import { etcdArgsFromDropin } from '../../constructs/etcd-member';
-import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
+import { transpile } from '../../transpiler';
+import { DEFAULT_FLANNEL_VERSION, FLANNEL_CONFIG_KEY, flannelNetworkConfig } from '../../constructs/worker-runtime';
+import { describeIfAvailable } from '../etcd-cluster/gate';
+import { execService, loadService, parseEnvironmentFile, parseUnitFile, type FileReader } from '../etcd-cluster/systemd-exec';
+import { decodeUserData, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
 
 const PROPS: ContainerLinuxClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project' };
+const ENDPOINTS =
+  'http://demo-etcd-0.us-central1-a.c.my-project.internal:2379,http://demo-etcd-1.us-central1-b.c.my-project.internal:2379,http://demo-etcd-2.us-central1-c.c.my-project.internal:2379';
+const RUNTIME_UNITS = ['flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
+
+/**
+ * Flatcar's docker.service as far as the argv goes: flatcar/scripts
+ * sdk_container/src/third_party/coreos-overlay/coreos/sysext/docker/usr/lib/systemd/system/docker.service
+ * at dc8f5a5669e8765a1ba48a7bd34af4d5c09ba683 (the [Service] lines that decide dockerd's argv).
+ */
+const FLATCAR_DOCKER_SERVICE = `[Unit]
+Description=Docker Application Container Engine
+After=containerd.service docker.socket network-online.target
+Wants=network-online.target
+Requires=containerd.service docker.socket
+
+[Service]
+Type=notify
+EnvironmentFile=-/run/flannel/flannel_docker_opts.env
+Environment=DOCKER_SELINUX=--selinux-enabled=true
+Environment=DOCKER_NVIDIA=--add-runtime=nvidia=nvidia-container-runtime
+ExecStart=/usr/bin/dockerd --host=fd:// --containerd=/var/run/docker/libcontainerd/docker-containerd.sock $DOCKER_NVIDIA $DOCKER_SELINUX $DOCKER_OPTS $DOCKER_CGROUPS $DOCKER_OPT_BIP $DOCKER_OPT_MTU $DOCKER_OPT_IPMASQ
+TimeoutStartSec=0
+`;
+/** Flatcar's containerd.service's ordering (same tree, coreos/sysext/containerd, at 2ebadf02). */
+const FLATCAR_CONTAINERD_AFTER = ['network.target'];
+
+/** What flannel writes to /run/flannel/subnet.env (flannel's pkg/subnet WriteSubnetFile). */
+const SUBNET_ENV = 'FLANNEL_NETWORK=10.2.0.0/16\nFLANNEL_SUBNET=10.2.34.1/24\nFLANNEL_MTU=1410\nFLANNEL_IPMASQ=true\n';
 
 function synthCluster(props: Partial<ContainerLinuxClusterProps> = {}, extend?: (cluster: ContainerLinuxCluster) => void): { cluster: ContainerLinuxCluster; terraform: Json } {
   const stack = newStack();
@@ -17,6 +58,65 @@ function portsOf(rule: Json): string[] {
   return rule.allow.flatMap((a: Json) => a.ports ?? ['all']);
 }
 
+function unitNamed(ignition: Json, name: string): Json {
+  const found = (ignition.systemd?.units ?? []).filter((u: Json) => u.name === name);
+  expect(found.map((u: Json) => u.name)).toEqual([name]);
+  return found[0];
+}
+
+/** The texts systemd reads for a unit, in order: its contents (or `base`), then its drop-ins. */
+function unitFiles(ignition: Json, name: string, base?: string): { name: string; text: string }[] {
+  const unit = unitNamed(ignition, name);
+  const main = unit.contents ?? base;
+  return [...(main === undefined ? [] : [{ name, text: main as string }]), ...(unit.dropins ?? []).map((d: Json) => ({ name: d.name, text: d.contents }))];
+}
+
+/** Every value of `key` in `section`, words split as systemd's dependency lists are. */
+function listOf(files: readonly { text: string }[], section: string, key: string): string[] {
+  return files.flatMap((f) => parseUnitFile(f.text).filter((a) => a.section === section && a.key === key)).flatMap((a) => a.value.split(/\s+/).filter(Boolean));
+}
+
+const DEPENDENCY_KEYS = ['Requires', 'Requisite', 'Wants', 'BindsTo', 'PartOf', 'Upholds', 'After', 'Before', 'Conflicts'];
+
+/** A unit's [Unit] dependencies, only the keys it sets. */
+function dependenciesOf(files: readonly { text: string }[]): Record<string, string[]> {
+  return Object.fromEntries(DEPENDENCY_KEYS.map((key) => [key, listOf(files, 'Unit', key)]).filter(([, v]) => v.length > 0));
+}
+
+/**
+ * The argv systemd execs for each `key` command (ExecStart, ExecStartPre, ExecStartPost...) of a
+ * service: the commands moved to ExecStart= of an otherwise identical [Service], then read by
+ * systemd-exec.ts (specifiers, quoting, C escapes, `$VAR`, `${VAR}`, `$$`).
+ */
+function commandsOf(files: readonly { name: string; text: string }[], key: string, readFile: FileReader = () => undefined): { argv: string[]; env: Map<string, string> }[] {
+  const texts = files.map((f) => ({
+    name: f.name,
+    text: f.text
+      .split('\n')
+      .filter((line) => !/^Exec/.test(line) || line.startsWith(`${key}=`))
+      .map((line) => (line.startsWith(`${key}=`) ? `ExecStart=${line.slice(key.length + 1)}` : line))
+      .join('\n'),
+  }));
+  const exec = execService(loadService({ name: files[0].name }, texts), readFile);
+  return exec.commands.map((c) => ({ argv: [...c.argv], env: new Map(exec.environment) }));
+}
+
+/** Orders units by After= (Before= folded in); throws on a cycle. */
+function startOrder(after: ReadonlyMap<string, readonly string[]>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (unit: string, path: string[]): void => {
+    if (state.get(unit) === 'done') return;
+    if (state.get(unit) === 'visiting') throw new Error(`ordering cycle: ${[...path, unit].join(' -> ')}`);
+    state.set(unit, 'visiting');
+    for (const dep of after.get(unit) ?? []) visit(dep, [...path, unit]);
+    state.set(unit, 'done');
+    order.push(unit);
+  };
+  for (const unit of [...after.keys()].sort()) visit(unit, []);
+  return order;
+}
+
 describe('a default cluster', () => {
   const { cluster, terraform } = synthCluster({}, (c) =>
     c.addWorkerPool('spot', { name: 'demo-spot', size: 2, spot: true, machineType: 'e2-medium' }),
@@ -24,6 +124,8 @@ describe('a default cluster', () => {
   const templates = resourcesOf(terraform, 'google_compute_region_instance_template').map(([, t]) => t);
   const workers = templates.find((t) => t.name_prefix === 'demo-workers-');
   const spot = templates.find((t) => t.name_prefix === 'demo-spot-');
+  const ignition = decodeUserData(workers.metadata['user-data']);
+  const files = (name: string, base?: string) => unitFiles(ignition, name, base);
 
   test('composes a network, three etcd members and a pool of three workers', () => {
     expect(resourcesOf(terraform, 'google_compute_network')).toHaveLength(1);
@@ -32,56 +134,203 @@ describe('a default cluster', () => {
     expect([cluster.network.node.id, cluster.etcd.node.id, ...cluster.workerPools.map((p) => p.node.id)]).toEqual(['network', 'etcd', 'workers', 'spot']);
   });
 
-  test('every node is on the cluster subnetwork, tagged for the firewall rules', () => {
+  test('every node is on the cluster subnetwork, tagged for the firewall rules; each pool also carries its own tag', () => {
     for (const [, member] of resourcesOf(terraform, 'google_compute_instance')) {
       expect(member.network_interface[0].subnetwork).toMatch(/^\$\{google_compute_subnetwork\./);
-      expect(member.tags).toEqual(['demo-node', 'demo-etcd']);
+      expect(member.tags).toEqual(expect.arrayContaining(['demo-node', 'demo-etcd']));
     }
-    expect(workers.tags).toEqual(['demo-node', 'demo-worker']);
+    expect(workers.tags).toEqual(['demo-node', 'demo-worker', 'demo-workers-pool']);
+    expect(spot.tags).toEqual(['demo-node', 'demo-worker', 'demo-spot-pool']);
     expect(workers.network_interface[0].subnetwork).toMatch(/^\$\{google_compute_subnetwork\./);
   });
 
-  test('workers run flannel on the cluster\'s etcd, and docker after it', () => {
-    const ignition = decodeUserData(workers.metadata['user-data']);
-    const flannel = dropinOf(ignition, 'flanneld.service', '20-clct-flannel.conf');
-    const endpoints = cluster.etcd.clientEndpoints.join(',');
-    expect(endpoints).toBe(
-      'http://demo-etcd-0.us-central1-a.c.my-project.internal:2379,http://demo-etcd-1.us-central1-b.c.my-project.internal:2379,http://demo-etcd-2.us-central1-c.c.my-project.internal:2379',
-    );
-    expect(flannel).toContain(`--etcd-endpoints="${endpoints}"`);
-    expect(flannel).not.toContain('FLANNEL_IMAGE_TAG');
-    // the release is the cluster's own drop-in, after ct's: ct's flannel section would warn past 0.7
-    expect(dropinOf(ignition, 'flanneld.service', '30-flannel-version.conf')).toBe('[Service]\nEnvironment="FLANNEL_IMAGE_TAG=v0.11.0"\n');
-    expect(flannel).toContain('set /coreos.com/network/config "{\\"Network\\":\\"10.2.0.0/16\\",\\"Backend\\":{\\"Type\\":\\"vxlan\\"}}"');
-    expect(dropinOf(ignition, 'docker.service', '40-flannel.conf')).toBe('[Unit]\nRequires=flanneld.service\nAfter=flanneld.service\n');
-    expect(dropinOf(ignition, 'docker.service', '20-clct-docker.conf')).toContain('DOCKER_OPTS');
-    expect(ignition.systemd.units.filter((u: Json) => u.enable).map((u: Json) => u.name)).toEqual(['docker.service', 'flanneld.service']);
+  test('workers get exactly the runtime units, all enabled, and none of ct\'s flannel or docker sections', () => {
+    expect(cluster.etcd.clientEndpoints.join(',')).toBe(ENDPOINTS);
+    expect(ignition.systemd.units.map((u: Json) => u.name)).toEqual(RUNTIME_UNITS);
+    expect(ignition.systemd.units.filter((u: Json) => u.enable || u.enabled).map((u: Json) => u.name)).toEqual(RUNTIME_UNITS);
+    expect(unitNamed(ignition, 'docker.service')).toEqual({ name: 'docker.service', enabled: true, dropins: [{ name: '40-flannel.conf', contents: expect.any(String) }] });
+    const everything = JSON.stringify(ignition);
+    for (const gone of ['20-clct-flannel.conf', '20-clct-docker.conf', '30-flannel-version.conf', 'flannel-wrapper', 'FLANNEL_IMAGE_TAG', 'etcdctl set', 'ETCDCTL_API=2', 'enable-v2']) {
+      expect({ gone, found: everything.includes(gone) }).toEqual({ gone, found: false });
+    }
   });
 
-  test('etcd members serve the v2 API flannel needs', () => {
-    const member = resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-0');
-    const args = etcdArgsFromDropin(dropinOf(decodeUserData(member.metadata['user-data']), 'etcd-member.service', '20-clct-etcd-member.conf'));
-    expect(args).toContain('--enable-v2=true');
+  test('the unit graph: containerd and flannel-config before flanneld, flanneld before docker, docker before the health unit', () => {
+    expect(dependenciesOf(files('flannel-config.service'))).toEqual({ Wants: ['network-online.target'], After: ['network-online.target'] });
+    expect(dependenciesOf(files('flanneld.service'))).toEqual({
+      Requires: ['containerd.service'],
+      Wants: ['flannel-config.service', 'network-online.target'],
+      After: ['containerd.service', 'flannel-config.service', 'network-online.target'],
+      Upholds: ['worker-health.service'],
+    });
+    // docker.service's own file is Flatcar's; the cluster adds one drop-in, and no Requires= on flanneld:
+    // restarting flannel must not restart docker and every container.
+    expect(dependenciesOf(files('docker.service', ''))).toEqual({ Wants: ['flanneld.service'], After: ['flanneld.service'] });
+    expect(dependenciesOf(files('worker-health.service'))).toEqual({
+      Requires: ['docker.service'],
+      BindsTo: ['flanneld.service'],
+      After: ['docker.service', 'flanneld.service'],
+    });
+    const withDocker = files('docker.service', FLATCAR_DOCKER_SERVICE);
+    expect(listOf(withDocker, 'Unit', 'Requires')).toEqual(['containerd.service', 'docker.socket']);
+    // No ordering cycle with Flatcar's docker and containerd units, and the order the design needs.
+    const after = new Map<string, string[]>([
+      ['containerd.service', FLATCAR_CONTAINERD_AFTER],
+      ['docker.service', listOf(withDocker, 'Unit', 'After')],
+      ...['flannel-config.service', 'flanneld.service', 'worker-health.service'].map((u): [string, string[]] => [u, listOf(files(u), 'Unit', 'After')]),
+    ]);
+    const order = startOrder(after);
+    const at = (unit: string) => order.indexOf(unit);
+    expect(at('containerd.service')).toBeLessThan(at('flanneld.service'));
+    expect(at('flannel-config.service')).toBeLessThan(at('flanneld.service'));
+    expect(at('flanneld.service')).toBeLessThan(at('docker.service'));
+    expect(at('docker.service')).toBeLessThan(at('worker-health.service'));
+    // flanneld runs no docker command at all: no dependency of it can wait for docker.
+    for (const file of files('flanneld.service')) expect(file.text).not.toMatch(/\/usr\/bin\/docker|docker\.service/);
+  });
+
+  test('flannel-config.service: etcdctl puts the network config through the v3 API (ETCDCTL_API=3), retrying until etcd answers', () => {
+    expect(listOf(files('flannel-config.service'), 'Service', 'Type')).toEqual(['oneshot']);
+    expect(listOf(files('flannel-config.service'), 'Service', 'RemainAfterExit')).toEqual(['yes']);
+    expect(listOf(files('flannel-config.service'), 'Service', 'Restart')).toEqual(['on-failure']);
+    const [put] = commandsOf(files('flannel-config.service'), 'ExecStart');
+    expect(put.env.get('ETCDCTL_API')).toBe('3');
+    expect(put.argv).toEqual([
+      '/usr/bin/etcdctl',
+      `--endpoints=${ENDPOINTS}`,
+      '--dial-timeout=5s',
+      '--command-timeout=10s',
+      'put',
+      '/coreos.com/network/config',
+      '{"Network":"10.2.0.0/16","Backend":{"Type":"vxlan"}}',
+    ]);
+  });
+
+  test(`flanneld.service: flannel v${DEFAULT_FLANNEL_VERSION}'s image, pulled and run by containerd's ctr on the host network, on the same etcd and key`, () => {
+    expect(cluster.flannelImage).toBe('docker.io/flannel/flannel:v0.28.9');
+    const pre = commandsOf(files('flanneld.service'), 'ExecStartPre').map((c) => c.argv);
+    expect(pre).toEqual([
+      ['/sbin/modprobe', '-a', 'ip_tables', 'vxlan'],
+      ['/usr/bin/mkdir', '-p', '/run/flannel'],
+      ['/usr/bin/touch', '/run/xtables.lock'],
+      ['/usr/bin/rm', '-f', '/run/flannel/subnet.env', '/run/flannel/flannel_docker_opts.env'],
+      ['/usr/bin/ctr', '--namespace=flannel', 'task', 'delete', '--force', 'flanneld'],
+      ['/usr/bin/ctr', '--namespace=flannel', 'container', 'delete', 'flanneld'],
+      ['/usr/bin/ctr', '--namespace=flannel', 'image', 'pull', 'docker.io/flannel/flannel:v0.28.9'],
+    ]);
+    // Only the pull of the cached-or-not image and the clean-ups may fail without failing the start.
+    const preLines = parseUnitFile(files('flanneld.service')[0].text).filter((a) => a.key === 'ExecStartPre');
+    expect(preLines.map((a) => a.value.startsWith('-'))).toEqual([true, false, false, false, true, true, true]);
+    const [run] = commandsOf(files('flanneld.service'), 'ExecStart');
+    expect(run.argv).toEqual([
+      '/usr/bin/ctr',
+      '--namespace=flannel',
+      'run',
+      '--rm',
+      '--net-host',
+      '--privileged',
+      '--mount=type=bind,src=/run/flannel,dst=/run/flannel,options=rbind:rw',
+      '--mount=type=bind,src=/run/xtables.lock,dst=/run/xtables.lock,options=rbind:rw',
+      'docker.io/flannel/flannel:v0.28.9',
+      'flanneld',
+      '/opt/bin/flanneld',
+      '--ip-masq',
+      `--etcd-endpoints=${ENDPOINTS}`,
+      '--etcd-prefix=/coreos.com/network',
+    ]);
+    // flannel reads path.Join(prefix, "config") (pkg/subnet/etcd/registry.go): the key the oneshot writes.
+    expect(`${run.argv.find((a) => a.startsWith('--etcd-prefix='))!.split('=')[1]}/config`).toBe(FLANNEL_CONFIG_KEY);
+    expect(listOf(files('flanneld.service'), 'Service', 'Type')).toEqual(['simple']);
+    expect(listOf(files('flanneld.service'), 'Service', 'Restart')).toEqual(['always']);
+    expect(commandsOf(files('flanneld.service'), 'ExecStopPost').map((c) => c.argv.slice(2).join(' '))).toEqual(['task delete --force flanneld', 'container delete flanneld']);
+  });
+
+  test('docker gets flannel\'s subnet and MTU: flanneld\'s ExecStartPost writes them for Flatcar\'s docker.service, whose drop-in waits for them', () => {
+    const [post] = commandsOf(files('flanneld.service'), 'ExecStartPost');
+    expect(post.argv).toEqual([
+      '/bin/sh',
+      '-c',
+      'until [ -s /run/flannel/subnet.env ]; do sleep 1; done; . /run/flannel/subnet.env && ' +
+        'printf "DOCKER_OPT_BIP=--bip=%s\\nDOCKER_OPT_MTU=--mtu=%s\\nDOCKER_OPT_IPMASQ=--ip-masq=false\\n" "$FLANNEL_SUBNET" "$FLANNEL_MTU" > /run/flannel/flannel_docker_opts.env.tmp && ' +
+        'mv /run/flannel/flannel_docker_opts.env.tmp /run/flannel/flannel_docker_opts.env',
+    ]);
+    const docker = files('docker.service', FLATCAR_DOCKER_SERVICE);
+    expect(commandsOf(docker, 'ExecStartPre').map((c) => c.argv)).toEqual([['/bin/sh', '-c', 'until [ -s /run/flannel/flannel_docker_opts.env ]; do sleep 1; done']]);
+    expect(listOf(docker.slice(1), 'Service', 'EnvironmentFile')).toEqual(['-/run/flannel/flannel_docker_opts.env']);
+    // With the options file as flanneld's ExecStartPost writes it (proved by /bin/sh below), dockerd's argv:
+    const opts = 'DOCKER_OPT_BIP=--bip=10.2.34.1/24\nDOCKER_OPT_MTU=--mtu=1410\nDOCKER_OPT_IPMASQ=--ip-masq=false\n';
+    const [dockerd] = commandsOf(docker, 'ExecStart', (path) => (path === '/run/flannel/flannel_docker_opts.env' ? opts : undefined));
+    expect(dockerd.argv).toEqual([
+      '/usr/bin/dockerd',
+      '--host=fd://',
+      '--containerd=/var/run/docker/libcontainerd/docker-containerd.sock',
+      '--add-runtime=nvidia=nvidia-container-runtime',
+      '--selinux-enabled=true',
+      '--bip=10.2.34.1/24',
+      '--mtu=1410',
+      '--ip-masq=false',
+    ]);
+  });
+
+  test('worker-health.service: busybox httpd in a container on docker\'s bridge, published on 9876, serving /healthz', () => {
+    const health = files('worker-health.service');
+    expect(listOf(health, 'Service', 'Restart')).toEqual(['always']);
+    expect(commandsOf(health, 'ExecStart')[0].argv).toEqual([
+      '/usr/bin/docker',
+      'run',
+      '--rm',
+      '--name=worker-health',
+      '--publish=9876:8080',
+      'docker.io/library/busybox:1.37.0',
+      'sh',
+      '-c',
+      'mkdir -p /www && echo ok > /www/healthz && exec httpd -f -p 8080 -h /www',
+    ]);
+    expect(commandsOf(health, 'ExecStartPre')[0].argv).toEqual(['/usr/bin/docker', 'rm', '--force', 'worker-health']);
+    expect(commandsOf(health, 'ExecStop')[0].argv).toEqual(['/usr/bin/docker', 'stop', '--time=2', 'worker-health']);
+  });
+
+  test('each pool\'s health check is HTTP on the runtime check, not TCP 22', () => {
+    for (const name of ['demo-workers-health', 'demo-spot-health']) {
+      const check = resourceNamed(terraform, 'google_compute_health_check', name);
+      expect(check.http_health_check).toEqual({ port: 9876, request_path: '/healthz' });
+      expect(check).not.toHaveProperty('tcp_health_check');
+    }
+    expect(cluster.workerPools.map((p) => [p.healthCheckPort, p.healthCheckPath])).toEqual([
+      [9876, '/healthz'],
+      [9876, '/healthz'],
+    ]);
+    expect(resourceNamed(terraform, 'google_compute_region_instance_group_manager', 'demo-workers').auto_healing_policies.health_check).toMatch(
+      /^\$\{google_compute_health_check\.cluster_workers_HealthCheck_[0-9A-F]{8}\.id\}$/,
+    );
   });
 
   test('added pools get the same config, with their own settings', () => {
-    expect(decodeUserData(spot.metadata['user-data'])).toEqual(decodeUserData(workers.metadata['user-data']));
+    expect(decodeUserData(spot.metadata['user-data'])).toEqual(ignition);
     expect(spot).toMatchObject({ machine_type: 'e2-medium', scheduling: { provisioning_model: 'SPOT' } });
   });
 
-  test('firewall: flannel VXLAN between nodes, health checks to the pools\' port, nothing internal to the internet', () => {
+  test('firewall: flannel VXLAN between nodes, each pool\'s health port from Google\'s checkers to that pool only, nothing internal to the internet', () => {
     expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-flannel')).toMatchObject({
       allow: [{ protocol: 'udp', ports: ['8472'] }],
       source_tags: ['demo-node'],
       target_tags: ['demo-node'],
     });
-    expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-workers-health')).toMatchObject({
-      allow: [{ protocol: 'tcp', ports: ['22'] }],
-      source_ranges: ['35.191.0.0/16', '130.211.0.0/22'],
-      target_tags: ['demo-worker'],
-    });
+    for (const [rule, tag] of [
+      ['demo-workers-health', 'demo-workers-pool'],
+      ['demo-spot-health', 'demo-spot-pool'],
+    ]) {
+      expect(resourceNamed(terraform, 'google_compute_firewall', rule)).toEqual({
+        name: rule,
+        network: expect.stringMatching(/^\$\{google_compute_network\./),
+        direction: 'INGRESS',
+        allow: [{ protocol: 'tcp', ports: ['9876'] }],
+        source_ranges: ['35.191.0.0/16', '130.211.0.0/22'],
+        target_tags: [tag],
+      });
+    }
     const rules = resourcesOf(terraform, 'google_compute_firewall').map(([, rule]) => rule);
-    expect(rules.map((r) => r.name).sort()).toEqual(['demo-etcd-client', 'demo-etcd-peer', 'demo-flannel', 'demo-spot-health', 'demo-ssh', 'demo-workers-health']);
+    expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(['demo-etcd-client', 'demo-etcd-peer', 'demo-flannel', 'demo-spot-health', 'demo-ssh', 'demo-workers-health']));
     for (const rule of rules) {
       expect({ name: rule.name, open: (rule.source_ranges ?? []).includes('0.0.0.0/0') }).toEqual({ name: rule.name, open: false });
       if (portsOf(rule).some((port) => ['2379', '2380', 'all'].includes(port))) {
@@ -107,6 +356,45 @@ describe('options', () => {
     expect(cluster.workerPools).toEqual([]);
   });
 
+  test('flannelVersion is the image tag (with or without a leading v); podCidr is the network flannel reads', () => {
+    const { cluster, terraform } = synthCluster({ flannelVersion: 'v0.27.4', podCidr: '172.20.0.0/16', etcdSize: 1, workerCount: 1 });
+    const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
+    expect(cluster.flannelImage).toBe('docker.io/flannel/flannel:v0.27.4');
+    const last = <T>(list: readonly T[]): T => list[list.length - 1];
+    expect(last(last(commandsOf(unitFiles(ignition, 'flanneld.service'), 'ExecStartPre')).argv)).toBe('docker.io/flannel/flannel:v0.27.4');
+    expect(last(commandsOf(unitFiles(ignition, 'flannel-config.service'), 'ExecStart')[0].argv)).toBe('{"Network":"172.20.0.0/16","Backend":{"Type":"vxlan"}}');
+    expect(flannelNetworkConfig('172.20.0.0/16')).toBe('{"Network":"172.20.0.0/16","Backend":{"Type":"vxlan"}}');
+  });
+
+  test('a pool may move its health check; the unit, the check and the firewall follow', () => {
+    const { terraform } = synthCluster({ etcdSize: 1, workerCount: 0 }, (c) => c.addWorkerPool('web', { name: 'demo-web', healthCheckPort: 10080, healthCheckPath: '/ready/now' }));
+    const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
+    expect(commandsOf(unitFiles(ignition, 'worker-health.service'), 'ExecStart')[0].argv.slice(4)).toEqual([
+      '--publish=10080:8080',
+      'docker.io/library/busybox:1.37.0',
+      'sh',
+      '-c',
+      'mkdir -p /www/ready && echo ok > /www/ready/now && exec httpd -f -p 8080 -h /www',
+    ]);
+    expect(resourceNamed(terraform, 'google_compute_health_check', 'demo-web-health').http_health_check).toEqual({ port: 10080, request_path: '/ready/now' });
+    expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-web-health')).toMatchObject({ allow: [{ protocol: 'tcp', ports: ['10080'] }], target_tags: ['demo-web-pool'] });
+  });
+
+  test('a project variable stays a Terraform reference in the units\' etcd endpoints', () => {
+    const stack = newStack();
+    const project = new TerraformVariable(stack, 'project', { type: 'string' });
+    new ContainerLinuxCluster(stack, 'cluster', { ...PROPS, project: project.stringValue, etcdSize: 1, workerCount: 1 });
+    const userData: string = resourcesOf(synthJson(stack), 'google_compute_region_instance_template')[0][1].metadata['user-data'];
+    expect(userData).toContain('var.project');
+    expect(userData).not.toMatch(/cdktftoken/);
+    const ignition = decodeUserData(userData, { project: 'real-project-1' });
+    const endpoint = 'http://demo-etcd-0.us-central1-a.c.real-project-1.internal:2379';
+    expect(commandsOf(unitFiles(ignition, 'flannel-config.service'), 'ExecStart')[0].argv[1]).toBe(`--endpoints=${endpoint}`);
+    expect(commandsOf(unitFiles(ignition, 'flanneld.service'), 'ExecStart')[0].argv).toContain(`--etcd-endpoints=${endpoint}`);
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+    expect(warnings).toEqual([]);
+  });
+
   test('SSH open to the world is possible, with a warning', () => {
     const stack = newStack();
     new ContainerLinuxCluster(stack, 'cluster', { ...PROPS, sshSourceRanges: ['0.0.0.0/0'], workerCount: 0, etcdSize: 1 });
@@ -120,5 +408,195 @@ describe('options', () => {
     expect(() => new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, podCidr: '10.0.0.0/8' })).toThrow(
       "podCidr 10.0.0.0/8 overlaps the subnetwork's 10.10.0.0/20: flannel's overlay needs its own range",
     );
+  });
+
+  test('refuses a flannel release without etcd v3 support, a non-version, and a health path busybox cannot serve', () => {
+    expect(() => new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, flannelVersion: '0.11.0' })).toThrow(
+      "flannelVersion 0.11.0 reads its network config through etcd's v2 API, which etcd 3.4+ turns off and Flatcar's etcdctl no longer writes: use 0.18.1 or later (default 0.28.9)",
+    );
+    expect(() => new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, flannelVersion: '0.18.0' })).toThrow('flannelVersion 0.18.0 reads its network config');
+    expect(() => new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, flannelVersion: '0.18.1', workerCount: 0, etcdSize: 1 })).not.toThrow();
+    expect(() => new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, flannelVersion: 'latest' })).toThrow('flannelVersion "latest" is not a flannel release such as "0.28.9"');
+    const cluster = new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, workerCount: 0, etcdSize: 1 });
+    expect(() => cluster.addWorkerPool('p', { name: 'demo-p', healthCheckPath: '/../etc' })).toThrow('ContainerLinuxCluster stack/c: pool p: healthCheckPath "/../etc" must be');
+  });
+
+  test('a config with a flannel section is refused at synth: its ct drop-in would run flannel-wrapper and etcd v2 commands', () => {
+    const stack = newStack();
+    new ContainerLinuxCluster(stack, 'cluster', { ...PROPS, etcdSize: 1, workerCount: 1, config: { flannel: { etcd_prefix: '/coreos.com/network' } } });
+    expect(() => synthJson(stack)).toThrow(/WorkerPool stack\/cluster\/workers: the config has a flannel section, whose drop-in \(20-clct-flannel\.conf\) would run flannel-wrapper/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real programs: etcd for the oneshot's command, /bin/sh for the shell steps.
+
+const ETCD = '/usr/bin/etcd';
+const ETCDCTL = '/usr/bin/etcdctl';
+const PATH_ENV = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
+// stdin /dev/null, as systemd gives a service: on a socket, bash would take itself for an rshd child and read ~/.bashrc.
+const STDIO: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+
+function etcdUnavailable(): string | undefined {
+  for (const binary of [ETCD, ETCDCTL]) {
+    try {
+      accessSync(binary, constants.X_OK);
+    } catch {
+      return `${binary} not found or not executable (apt-get install etcd-server etcd-client)`;
+    }
+  }
+  return undefined;
+}
+
+/** Private mount namespaces work here (root, unshare allowed): a private /etc/hosts and /run. */
+function privateMountsUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: no private mount namespace for /etc/hosts and /run';
+  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount -t tmpfs tmpfs /run && mount --bind /etc/hosts /etc/hosts'], { timeout: 5000 });
+  return probe.status === 0 ? undefined : `unshare --mount failed: ${probe.stderr?.toString() ?? probe.error?.message}`;
+}
+
+/** Runs argv in a private mount namespace after `setup` (sh, $1 is `arg`), with exactly `env`. */
+function runPrivately(setup: string, arg: string, argv: readonly string[], env: Record<string, string>, timeout = 20_000) {
+  return spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', `${setup} && shift && exec "$@"`, 'sh', arg, ...argv], {
+    env: { PATH: PATH_ENV, ...env },
+    timeout,
+    encoding: 'utf8',
+    stdio: STDIO,
+  });
+}
+
+describeIfAvailable("flannel-config.service's command against a real etcd (Debian's etcd 3.4)", etcdUnavailable() ?? privateMountsUnavailable(), () => {
+  // One etcd serving clients on three loopback addresses, one per member DNS name of the endpoints.
+  const IPS = ['127.0.0.61', '127.0.0.62', '127.0.0.63'];
+  let dir = '';
+  let etcd: ChildProcess | undefined;
+  let log = '';
+  let hostsFile = '';
+  let put: { argv: string[]; env: Map<string, string> };
+  const etcdctl = (api: '2' | '3', ...args: string[]) =>
+    spawnSync(ETCDCTL, ['--endpoints=http://127.0.0.61:2379', ...args], { env: { PATH: PATH_ENV, ETCDCTL_API: api }, encoding: 'utf8', timeout: 10_000, stdio: STDIO });
+
+  beforeAll(async () => {
+    const { terraform } = synthCluster();
+    const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
+    [put] = commandsOf(unitFiles(ignition, 'flannel-config.service'), 'ExecStart');
+    const hosts = put.argv[1].replace('--endpoints=', '').split(',').map((url) => new URL(url).hostname);
+    expect(hosts).toHaveLength(3);
+    dir = mkdtempSync(join(tmpdir(), 'flannel-config-'));
+    hostsFile = join(dir, 'hosts');
+    writeFileSync(hostsFile, `127.0.0.1\tlocalhost\n${hosts.map((h, i) => `${IPS[i]}\t${h}\n`).join('')}`);
+    etcd = spawn(
+      ETCD,
+      [
+        '--name=flannel-test',
+        `--data-dir=${join(dir, 'data')}`,
+        `--listen-client-urls=${IPS.map((ip) => `http://${ip}:2379`).join(',')}`,
+        '--advertise-client-urls=http://127.0.0.61:2379',
+        '--listen-peer-urls=http://127.0.0.61:2380',
+        '--initial-advertise-peer-urls=http://127.0.0.61:2380',
+        '--initial-cluster=flannel-test=http://127.0.0.61:2380',
+      ],
+      { cwd: dir, env: { PATH: PATH_ENV }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    etcd.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    etcd.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    const until = Date.now() + 20_000;
+    for (;;) {
+      const health = etcdctl('3', '--dial-timeout=1s', 'endpoint', 'health');
+      if (health.status === 0) break;
+      if (Date.now() > until || etcd.exitCode !== null) throw new Error(`etcd did not become healthy:\n${log.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 40_000);
+
+  afterAll(async () => {
+    if (etcd?.pid !== undefined && etcd.exitCode === null) {
+      const exited = new Promise((resolve) => etcd!.once('exit', resolve));
+      process.kill(-etcd.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 15_000);
+
+  test('the exact argv and environment systemd would run put the key, twice (idempotent), and flannel\'s key reads back', () => {
+    for (let i = 0; i < 2; i++) {
+      const result = runPrivately('mount --bind "$1" /etc/hosts', hostsFile, put.argv, Object.fromEntries(put.env));
+      expect({ status: result.status, out: result.stdout.trim(), err: result.stderr }).toEqual({ status: 0, out: 'OK', err: '' });
+    }
+    const value = etcdctl('3', 'get', FLANNEL_CONFIG_KEY, '--print-value-only');
+    expect(value.status).toBe(0);
+    expect(JSON.parse(value.stdout)).toEqual({ Network: '10.2.0.0/16', Backend: { Type: 'vxlan' } });
+    // A v2 client (flannel before 0.18, ct's `etcdctl set`) gets nothing from an etcd with the v2 API off
+    // (3.4's default): the error flannel 0.11 logs as "Couldn't fetch network config".
+    const v2 = etcdctl('2', 'get', FLANNEL_CONFIG_KEY);
+    expect({ status: v2.status, out: v2.stdout }).toEqual({ status: 4, out: '' });
+    expect(v2.stderr).toContain('client: response is invalid json. The endpoint is probably not valid etcd cluster endpoint');
+  });
+
+  test("the old design's command, ct's flannel ExecStartPre (`etcdctl set`), fails here: etcdctl 3.4+ speaks v3 unless told otherwise", () => {
+    const old = transpile(`flannel:\n  etcd_endpoints: http://127.0.0.61:2379\n  network_config: '${flannelNetworkConfig('10.2.0.0/16')}'\n`, { platform: 'gce', dialect: 'flatcar' });
+    const [set] = commandsOf(unitFiles(old.ignition, 'flanneld.service', '[Service]\nExecStart=/usr/lib/flatcar/flannel-wrapper $FLANNEL_OPTS\n'), 'ExecStartPre');
+    expect(set.argv.slice(2, 4)).toEqual(['set', '/coreos.com/network/config']);
+    const result = spawnSync(set.argv[0], set.argv.slice(1), { env: { PATH: PATH_ENV }, encoding: 'utf8', timeout: 10_000, stdio: STDIO });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('unknown command "set"');
+  });
+
+  test('it fails (and systemd retries it) while etcd cannot be reached', () => {
+    // Nothing listens on 127.0.0.64; shorter timeouts than the unit's 5 s and 10 s keep the test quick.
+    const shorter: Record<string, string> = { endpoints: 'http://127.0.0.64:2379', 'dial-timeout': '1s', 'command-timeout': '2s' };
+    const unreachable = put.argv.map((a) => {
+      const flag = /^--([a-z-]+)=/.exec(a)?.[1];
+      return flag !== undefined && flag in shorter ? `--${flag}=${shorter[flag]}` : a;
+    });
+    expect(unreachable.slice(4)).toEqual(put.argv.slice(4));
+    const result = spawnSync(unreachable[0], unreachable.slice(1), { env: { PATH: PATH_ENV, ...Object.fromEntries(put.env) }, encoding: 'utf8', timeout: 20_000, stdio: STDIO });
+    expect(result.status).not.toBe(0);
+  });
+});
+
+describeIfAvailable("the units' shell steps, run by /bin/sh and bash in a private /run", privateMountsUnavailable(), () => {
+  const { terraform } = synthCluster({ etcdSize: 1, workerCount: 1 });
+  const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
+  const [post] = commandsOf(unitFiles(ignition, 'flanneld.service'), 'ExecStartPost');
+  const [wait] = commandsOf(unitFiles(ignition, 'docker.service', FLATCAR_DOCKER_SERVICE), 'ExecStartPre');
+  /** $1: subnet.env's text; then the command. flannel writes the file half a second later, atomically (rename). */
+  const SCRIPT = [
+    'mount -t tmpfs tmpfs /run || exit 1',
+    'mkdir -p /run/flannel',
+    'printf %s "$1" > /run/flannel/.subnet.env',
+    'shift',
+    '( sleep 0.5; mv /run/flannel/.subnet.env /run/flannel/subnet.env ) &',
+    '"$@"; status=$?',
+    'wait',
+    'ls -a /run/flannel',
+    'echo ---',
+    'cat /run/flannel/flannel_docker_opts.env',
+    'exit $status',
+  ].join('\n');
+
+  test.each([['/bin/sh'], ['/bin/bash']])("%s: ExecStartPost waits for flannel's subnet file and writes docker's options", (shell) => {
+    const result = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', SCRIPT, 'sh', SUBNET_ENV, shell, ...post.argv.slice(1)], {
+      env: { PATH: PATH_ENV },
+      encoding: 'utf8',
+      timeout: 20_000,
+      stdio: STDIO,
+    });
+    expect({ status: result.status, err: result.stderr }).toEqual({ status: 0, err: '' });
+    const [listing, written] = result.stdout.split('---\n');
+    expect(listing.trim().split('\n').sort()).toEqual(['.', '..', 'flannel_docker_opts.env', 'subnet.env']);
+    expect(written).toBe('DOCKER_OPT_BIP=--bip=10.2.34.1/24\nDOCKER_OPT_MTU=--mtu=1410\nDOCKER_OPT_IPMASQ=--ip-masq=false\n');
+    expect([...parseEnvironmentFile(written)]).toEqual([
+      ['DOCKER_OPT_BIP', '--bip=10.2.34.1/24'],
+      ['DOCKER_OPT_MTU', '--mtu=1410'],
+      ['DOCKER_OPT_IPMASQ', '--ip-masq=false'],
+    ]);
+  });
+
+  test("docker's ExecStartPre waits while the options file is missing and returns once it is there", () => {
+    const missing = runPrivately('mount -t tmpfs tmpfs /run && mkdir -p /run/flannel && test -n "$1"', 'x', ['timeout', '2', ...wait.argv], {});
+    expect(missing.status).toBe(124);
+    const present = runPrivately('mount -t tmpfs tmpfs /run && mkdir -p /run/flannel && printf %s "$1" > /run/flannel/flannel_docker_opts.env', 'DOCKER_OPT_BIP=--bip=10.2.34.1/24\n', ['timeout', '5', ...wait.argv], {});
+    expect(present.status).toBe(0);
   });
 });

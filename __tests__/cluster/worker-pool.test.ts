@@ -67,9 +67,10 @@ describe('a default pool', () => {
     expect(pool.instanceGroupManager.node.id).toBe('Resource');
   });
 
-  test('the health check connects to sshd by default', () => {
+  test('a pool of its own (no ContainerLinuxCluster) connects to sshd by default: the only port every Container Linux has', () => {
     expect(healthCheck).toMatchObject({ name: 'demo-workers-health', tcp_health_check: { port: 22 } });
-    expect(pool.healthCheckPort).toBe(22);
+    expect(healthCheck).not.toHaveProperty('http_health_check');
+    expect([pool.healthCheckPort, pool.healthCheckPath]).toEqual([22, undefined]);
   });
 });
 
@@ -98,6 +99,7 @@ describe('options', () => {
     expect(template.network_interface[0].access_config).toEqual([{}]);
     expect(template.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ['disk[0].source_image'] });
     expect(healthCheck.http_health_check).toEqual({ port: 8080, request_path: '/healthz' });
+    expect(healthCheck).not.toHaveProperty('tcp_health_check');
     expect(group.update_policy).toMatchObject({ max_surge_fixed: 0, max_unavailable_fixed: 3 });
     expect(group.distribution_policy_zones).toEqual(['us-central1-b', 'us-central1-c', 'us-central1-f']);
   });
@@ -115,6 +117,12 @@ describe('validation', () => {
     expect(build({ name: 'Workers' })).toThrow('name "Workers" must be 1-36 characters');
     expect(build({ region: 'nowhere1' })).toThrow('region "nowhere1" is not a Compute Engine region name');
     expect(build({ size: -1 })).toThrow('size must be a whole number, 0 or more (got -1)');
+  });
+
+  test('refuses a health check port that is no port and a path without its leading /', () => {
+    expect(build({ healthCheckPort: 0 })).toThrow('healthCheckPort must be a port number, 1 to 65535 (got 0)');
+    expect(build({ healthCheckPort: 70000 })).toThrow('healthCheckPort must be a port number, 1 to 65535 (got 70000)');
+    expect(build({ healthCheckPort: 80, healthCheckPath: 'healthz' })).toThrow('healthCheckPath "healthz" must start with /');
   });
 
   test('refuses two pools of one name in a stack', () => {

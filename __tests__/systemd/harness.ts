@@ -1,0 +1,66 @@
+/**
+ * Test helper: proves a role's unit graph. Renders the role's Ignition into a stub Flatcar root
+ * with the Flatcar units it depends on (stub-root.ts), checks the references, programs and
+ * orderings itself (unit-graph.ts), and runs the real `systemd-analyze verify` over the same root
+ * (analyze.ts). A unit naming a unit that is neither rendered nor a fixture throws.
+ */
+import { DEFAULT_TARGET } from './fixtures/flatcar-image';
+import { verify, type VerifyResult } from './analyze';
+import { buildStubRoot, type StubRoot, type StubRootOptions } from './stub-root';
+import { checkGraph, loadUnits, type GraphFindings } from './unit-graph';
+
+export interface RoleAnalysis {
+  readonly root: StubRoot;
+  /** What was started: the boot target, then every unit the config names. */
+  readonly startUnits: readonly string[];
+  readonly graph: GraphFindings;
+  /** systemd-analyze's verdict; undefined with `runVerify: false`. */
+  readonly verify?: VerifyResult;
+}
+
+export interface AnalyzeOptions extends StubRootOptions {
+  /** Report unresolved references instead of throwing (for the harness's own tests). */
+  readonly allowUnresolved?: boolean;
+  /** Keep the root (the caller cleans up); default: removed before returning. */
+  readonly keepRoot?: boolean;
+  /** Run systemd-analyze verify (default true); without it only the graph check runs. */
+  readonly runVerify?: boolean;
+}
+
+export class UnresolvedReferenceError extends Error {
+  constructor(readonly unresolved: readonly string[]) {
+    super(
+      `units name units that are neither rendered nor fixtures (add the Flatcar unit to __tests__/systemd/fixtures/units/, ` +
+        `with its upstream source, or fix the reference):\n  ${unresolved.join('\n  ')}`,
+    );
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** Renders, checks and verifies one Ignition config. */
+export function analyzeIgnition(ignition: Json, options: AnalyzeOptions = {}): RoleAnalysis {
+  const root = buildStubRoot(ignition, loadUnits, options);
+  try {
+    const startUnits = [DEFAULT_TARGET, ...root.rendered.filter((name) => name !== DEFAULT_TARGET)];
+    const graph = checkGraph(root, startUnits);
+    if (graph.unresolved.length > 0 && !options.allowUnresolved) throw new UnresolvedReferenceError(graph.unresolved);
+    const result = options.runVerify === false ? undefined : verify(root, startUnits);
+    return { root, startUnits, graph, verify: result };
+  } finally {
+    if (!options.keepRoot) root.cleanup();
+  }
+}
+
+/** Everything wrong in one analysis, one line each, for `expect(...).toEqual([])`. */
+export function problemsOf(analysis: RoleAnalysis): string[] {
+  const verified = analysis.verify;
+  return [
+    ...(verified === undefined || verified.status === 0 ? [] : [`systemd-analyze verify exited ${verified.status}`]),
+    ...(verified?.findings ?? []).map((f) => `systemd-analyze [${f.kind}]: ${f.line}`),
+    ...analysis.graph.unresolved.map((line) => `graph [unresolved]: ${line}`),
+    ...analysis.graph.missingPrograms.map((line) => `graph [missing-program]: ${line}`),
+    ...analysis.graph.cycles.map((line) => `graph [cycle]: ${line}`),
+  ];
+}
