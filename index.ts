@@ -30,6 +30,7 @@ export {
   type EtcdMember,
 } from './constructs/etcd-cluster';
 export { etcdArgsFromDropin, etcdDropinOf, type EtcdMemberConfig } from './constructs/etcd-member';
+export { EtcdPki, type EtcdPkiKeyAlgorithm, type EtcdPkiMember, type EtcdPkiProps } from './constructs/cluster-pki';
 export { WorkerPool, type WorkerPoolProps } from './constructs/worker-pool';
 export {
   ContainerLinuxCluster,
