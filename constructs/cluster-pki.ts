@@ -9,7 +9,7 @@
 import { TerraformProvider, TerraformStack, Token, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
-import { TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from './google';
+import { TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from './google-tls';
 
 /** 10 years: the CA must outlive the cluster, since replacing it means re-issuing and redistributing every certificate at once. */
 export const DEFAULT_CA_VALIDITY_HOURS = 10 * 365 * 24;

@@ -6,9 +6,8 @@
  * Each class loads its module when first used: the twelve modules take about 100 ms to load
  * together, and an app of CoreOSInstances needs two of them.
  *
- * `@cdktf/provider-tls` (EtcdPki, constructs/cluster-pki.ts) is an optional peer dependency: its
- * classes come through the same door, so the package is required only when a PKI is created, and
- * apps without one run where it is not installed. Only types are imported from it at the top.
+ * `@cdktf/provider-tls` has its own door, google-tls.ts: it is an optional peer, and this file's
+ * declarations must not name it (a consumer without it type-checks them).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- require() inside the loaders is what defers loading */
 import type * as address from '@cdktf/provider-google/lib/compute-address';
@@ -23,11 +22,6 @@ import type * as router from '@cdktf/provider-google/lib/compute-router';
 import type * as routerNat from '@cdktf/provider-google/lib/compute-router-nat';
 import type * as subnetwork from '@cdktf/provider-google/lib/compute-subnetwork';
 import type * as provider from '@cdktf/provider-google/lib/provider';
-import type * as tlsCertRequest from '@cdktf/provider-tls/lib/cert-request';
-import type * as tlsLocallySignedCert from '@cdktf/provider-tls/lib/locally-signed-cert';
-import type * as tlsPrivateKey from '@cdktf/provider-tls/lib/private-key';
-import type * as tlsProvider from '@cdktf/provider-tls/lib/provider';
-import type * as tlsSelfSignedCert from '@cdktf/provider-tls/lib/self-signed-cert';
 import { loadedOnFirstUse } from './loaded-on-first-use';
 
 export type { GoogleProviderConfig } from '@cdktf/provider-google/lib/provider';
@@ -75,33 +69,3 @@ export const ComputeRouterNat = loadedOnFirstUse(() => (require('@cdktf/provider
 
 export type ComputeSubnetwork = subnetwork.ComputeSubnetwork;
 export const ComputeSubnetwork = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-subnetwork') as typeof subnetwork).ComputeSubnetwork);
-
-// The etcd PKI (EtcdPki): an optional peer, loaded only when a PKI is created.
-function fromOptionalTls<T>(load: () => T): T {
-  try {
-    return load();
-  } catch (error) {
-    throw new Error(
-      `EtcdPki needs the optional peer dependency @cdktf/provider-tls: install it (npm install @cdktf/provider-tls@^11.0.1). ${(error as Error).message.split('\n')[0]}`,
-    );
-  }
-}
-
-export type TlsProvider = tlsProvider.TlsProvider;
-export const TlsProvider = loadedOnFirstUse(() => fromOptionalTls(() => (require('@cdktf/provider-tls/lib/provider') as typeof tlsProvider).TlsProvider));
-
-export type TlsPrivateKey = tlsPrivateKey.PrivateKey;
-export const TlsPrivateKey = loadedOnFirstUse(() => fromOptionalTls(() => (require('@cdktf/provider-tls/lib/private-key') as typeof tlsPrivateKey).PrivateKey));
-
-export type TlsSelfSignedCert = tlsSelfSignedCert.SelfSignedCert;
-export const TlsSelfSignedCert = loadedOnFirstUse(() =>
-  fromOptionalTls(() => (require('@cdktf/provider-tls/lib/self-signed-cert') as typeof tlsSelfSignedCert).SelfSignedCert),
-);
-
-export type TlsCertRequest = tlsCertRequest.CertRequest;
-export const TlsCertRequest = loadedOnFirstUse(() => fromOptionalTls(() => (require('@cdktf/provider-tls/lib/cert-request') as typeof tlsCertRequest).CertRequest));
-
-export type TlsLocallySignedCert = tlsLocallySignedCert.LocallySignedCert;
-export const TlsLocallySignedCert = loadedOnFirstUse(() =>
-  fromOptionalTls(() => (require('@cdktf/provider-tls/lib/locally-signed-cert') as typeof tlsLocallySignedCert).LocallySignedCert),
-);

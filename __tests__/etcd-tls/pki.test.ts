@@ -5,7 +5,7 @@
  */
 import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Testing, Token, Tokenization } from 'cdktf';
 import { CA_USES, CLIENT_USES, DEFAULT_CA_VALIDITY_HOURS, DEFAULT_CERT_VALIDITY_HOURS, DEFAULT_EARLY_RENEWAL_HOURS, EtcdPki, MEMBER_USES } from '../../constructs/cluster-pki';
-import { TlsProvider } from '../../constructs/google';
+import { TlsProvider } from '../../constructs/google-tls';
 import { opensslExtensions, tlsPlan } from './openssl-from-tls';
 import { CLIENT_ROLES, demoMembers, PROJECT, synthesizePki } from './pki-stack';
 
@@ -197,7 +197,7 @@ describe('EtcdPki errors say what is wrong and what to do', () => {
 });
 
 describe('@cdktf/provider-tls is an optional peer', () => {
-  test('without it, the google door loads and only creating a PKI fails, saying what to install', () => {
+  test('without it, the provider doors load and only creating a PKI fails, saying what to install', () => {
     jest.isolateModules(() => {
       for (const lib of ['private-key', 'provider', 'self-signed-cert', 'cert-request', 'locally-signed-cert']) {
         jest.doMock(`@cdktf/provider-tls/lib/${lib}`, () => {
