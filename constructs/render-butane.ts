@@ -6,6 +6,7 @@
 import {
   isUnrecognizedKey,
   mergeIgnitionConfigs,
+  SUPPORTED_BUTANE_SPECS,
   transpile,
   transpileButane,
   TranspileError,
@@ -20,14 +21,6 @@ import type { ConfigTokens } from './config-tokens';
 import { dialectOf, formatProblems } from './image';
 import type { RenderUserDataOptions } from './render-user-data';
 
-/** The Ignition spec each supported Butane variant and version produces. */
-const IGNITION_OF: Readonly<Record<string, string>> = {
-  'flatcar 1.0.0': '3.3.0',
-  'flatcar 1.1.0': '3.4.0',
-  'fcos 1.4.0': '3.3.0',
-  'fcos 1.5.0': '3.4.0',
-  'fcos 1.6.0': '3.5.0',
-};
 
 /**
  * Translates a Butane config; errors, unknown keys unless allowUnknownKeys, an image that cannot
@@ -54,7 +47,7 @@ export function transpileButaneChecked(
   const problems = formatProblems(options.image, 'butane', result.variant);
   if (options.dialect !== undefined) problems.push('dialect chooses the ct of a Container Linux Config; a Butane config has none: remove it');
   if (options.ignitionVersion !== undefined && options.ignitionVersion !== result.ignitionVersion) {
-    const table = Object.entries(IGNITION_OF).map(([spec, ignition]) => `${spec} → ${ignition}`).join(', ');
+    const table = SUPPORTED_BUTANE_SPECS.map((spec) => `${spec.variant} ${spec.version} → ${spec.ignition}`).join(', ');
     problems.push(`ignitionVersion ${options.ignitionVersion} applies to Container Linux Configs; a Butane config's variant and version decide its spec (${table}): remove it`);
   }
   if (problems.length > 0) throw new Error(problems.map((p) => `${source.origin}: ${p}`).join('\n'));

@@ -48,14 +48,6 @@ export interface ButaneOutcome {
   readonly error?: string;
 }
 
-const IGNITION_OF: Readonly<Record<string, IgnitionVersion>> = {
-  'flatcar+1.0.0': '3.3.0',
-  'flatcar+1.1.0': '3.4.0',
-  'fcos+1.4.0': '3.3.0',
-  'fcos+1.5.0': '3.4.0',
-  'fcos+1.6.0': '3.5.0',
-};
-
 /**
  * Translates a Butane config: YAML text or bytes, or a plain object of the same shape (whose
  * entries then carry a path but no line and column).
@@ -73,7 +65,7 @@ export function translateButane(input: string | Uint8Array | object, options: Bu
   const routed = dispatch(doc);
   if (!routed.ok) return { entries: [], error: routed.error };
   const spec = routed.spec;
-  const ignitionVersion = IGNITION_OF[`${spec.variant}+${spec.version}`];
+  const ignitionVersion = spec.ignition;
   const yamlType = butaneConfigType(spec.variant, spec.version);
   if (!yamlType) throw new Error(`butane: no schema for ${spec.variant} ${spec.version}`);
 
