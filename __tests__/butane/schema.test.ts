@@ -1,24 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
-import { dispatch } from '../../transpiler/butane/dispatch';
 import { formatEntry } from '../../transpiler/butane/report';
 import { butaneConfigSchema, butaneConfigType } from '../../transpiler/butane/schema/variants';
 import { unusedKeys } from '../../transpiler/butane/unused-keys';
 import type { GoType } from '../../transpiler/schema';
 import { decode, parseDocument, YamlError } from '../../transpiler/yaml';
+import { dispatchText, read, vectorNames } from './vector-files';
 
-/** Dispatch on YAML text; a syntax error is not a dispatch (the vector is then not decodable). */
-function dispatchText(input: string): ReturnType<typeof dispatch> {
-  try {
-    return dispatch(parseDocument(input, 'v3'));
-  } catch {
-    return { ok: false, error: 'syntax' };
-  }
-}
-
-const VECTORS = join(__dirname, '../conformance/butane');
-const vectorNames = readdirSync(VECTORS).filter((n) => existsSync(join(VECTORS, n, 'input.bu')));
-const read = (name: string, file: string): string => readFileSync(join(VECTORS, name, file), 'utf8');
 
 /** The vectors that get past dispatch, with the Go type their document decodes into. */
 const decodable = vectorNames.flatMap((name) => {

@@ -1,25 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'fs';
-import { join } from 'path';
-import { dispatch } from '../../transpiler/butane/dispatch';
 import { pathString } from '../../transpiler/butane/path';
 import { contextRoot, correlate, formatEntry } from '../../transpiler/butane/report';
 import { butaneConfigType } from '../../transpiler/butane/schema/variants';
 import { looksDecimal, validateSource } from '../../transpiler/butane/validate-source';
 import type { GoType } from '../../transpiler/schema';
 import { decode, parseDocument } from '../../transpiler/yaml';
+import { dispatchText, read, vectorNames } from './vector-files';
 
-/** Dispatch on YAML text; a syntax error is not a dispatch (the vector is then not decodable). */
-function dispatchText(input: string): ReturnType<typeof dispatch> {
-  try {
-    return dispatch(parseDocument(input, 'v3'));
-  } catch {
-    return { ok: false, error: 'syntax' };
-  }
-}
-
-const VECTORS = join(__dirname, '../conformance/butane');
-const vectorNames = readdirSync(VECTORS).filter((n) => existsSync(join(VECTORS, n, 'input.bu')));
-const read = (name: string, file: string): string => readFileSync(join(VECTORS, name, file), 'utf8');
 
 /** Every message the YAML-side `Validate` methods can give (docs/butane.md §9.3, §5.2). */
 const SOURCE_MESSAGES = [
