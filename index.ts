@@ -30,11 +30,27 @@ export {
   type EtcdMember,
 } from './constructs/etcd-cluster';
 export { etcdArgsFromDropin, etcdDropinOf, type EtcdMemberConfig } from './constructs/etcd-member';
-export { EtcdPki, type EtcdPkiKeyAlgorithm, type EtcdPkiMember, type EtcdPkiProps } from './constructs/cluster-pki';
+export {
+  EtcdPki,
+  type EtcdPkiCertificate,
+  type EtcdPkiKeyAlgorithm,
+  type EtcdPkiMember,
+  type EtcdPkiOptions,
+  type EtcdPkiProps,
+} from './constructs/cluster-pki';
+export { SecretDelivery, ETCD_SSL_DIR, ETCDCTL_ENV_FILE } from './constructs/etcd-tls';
+export {
+  ClusterSecretStore,
+  SECRET_READER_ROLE,
+  STORAGE_READ_SCOPE,
+  type ClusterSecretStoreProps,
+  type SecretReader,
+} from './constructs/secret-store';
 export { WorkerPool, type WorkerPoolProps } from './constructs/worker-pool';
 export {
   ContainerLinuxCluster,
   DEFAULT_FLANNEL_VERSION,
+  WORKER_ETCD_ROLE,
   type ClusterWorkerPoolProps,
   type ContainerLinuxClusterProps,
 } from './constructs/container-linux-cluster';

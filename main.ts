@@ -87,7 +87,10 @@ export interface ClusterStackProps {
   readonly region?: string;
 }
 
-/** Three etcd members and a pool of three flannel + docker workers, on a new VPC with Cloud NAT. */
+/**
+ * Three etcd members (mutual TLS, keys fetched at boot from the cluster's bucket) and a pool of
+ * three flannel + docker workers, on a new VPC with Cloud NAT.
+ */
 export class ClusterStack extends TerraformStack {
   public readonly cluster: ContainerLinuxCluster;
 
@@ -117,6 +120,14 @@ export class ClusterStack extends TerraformStack {
     new TerraformOutput(this, 'etcd_client_endpoints', {
       value: Fn.join(',', [...this.cluster.etcd.clientEndpoints]),
       description: 'etcd client URLs, comma-separated (ETCDCTL_ENDPOINTS)',
+    });
+    new TerraformOutput(this, 'secrets_bucket', {
+      value: this.cluster.secretStore?.bucketName,
+      description: 'The bucket the nodes fetch their TLS keys from at boot (docs/security.md §2)',
+    });
+    new TerraformOutput(this, 'etcd_ca_certificate', {
+      value: this.cluster.etcd.pki.caCertPem,
+      description: 'The etcd CA certificate (public), for clients of the cluster\'s etcd',
     });
     new TerraformOutput(this, 'worker_instance_group', {
       value: this.cluster.workerPools[0].instanceGroup,

@@ -127,7 +127,7 @@ describe('the cluster stack', () => {
     expect(groups).toEqual([expect.objectContaining({ name: 'demo-workers', target_size: 3 })]);
   });
 
-  test('outputs member names, internal IPs, DNS names, client endpoints and the worker group', () => {
+  test('outputs member names, internal IPs, DNS names, client endpoints, the secrets bucket, the CA certificate and the worker group', () => {
     const addresses = Object.keys(terraform.resource.google_compute_instance).map((id) => `google_compute_instance.${id}`);
     expect(terraform.output.etcd_member_names.value).toEqual(['demo-etcd-0', 'demo-etcd-1', 'demo-etcd-2']);
     expect(terraform.output.etcd_internal_ips.value).toEqual(addresses.map((a) => `\${${a}.network_interface[0].network_ip}`));
@@ -136,11 +136,19 @@ describe('the cluster stack', () => {
       'demo-etcd-1.us-central1-b.c.${var.project}.internal',
       'demo-etcd-2.us-central1-c.c.${var.project}.internal',
     ]);
-    expect(terraform.output.etcd_client_endpoints.value).toContain('join(",", ["http://demo-etcd-0.us-central1-a.c.${var.project}.internal:2379"');
+    expect(terraform.output.etcd_client_endpoints.value).toBe(
+      '${join(",", ["https://demo-etcd-0.us-central1-a.c.${var.project}.internal:2379", "https://demo-etcd-1.us-central1-b.c.${var.project}.internal:2379", "https://demo-etcd-2.us-central1-c.c.${var.project}.internal:2379"])}',
+    );
+    const [bucketId] = Object.keys(terraform.resource.google_storage_bucket);
+    expect(terraform.output.secrets_bucket.value).toBe(`\${google_storage_bucket.${bucketId}.name}`);
+    // The CA's certificate only: public, for clients; its key stays in Terraform state.
+    const [caId] = Object.keys(terraform.resource.tls_self_signed_cert);
+    expect(terraform.output.etcd_ca_certificate.value).toBe(`\${tls_self_signed_cert.${caId}.cert_pem}`);
+    expect(JSON.stringify(terraform.output)).not.toContain('private_key');
     expect(terraform.output.worker_instance_group.value).toMatch(/^\$\{google_compute_region_instance_group_manager\.cluster_workers_[0-9A-F]{8}\.instance_group\}$/);
   });
 
-  test('with a literal project, each member\'s user-data holds the key and its etcd bootstrap', () => {
+  test('with a literal project, each member\'s user-data holds the key and its etcd bootstrap over mutual TLS', () => {
     const stack = new ClusterStack(Testing.app(), 'cluster', { project: 'my-project' });
     const configs = stack.cluster.etcd.memberConfigs();
     const literal = JSON.parse(Testing.synth(stack));
@@ -150,9 +158,26 @@ describe('the cluster stack', () => {
       expect(ignition.passwd.users).toEqual([expect.objectContaining({ name: 'core', sshAuthorizedKeys: [EXAMPLE_KEY] })]);
       expect(configs[i].etcdArgs).toContain(`--name=${instance.name}`);
       expect(configs[i].etcdArgs).toContain(
-        '--initial-cluster=demo-etcd-0=http://demo-etcd-0.us-central1-a.c.my-project.internal:2380,demo-etcd-1=http://demo-etcd-1.us-central1-b.c.my-project.internal:2380,demo-etcd-2=http://demo-etcd-2.us-central1-c.c.my-project.internal:2380',
+        '--initial-cluster=demo-etcd-0=https://demo-etcd-0.us-central1-a.c.my-project.internal:2380,demo-etcd-1=https://demo-etcd-1.us-central1-b.c.my-project.internal:2380,demo-etcd-2=https://demo-etcd-2.us-central1-c.c.my-project.internal:2380',
       );
+      expect(configs[i].etcdArgs).toEqual(expect.arrayContaining(['--client-cert-auth=true', '--peer-client-cert-auth=true']));
+      // The key is fetched at boot from the cluster's bucket, so the member's unit for it is there.
+      expect(ignition.systemd.units.map((u: { name: string }) => u.name)).toContain('fetch-secrets.service');
     });
+  });
+
+  test('the default app is secure by default: its own CA, keys delivered from a bucket, each node with its own account', () => {
+    // The PKI and the bucket's name need the tls and random providers, pinned like the Google one.
+    expect(terraform.terraform.required_providers).toEqual({
+      google: expect.objectContaining({ source: 'google' }),
+      tls: { source: 'hashicorp/tls', version: expect.any(String) },
+      random: { source: 'hashicorp/random', version: expect.any(String) },
+    });
+    expect(Object.keys(terraform.resource.tls_self_signed_cert)).toHaveLength(1);
+    expect(Object.keys(terraform.resource.google_storage_bucket)).toHaveLength(1);
+    const accounts = Object.values(terraform.resource.google_service_account) as { account_id: string }[];
+    expect(accounts.map((a) => a.account_id)).toEqual(['demo-etcd-0', 'demo-etcd-1', 'demo-etcd-2', 'demo-worker']);
+    for (const member of members) expect((member.service_account as { scopes: string[] }).scopes).toEqual(['https://www.googleapis.com/auth/devstorage.read_only']);
   });
 });
 

@@ -83,8 +83,8 @@ export interface FirewallRuleOptions {
 /**
  * A cluster's VPC. Every node carries `nodeTag`; etcd members also `etcdTag`, workers `workerTag`.
  * Rules made here: SSH from `sshSourceRanges` to nodes (`<cluster>-ssh`), etcd peers 2380 between
- * members (`<cluster>-etcd-peer`), etcd clients 2379 from any cluster node to members
- * (`<cluster>-etcd-client`). Pools add their health-check rule with `allowHealthChecks`.
+ * members (`<cluster>-etcd-peer`), etcd clients 2379 from members and workers, the roles with an
+ * etcd client certificate, to members (`<cluster>-etcd-client`). Pools add their health-check rule with `allowHealthChecks`.
  */
 export class ClusterNetwork extends Construct {
   /** The network's name, for `network` arguments. */
@@ -151,7 +151,8 @@ export class ClusterNetwork extends Construct {
       Annotations.of(this).addWarning('sshSourceRanges includes 0.0.0.0/0: SSH is open to the internet; prefer IAP (35.235.240.0/20)');
     }
     this.allow('EtcdPeer', 'etcd-peer', { ports: [ETCD_PEER_PORT], sourceTags: [this.etcdTag], targetTags: [this.etcdTag] });
-    this.allow('EtcdClient', 'etcd-client', { ports: [ETCD_CLIENT_PORT], sourceTags: [this.nodeTag], targetTags: [this.etcdTag] });
+    // Only the roles that hold an etcd client certificate: members (etcdctl, their own certificate) and workers (flannel).
+    this.allow('EtcdClient', 'etcd-client', { ports: [ETCD_CLIENT_PORT], sourceTags: [this.etcdTag, this.workerTag], targetTags: [this.etcdTag] });
   }
 
   /** Admits Google's health checkers to `port` on nodes tagged `targetTag` (`<cluster>-<name>`). */

@@ -9,7 +9,7 @@
 import { TerraformProvider, TerraformStack, Token, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
-import { TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from './google-tls';
+import { TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from './pki-providers';
 
 /** 10 years: the CA must outlive the cluster, since replacing it means re-issuing and redistributing every certificate at once. */
 export const DEFAULT_CA_VALIDITY_HOURS = 10 * 365 * 24;
@@ -86,6 +86,9 @@ export interface EtcdPkiProps {
    */
   readonly earlyRenewalHours?: number;
 }
+
+/** The PKI's key algorithm, validity and renewal settings, as a cluster construct passes them on. */
+export type EtcdPkiOptions = Pick<EtcdPkiProps, 'keyAlgorithm' | 'caValidityHours' | 'caEarlyRenewalHours' | 'certValidityHours' | 'earlyRenewalHours'>;
 
 /** A certificate as the tls resources will make it: what tests and tooling read. */
 export interface EtcdPkiCertificateDescription {

@@ -1,19 +1,27 @@
 /**
  * A container cluster on Container Linux: a ClusterNetwork, an EtcdCluster, and worker pools whose
- * docker runs on a flannel overlay network kept in the cluster's etcd (v3 API). The workers' units
- * are worker-runtime.ts's; docs/workers.md gives the design and what was checked where.
+ * docker runs on a flannel overlay network kept in the cluster's etcd (v3 API, mutual TLS). The
+ * workers' units are worker-runtime.ts's; docs/workers.md gives the design and what was checked
+ * where, docs/security.md the PKI and how keys reach the nodes.
  */
+import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import type { ButaneConfig, ContainerLinuxConfig } from '../transpiler';
 import { ClusterNetwork, DEFAULT_SUBNET_CIDR } from './cluster-network';
+import type { EtcdPkiOptions } from './cluster-pki';
 import { EtcdCluster } from './etcd-cluster';
+import { CLIENT_TLS_FILES, etcdctlSnippet, hostPaths, SecretDelivery, tlsDeliverySnippet, warnKeysInUserData } from './etcd-tls';
 import { cidrsOverlap, defaultZones, validateRegion, validateSubnetCidr } from './gce-location';
 import { Image } from './image';
 import { configCheckProps, type ConfigCheckProps } from './config-check-props';
 import { WorkerPool, type WorkerPoolProps } from './worker-pool';
+import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from './secret-store';
+import type { ContainerLinuxConfig as ClcSnippet } from '../transpiler';
 import {
   DEFAULT_FLANNEL_VERSION,
+  FLANNEL_CONFIG_UNIT,
+  FLANNELD_UNIT,
   flannelImage,
   flannelVersionProblems,
   healthPathProblems,
@@ -23,6 +31,9 @@ import {
 } from './worker-runtime';
 
 export { DEFAULT_FLANNEL_VERSION } from './worker-runtime';
+
+/** The etcd client role of the workers (flanneld, flannel-config): their certificate's common name. */
+export const WORKER_ETCD_ROLE = 'flannel';
 
 /** flannel's VXLAN port (the kernel's default, which flannel's vxlan backend keeps). */
 export const FLANNEL_VXLAN_PORT = 8472;
@@ -122,6 +133,19 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
    * @default '0.28.9' (the newest release when this was written; docs/workers.md §1)
    */
   readonly flannelVersion?: string;
+  /**
+   * How the nodes' private keys (etcd members' and the workers' etcd client key) reach them:
+   * CLOUD_STORAGE fetches them at boot from the cluster's bucket, each member and the workers with
+   * a service account of their own that may read only their prefix; USER_DATA puts them in the
+   * user-data (synth warns). docs/security.md.
+   * @default SecretDelivery.CLOUD_STORAGE
+   */
+  readonly secretDelivery?: SecretDelivery;
+  /**
+   * Key algorithm, validity and early renewal of the etcd certificates.
+   * @default - ECDSA P-256; CA 10 years; certificates 1 year, renewed by any apply in their last 30 days
+   */
+  readonly etcdPki?: EtcdPkiOptions;
 }
 
 /**
@@ -133,17 +157,28 @@ export interface ContainerLinuxClusterProps extends ConfigCheckProps {
  */
 export type ClusterWorkerPoolProps = Omit<WorkerPoolProps, 'region' | 'network' | 'subnetwork' | 'config' | 'configFile' | 'configVariables'>;
 
+/** The workers' share of the cluster's secrets: made with the first pool, used by every pool. */
+interface WorkerSecrets {
+  readonly snippet: ClcSnippet;
+  readonly reader?: SecretReader;
+}
+
 /**
- * Construct ids: `network`, `etcd`, and one id per pool (`workers` for the default pool). Every
- * worker gets the runtime units of worker-runtime.ts: flannel (run by containerd's ctr, its network
- * and leases in etcd through the v3 API), docker on flannel's subnet, and a health endpoint.
+ * Construct ids: `network`, `secrets` (CLOUD_STORAGE), `etcd`, and one id per pool (`workers` for
+ * the default pool). Every worker gets the runtime units of worker-runtime.ts: flannel (run by
+ * containerd's ctr, its network and leases in etcd through the v3 API over mutual TLS), docker on
+ * flannel's subnet, and a health endpoint.
  */
 export class ContainerLinuxCluster extends Construct {
   public readonly network: ClusterNetwork;
   public readonly etcd: EtcdCluster;
   public readonly workerPools: WorkerPool[] = [];
+  /** The bucket of the nodes' secrets (CLOUD_STORAGE only). */
+  public readonly secretStore?: ClusterSecretStore;
+  public readonly secretDelivery: SecretDelivery;
   private readonly props: ContainerLinuxClusterProps;
   private readonly zones: readonly string[];
+  private workerSecretsMade?: WorkerSecrets;
 
   constructor(scope: Construct, id: string, props: ContainerLinuxClusterProps) {
     super(scope, id);
@@ -170,7 +205,15 @@ export class ContainerLinuxCluster extends Construct {
       sshSourceRanges: props.sshSourceRanges,
     });
     this.network.allow('Flannel', 'flannel', { protocol: 'udp', ports: [FLANNEL_VXLAN_PORT], sourceTags: [this.network.nodeTag], targetTags: [this.network.nodeTag] });
+    this.secretDelivery = props.secretDelivery ?? SecretDelivery.CLOUD_STORAGE;
+    if (this.secretDelivery === SecretDelivery.CLOUD_STORAGE) {
+      this.secretStore = new ClusterSecretStore(this, 'secrets', { clusterName: props.clusterName, location: props.region });
+    }
     this.etcd = new EtcdCluster(this, 'etcd', {
+      secretDelivery: this.secretDelivery,
+      secretStore: this.secretStore,
+      clientRoles: [WORKER_ETCD_ROLE],
+      pki: props.etcdPki,
       clusterName: props.clusterName,
       region: props.region,
       project: props.project,
@@ -201,7 +244,14 @@ export class ContainerLinuxCluster extends Construct {
     const healthCheckPath = props.healthCheckPath ?? WORKER_HEALTH_PATH;
     const poolTag = `${props.name}-pool`;
     const problems = healthPathProblems(healthCheckPath);
+    if (this.secretStore && props.serviceAccountEmail !== undefined) {
+      problems.push(
+        'serviceAccountEmail: with SecretDelivery.CLOUD_STORAGE the workers run as the cluster\'s worker service account, which may read only the workers\' etcd client key; ' +
+          'grant extra roles to it (workerServiceAccountEmail) instead, or use SecretDelivery.USER_DATA to bring your own',
+      );
+    }
     if (problems.length > 0) throw new ConstructError(this, `ContainerLinuxCluster ${this.node.path}`, `pool ${id}: ${problems.join('; ')}`);
+    const secrets = this.workerSecrets();
     const pool = new WorkerPool(this, id, {
       image: this.props.image,
       zones: this.zones,
@@ -214,19 +264,61 @@ export class ContainerLinuxCluster extends Construct {
       subnetwork: this.network.subnetworkName,
       tags: [this.network.nodeTag, this.network.workerTag, poolTag, ...(props.tags ?? [])],
       config: this.props.config,
+      serviceAccountEmail: secrets.reader?.email ?? props.serviceAccountEmail,
+      scopes: secrets.reader ? [...new Set([STORAGE_READ_SCOPE, ...(props.scopes ?? [])])] : props.scopes,
     });
+    const origin = `addSnippet() from ContainerLinuxCluster ${this.node.path}`;
+    pool.addSnippet(secrets.snippet, origin);
+    pool.addSnippet(etcdctlSnippet(this.etcd.clientEndpoints, CLIENT_TLS_FILES), origin);
+    // A new template (and so a new instance) only once the workers' grant and objects exist; the fetch retries while IAM propagates.
+    if (secrets.reader && this.secretStore) pool.template.dependsOn = this.secretStore.dependablesOf(secrets.reader).map((d) => dependable(d));
     const units = workerRuntimeUnits({
       etcdEndpoints: this.etcd.clientEndpoints,
+      etcdTls: hostPaths(CLIENT_TLS_FILES),
       podCidr: this.props.podCidr ?? '10.2.0.0/16',
       flannelVersion: this.props.flannelVersion ?? DEFAULT_FLANNEL_VERSION,
       healthPort: healthCheckPort,
       healthPath: healthCheckPath,
     });
-    pool.addSnippet({ systemd: { units } }, `addSnippet() from ContainerLinuxCluster ${this.node.path}`);
+    pool.addSnippet({ systemd: { units } }, origin);
     pool.node.addValidation({ validate: () => flannelSectionProblems(pool) });
     this.network.allowHealthChecks(`${id}-health`, `${id}-health`, healthCheckPort, poolTag);
     this.workerPools.push(pool);
     return pool;
+  }
+
+  /**
+   * The workers' service account (CLOUD_STORAGE; made with the first pool): it may read only the
+   * workers' prefix of the bucket. Grant it what your workloads need.
+   */
+  public get workerServiceAccountEmail(): string | undefined {
+    return this.workerSecrets().reader?.email;
+  }
+
+  /** The workers' client certificate files, as objects under `worker/` or inline, once for every pool. */
+  private workerSecrets(): WorkerSecrets {
+    if (this.workerSecretsMade) return this.workerSecretsMade;
+    const reader = this.secretStore?.addReader('workers', {
+      accountId: serviceAccountId(this.props.clusterName, 'worker'),
+      prefix: 'worker/',
+      description: `${this.props.clusterName} workers: read their etcd client key from the cluster's secret bucket`,
+    });
+    const certificate = this.etcd.pki.client(WORKER_ETCD_ROLE);
+    const snippet = tlsDeliverySnippet(
+      { caPem: this.etcd.pki.caCertPem, certPem: certificate.certPem, keyPem: certificate.privateKeyPem },
+      {
+        delivery: this.secretDelivery,
+        files: CLIENT_TLS_FILES,
+        keyOwner: 'root:root',
+        requiredBy: [FLANNEL_CONFIG_UNIT, FLANNELD_UNIT],
+        store: this.secretStore,
+        reader,
+        objectId: 'worker',
+      },
+    );
+    if (!reader) warnKeysInUserData(this, 'the workers\' etcd client key');
+    this.workerSecretsMade = { snippet, reader };
+    return this.workerSecretsMade;
   }
 
   /** The image the workers' flanneld runs, e.g. `docker.io/flannel/flannel:v0.28.9`. */

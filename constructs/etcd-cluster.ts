@@ -2,19 +2,33 @@
  * A static etcd cluster of CoreOSInstances: members spread round-robin over the region's zones,
  * bootstrapped from an `initial_cluster` list that is known before any VM exists (internal DNS
  * names or reserved internal IPs), so there is no dependency cycle and no Cloud DNS. Each member
- * keeps its data on a persistent disk of its own. Operations: docs/etcd.md.
+ * keeps its data on a persistent disk of its own. Peers and clients speak mutual TLS with
+ * certificates Terraform makes (EtcdPki); each member fetches its key at boot from the cluster's
+ * bucket with a service account of its own (docs/security.md). Operations: docs/etcd.md.
  */
 import { createHash } from 'node:crypto';
-import { Token } from 'cdktf';
+import { dependable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import type { EtcdConfig } from '../transpiler';
+import { EtcdPki, type EtcdPkiOptions } from './cluster-pki';
 import { ConfigChangeBehavior } from './config-change';
 import { CoreOSInstance } from './coreos-instance';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './cluster-network';
 import { addressingOf, EtcdMemberAddressing, memberDnsName } from './etcd-addressing';
 import { addDataDisk, dataDiskProblems, dataDiskSnippet, DEFAULT_DATA_DISK_SIZE_GB, DEFAULT_DATA_DISK_TYPE } from './etcd-data-disk';
 import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdMemberConfig } from './etcd-member';
+import {
+  ETCD_TLS_DROPIN,
+  ETCD_USER,
+  etcdctlSnippet,
+  etcdTlsDropin,
+  etcdTlsOptions,
+  MEMBER_TLS_FILES,
+  SecretDelivery,
+  tlsDeliverySnippet,
+  warnKeysInUserData,
+} from './etcd-tls';
 import { etcdVersionFor, etcdVersionProblems, v2ApiOption } from './etcd-version';
 import { validateClusterName } from './gce-validation';
 import { defaultZones, validateRegion, validateZones } from './gce-location';
@@ -22,9 +36,11 @@ import { ComputeAddress, type ComputeDisk } from './google';
 import { dialectOf, Image, ImageDistribution } from './image';
 import { assignsExternalIp, configSourceOf, instancePropsProblems, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
+import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from './secret-store';
 
 export { EtcdMemberAddressing } from './etcd-addressing';
 export { DEFAULT_ETCD_VERSION, LEGACY_ETCD_VERSION } from './etcd-version';
+export { SecretDelivery } from './etcd-tls';
 
 /** etcd's metrics listener, where it also serves `/health`: the port for health checks. */
 export const ETCD_METRICS_PORT = 2381;
@@ -42,6 +58,11 @@ const OWN_OPTIONS: Readonly<Record<string, string>> = {
   listen_metrics_urls: `health endpoint, port ${ETCD_METRICS_PORT}`,
   data_dir: 'the data lives on the data disk at /var/lib/etcd',
   wal_dir: 'the data lives on the data disk at /var/lib/etcd',
+  ...Object.fromEntries(
+    ['cert_file', 'key_file', 'trusted_ca_file', 'client_cert_auth', 'peer_cert_file', 'peer_key_file', 'peer_trusted_ca_file', 'peer_client_cert_auth', 'auto_tls', 'peer_auto_tls'].map(
+      (o) => [o, 'mutual TLS with the cluster\'s PKI'],
+    ),
+  ),
   ...Object.fromEntries(
     ['name', 'initial_advertise_peer_urls', 'listen_peer_urls', 'listen_client_urls', 'advertise_client_urls', 'initial_cluster', 'initial_cluster_token'].map((o) => [
       o,
@@ -140,6 +161,31 @@ export interface EtcdClusterProps extends InstanceProps {
    * @default ConfigChangeBehavior.IGNORE
    */
   readonly onConfigChange?: ConfigChangeBehavior;
+  /**
+   * How each member's private key reaches it. CLOUD_STORAGE: from the cluster's bucket at boot,
+   * with a service account per member that may read only that member's objects; nothing secret in
+   * the metadata. USER_DATA: inline in the user-data, readable by anyone who may read the instance
+   * (synth warns).
+   * @default SecretDelivery.CLOUD_STORAGE
+   */
+  readonly secretDelivery?: SecretDelivery;
+  /**
+   * The bucket for the members' secrets (CLOUD_STORAGE), e.g. one a ContainerLinuxCluster shares
+   * with its workers.
+   * @default - a new ClusterSecretStore (construct id `secrets`) in the region
+   */
+  readonly secretStore?: ClusterSecretStore;
+  /**
+   * Client roles that get a client certificate of the cluster's CA (`pki.client(role)`), e.g.
+   * `['flannel']`. Members need none: their own certificate is a client certificate too.
+   * @default - none
+   */
+  readonly clientRoles?: readonly string[];
+  /**
+   * Key algorithm, validity and early renewal of the certificates (EtcdPki).
+   * @default - ECDSA P-256; CA 10 years; certificates 1 year, renewed by any apply in their last 30 days
+   */
+  readonly pki?: EtcdPkiOptions;
 }
 
 /** One member's identity, known at synth (its IP may be a token). */
@@ -157,16 +203,19 @@ export interface EtcdMember {
   readonly address?: ComputeAddress;
   /** The persistent disk `<name>-data` holding the member's data dir. */
   readonly dataDisk: ComputeDisk;
+  /** Its service account, which may read its own secrets only (CLOUD_STORAGE). */
+  readonly secretReader?: SecretReader;
 }
 
 /**
  * An etcd cluster of `size` CoreOSInstances with construct ids `member-<i>`, `disk-<i>` (and
- * `address-<i>`). Peers talk on 2380, clients on 2379, plain HTTP inside the VPC (firewalled by
- * ClusterNetwork); `/health` and `/metrics` are served on 2381.
+ * `address-<i>`), `pki` (EtcdPki) and `secrets` (unless a store is given). Peers talk on 2380,
+ * clients on 2379, both over mutual TLS (firewalled by ClusterNetwork); `/health` and `/metrics`
+ * are served over plain HTTP on 2381, for health checks.
  */
 export class EtcdCluster extends Construct {
   public readonly members: readonly EtcdMember[];
-  /** `http://HOST:2379` of every member, HOST as in the peer URLs (DNS name or reserved IP). */
+  /** `https://HOST:2379` of every member, HOST as in the peer URLs (DNS name or reserved IP). */
   public readonly clientEndpoints: readonly string[];
   /** The `initial_cluster` list, `name=peerUrl,...`. */
   public readonly initialCluster: string;
@@ -182,6 +231,12 @@ export class EtcdCluster extends Construct {
   public readonly healthCheckPort: number = ETCD_METRICS_PORT;
   /** Path of etcd's own health endpoint. */
   public readonly healthCheckPath: string = ETCD_HEALTH_PATH;
+  /** The CA, the members' certificates and the clients' (clientRoles). */
+  public readonly pki: EtcdPki;
+  /** How the members' keys reach them. */
+  public readonly secretDelivery: SecretDelivery;
+  /** The bucket of the members' secrets (CLOUD_STORAGE only). */
+  public readonly secretStore?: ClusterSecretStore;
 
   constructor(scope: Construct, id: string, props: EtcdClusterProps) {
     super(scope, id);
@@ -194,13 +249,17 @@ export class EtcdCluster extends Construct {
         : [];
     const { addressing, problems: addressingProblems } = addressingOf(props);
     this.etcdVersion = props.etcdVersion ?? etcdVersionFor(props.dialect ?? dialectOf(image));
+    this.secretDelivery = props.secretDelivery ?? SecretDelivery.CLOUD_STORAGE;
+    const fromBucket = this.secretDelivery === SecretDelivery.CLOUD_STORAGE;
     this.refuse([
       ...noEtcdMember,
       ...clusterPropsProblems(props, size, zones),
       ...addressingProblems,
       ...etcdVersionProblems(this.etcdVersion, props.enableV2Api ?? false),
       ...dataDiskProblems({ sizeGb: props.dataDiskSizeGb }),
-      ...instancePropsProblems(props, image),
+      ...secretDeliveryProblems(props, this.secretDelivery),
+      // With the bucket, each member runs as its own service account (made here), so scopes apply to it.
+      ...instancePropsProblems(fromBucket ? { ...props, serviceAccountEmail: props.serviceAccountEmail ?? 'member-account' } : props, image),
     ]);
     this.guard(() =>
       Array.from({ length: size }, (_, i) => {
@@ -222,12 +281,26 @@ export class EtcdCluster extends Construct {
       const dnsName = memberDnsName(addressing, name, zone, props.project);
       const ip = address?.address;
       const host = ip ?? dnsName;
-      return { name, zone, dnsName, address, ip, peerUrl: `http://${host}:${ETCD_PEER_PORT}`, clientUrl: `http://${host}:${ETCD_CLIENT_PORT}` };
+      return { name, zone, dnsName, address, ip, peerUrl: `https://${host}:${ETCD_PEER_PORT}`, clientUrl: `https://${host}:${ETCD_CLIENT_PORT}` };
     });
     this.initialCluster = identities.map((m) => `${m.name}=${m.peerUrl}`).join(',');
     this.clientEndpoints = identities.map((m) => m.clientUrl);
+    this.pki = new EtcdPki(this, 'pki', {
+      clusterName: props.clusterName,
+      // Peers and clients check the host of the URL they dial: the DNS name, or the reserved IP.
+      members: identities.map((m) => ({ name: m.name, dnsName: m.dnsName, ipAddress: m.ip })),
+      clientRoles: props.clientRoles,
+      ...props.pki,
+    });
+    if (fromBucket) this.secretStore = props.secretStore ?? new ClusterSecretStore(this, 'secrets', { clusterName: props.clusterName, location: props.region, labels: props.labels });
+    else warnKeysInUserData(this, 'the etcd members\' private keys');
 
     this.members = identities.map((identity, i) => {
+      const reader = this.secretStore?.addReader(`member-${i}`, {
+        accountId: serviceAccountId(props.clusterName, `etcd-${i}`),
+        prefix: `etcd/${identity.name}/`,
+        description: `etcd member ${identity.name}: reads its own TLS key from the cluster's secret bucket`,
+      });
       const instance = new CoreOSInstance(this, `member-${i}`, {
         // The shared instance props pass on as given (EtcdCluster's own are not CoreOSInstance's).
         ...props,
@@ -242,10 +315,31 @@ export class EtcdCluster extends Construct {
         tags: [`${props.clusterName}-node`, `${props.clusterName}-etcd`, ...(props.tags ?? [])],
         onConfigChange: props.onConfigChange ?? ConfigChangeBehavior.IGNORE,
         ignoreImageDrift: props.ignoreImageDrift ?? true,
+        serviceAccountEmail: reader?.email ?? props.serviceAccountEmail,
+        scopes: reader ? [...new Set([STORAGE_READ_SCOPE, ...(props.scopes ?? [])])] : props.scopes,
       });
       // The project is a Google Cloud project id (a-z, 0-9, -): quoted alike by ct and Terraform.
       instance.declareQuoteSafe(props.project);
-      instance.addSnippet({ etcd: this.etcdSection(props, identity), ...dataDiskSnippet() }, `addSnippet() from EtcdCluster ${this.node.path}`);
+      const origin = `addSnippet() from EtcdCluster ${this.node.path}`;
+      instance.addSnippet({ etcd: this.etcdSection(props, identity), ...dataDiskSnippet() }, origin);
+      const certificate = this.pki.member(identity.name);
+      const tls = tlsDeliverySnippet(
+        { caPem: this.pki.caCertPem, certPem: certificate.certPem, keyPem: certificate.privateKeyPem },
+        {
+          delivery: this.secretDelivery,
+          files: MEMBER_TLS_FILES,
+          keyOwner: `${ETCD_USER}:${ETCD_USER}`,
+          requiredBy: ['etcd-member.service'],
+          store: this.secretStore,
+          reader,
+          objectId: `member-${i}`,
+        },
+      );
+      instance.addSnippet(tls, origin);
+      instance.addSnippet({ systemd: { units: [{ name: 'etcd-member.service', dropins: [{ name: ETCD_TLS_DROPIN, contents: etcdTlsDropin() }] }] } }, origin);
+      instance.addSnippet(etcdctlSnippet(this.clientEndpoints, MEMBER_TLS_FILES), origin);
+      // Created once its grant and objects exist, so that the first fetch usually succeeds (the fetch retries while IAM propagates).
+      if (reader && this.secretStore) instance.instance.dependsOn = this.secretStore.dependablesOf(reader).map((d) => dependable(d));
       const dataDisk = addDataDisk(this, `disk-${i}`, { name: identity.name, zone: identity.zone, instance }, {
         sizeGb: props.dataDiskSizeGb ?? DEFAULT_DATA_DISK_SIZE_GB,
         type: props.dataDiskType ?? DEFAULT_DATA_DISK_TYPE,
@@ -253,7 +347,7 @@ export class EtcdCluster extends Construct {
         labels: props.labels,
       });
       const { ip, ...rest } = identity;
-      return { ...rest, instance, dataDisk, internalIp: ip ?? instance.internalIp };
+      return { ...rest, instance, dataDisk, internalIp: ip ?? instance.internalIp, secretReader: reader };
     });
   }
 
@@ -278,16 +372,17 @@ export class EtcdCluster extends Construct {
     });
   }
 
-  private etcdSection(props: EtcdClusterProps, member: { name: string; peerUrl: string }): EtcdConfig {
+  private etcdSection(props: EtcdClusterProps, member: { name: string; peerUrl: string; clientUrl: string }): EtcdConfig {
     return {
       version: this.etcdVersion,
       name: member.name,
       // The advertised peer URL must be the one initial_cluster names for this member.
       initial_advertise_peer_urls: member.peerUrl,
-      listen_peer_urls: `http://{PRIVATE_IPV4}:${ETCD_PEER_PORT}`,
-      // All interfaces, so that etcdctl on the member works over 127.0.0.1; the firewall admits only cluster nodes.
-      listen_client_urls: `http://0.0.0.0:${ETCD_CLIENT_PORT}`,
-      advertise_client_urls: `http://{PRIVATE_IPV4}:${ETCD_CLIENT_PORT}`,
+      listen_peer_urls: `https://{PRIVATE_IPV4}:${ETCD_PEER_PORT}`,
+      // All interfaces, so that etcdctl on the member works over 127.0.0.1 (a SAN); the firewall admits only nodes with certificates.
+      listen_client_urls: `https://0.0.0.0:${ETCD_CLIENT_PORT}`,
+      // The host its certificate names (DNS name or reserved IP), not the bare IP, which it does not name.
+      advertise_client_urls: member.clientUrl,
       // Google's health checkers come to the VM's own address; /health fails when the member has no leader.
       listen_metrics_urls: `http://0.0.0.0:${ETCD_METRICS_PORT}`,
       initial_cluster: this.initialCluster,
@@ -295,6 +390,7 @@ export class EtcdCluster extends Construct {
       initial_cluster_state: props.initialClusterState ?? 'new',
       strict_reconfig_check: true,
       ...v2ApiOption(this.etcdVersion, props.enableV2Api ?? false),
+      ...etcdTlsOptions(),
       ...props.etcdOptions,
     };
   }
@@ -310,6 +406,22 @@ export class EtcdCluster extends Construct {
       this.refuse([(error as Error).message]);
     }
   }
+}
+
+/** Where the members' keys come from, and the service account each member runs as, must agree. */
+function secretDeliveryProblems(props: EtcdClusterProps, delivery: SecretDelivery): string[] {
+  if (delivery !== SecretDelivery.CLOUD_STORAGE && delivery !== SecretDelivery.USER_DATA) {
+    return [`secretDelivery must be SecretDelivery.CLOUD_STORAGE or SecretDelivery.USER_DATA (got "${String(delivery)}")`];
+  }
+  if (delivery === SecretDelivery.USER_DATA) {
+    return props.secretStore ? ['secretStore is for SecretDelivery.CLOUD_STORAGE; with USER_DATA the keys are in the user-data'] : [];
+  }
+  return props.serviceAccountEmail !== undefined
+    ? [
+        'serviceAccountEmail: with SecretDelivery.CLOUD_STORAGE each member runs as a service account EtcdCluster makes, which may read only that member\'s key; ' +
+          'grant extra roles to those accounts (members[i].secretReader.email) instead, or use SecretDelivery.USER_DATA to bring your own',
+      ]
+    : [];
 }
 
 /** What is wrong with the props only an etcd cluster has (instancePropsProblems checks the shared ones). */

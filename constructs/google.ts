@@ -3,11 +3,11 @@
  * about a second and 400 MiB at every synth and test (docs/cdktf.md §2.1). Moving to cdktn later means
  * changing the paths in this file alone.
  *
- * Each class loads its module when first used: the twelve modules take about 100 ms to load
+ * Each class loads its module when first used: the sixteen modules take about 100 ms to load
  * together, and an app of CoreOSInstances needs two of them.
  *
- * `@cdktf/provider-tls` has its own door, google-tls.ts: it is an optional peer, and this file's
- * declarations must not name it (a consumer without it type-checks them).
+ * `@cdktf/provider-tls` and `@cdktf/provider-random` have their own door, pki-providers.ts: the
+ * declarations exported from here name only the Google provider's types.
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- require() inside the loaders is what defers loading */
 import type * as address from '@cdktf/provider-google/lib/compute-address';
@@ -19,6 +19,10 @@ import type * as network from '@cdktf/provider-google/lib/compute-network';
 import type * as groupManager from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
 import type * as template from '@cdktf/provider-google/lib/compute-region-instance-template';
 import type * as router from '@cdktf/provider-google/lib/compute-router';
+import type * as serviceAccount from '@cdktf/provider-google/lib/service-account';
+import type * as bucket from '@cdktf/provider-google/lib/storage-bucket';
+import type * as bucketIamMember from '@cdktf/provider-google/lib/storage-bucket-iam-member';
+import type * as bucketObject from '@cdktf/provider-google/lib/storage-bucket-object';
 import type * as routerNat from '@cdktf/provider-google/lib/compute-router-nat';
 import type * as subnetwork from '@cdktf/provider-google/lib/compute-subnetwork';
 import type * as provider from '@cdktf/provider-google/lib/provider';
@@ -69,3 +73,18 @@ export const ComputeRouterNat = loadedOnFirstUse(() => (require('@cdktf/provider
 
 export type ComputeSubnetwork = subnetwork.ComputeSubnetwork;
 export const ComputeSubnetwork = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-subnetwork') as typeof subnetwork).ComputeSubnetwork);
+
+// The cluster's secret store (secret-store.ts): a bucket, its objects, per-role readers.
+export type StorageBucket = bucket.StorageBucket;
+export const StorageBucket = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/storage-bucket') as typeof bucket).StorageBucket);
+
+export type StorageBucketObject = bucketObject.StorageBucketObject;
+export const StorageBucketObject = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/storage-bucket-object') as typeof bucketObject).StorageBucketObject);
+
+export type StorageBucketIamMember = bucketIamMember.StorageBucketIamMember;
+export const StorageBucketIamMember = loadedOnFirstUse(
+  () => (require('@cdktf/provider-google/lib/storage-bucket-iam-member') as typeof bucketIamMember).StorageBucketIamMember,
+);
+
+export type ServiceAccount = serviceAccount.ServiceAccount;
+export const ServiceAccount = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/service-account') as typeof serviceAccount).ServiceAccount);

@@ -5,9 +5,11 @@
  *   containerd.service (Flatcar's) → flannel-config.service → flanneld.service → docker.service → worker-health.service
  *
  * - `flannel-config.service` writes flannel's network config to etcd with the v3 API
- *   (`ETCDCTL_API=3 etcdctl put /coreos.com/network/config ...`), retrying until etcd answers;
+ *   (`etcdctl put /coreos.com/network/config ...`, its endpoints and client certificate from
+ *   /etc/etcd/etcdctl.env), retrying until etcd answers;
  * - `flanneld.service` runs flannel's image with containerd's `ctr` (not docker, not Flatcar's
- *   flannel-wrapper, which runs `docker run` and so needs the daemon it configures), and is active
+ *   flannel-wrapper, which runs `docker run` and so needs the daemon it configures), talks to etcd
+ *   with the workers' client certificate (mounted read-only from /etc/ssl/etcd), and is active
  *   once flannel holds a subnet lease and has written docker's options;
  * - a drop-in makes `docker.service` wait for those options (`--bip`, `--mtu`), without requiring
  *   flanneld, so a flannel restart does not restart docker and its containers;
@@ -15,6 +17,7 @@
  *   bridge, and is bound to flanneld (docs/workers.md §3).
  */
 import type { SystemdUnitConfig } from '../transpiler';
+import { ETCD_SSL_DIR, ETCDCTL_ENV_FILE, type TlsFileNames } from './etcd-tls';
 
 /** The flannel release the workers run by default: the newest v0.2x release found (docs/workers.md §1). */
 export const DEFAULT_FLANNEL_VERSION = '0.28.9';
@@ -49,8 +52,10 @@ export const DOCKER_FLANNEL_DROPIN = '40-flannel.conf';
 export const WORKER_HEALTH_UNIT = 'worker-health.service';
 
 export interface WorkerRuntimeOptions {
-  /** etcd client URLs, e.g. `http://demo-etcd-0.us-central1-a.c.PROJECT.internal:2379`. */
+  /** etcd client URLs, e.g. `https://demo-etcd-0.us-central1-a.c.PROJECT.internal:2379`. */
   readonly etcdEndpoints: readonly string[];
+  /** Host paths of the CA certificate and the workers' client certificate and key (in /etc/ssl/etcd). */
+  readonly etcdTls: TlsFileNames;
   /** flannel's overlay network, e.g. `10.2.0.0/16`. */
   readonly podCidr: string;
   /** A flannel release, e.g. `0.28.9` (a leading `v` is accepted). */
@@ -97,8 +102,8 @@ export function flannelNetworkConfig(podCidr: string): string {
 export function workerRuntimeUnits(options: WorkerRuntimeOptions): SystemdUnitConfig[] {
   const endpoints = options.etcdEndpoints.join(',');
   return [
-    { name: FLANNEL_CONFIG_UNIT, enabled: true, contents: flannelConfigUnit(endpoints, options.podCidr) },
-    { name: FLANNELD_UNIT, enabled: true, contents: flanneldUnit(endpoints, flannelImage(options.flannelVersion)) },
+    { name: FLANNEL_CONFIG_UNIT, enabled: true, contents: flannelConfigUnit(options.podCidr) },
+    { name: FLANNELD_UNIT, enabled: true, contents: flanneldUnit(endpoints, flannelImage(options.flannelVersion), options.etcdTls) },
     { name: DOCKER_UNIT, enabled: true, dropins: [{ name: DOCKER_FLANNEL_DROPIN, contents: dockerFlannelDropin() }] },
     { name: WORKER_HEALTH_UNIT, enabled: true, contents: workerHealthUnit(options.healthPort, options.healthPath) },
   ];
@@ -107,9 +112,10 @@ export function workerRuntimeUnits(options: WorkerRuntimeOptions): SystemdUnitCo
 /**
  * A oneshot that puts flannel's network config into etcd (v3 API) and stays active. `put` of the
  * same value is idempotent: every worker writes the cluster's one config. It retries (every 5 s)
- * until etcd answers; flanneld, started meanwhile, polls for the key every second.
+ * until etcd answers; flanneld, started meanwhile, polls for the key every second. etcdctl reads
+ * its endpoints and certificate from ETCDCTL_ENV_FILE (the same options as flags would conflict).
  */
-export function flannelConfigUnit(endpoints: string, podCidr: string): string {
+export function flannelConfigUnit(podCidr: string): string {
   return `[Unit]
 Description=flannel network config in etcd (v3 API)
 Documentation=https://github.com/flannel-io/flannel/blob/master/Documentation/configuration.md
@@ -121,8 +127,8 @@ Type=oneshot
 RemainAfterExit=yes
 Restart=on-failure
 RestartSec=5
-Environment=ETCDCTL_API=3
-ExecStart=/usr/bin/etcdctl --endpoints=${endpoints} --dial-timeout=5s --command-timeout=10s put ${FLANNEL_CONFIG_KEY} '${flannelNetworkConfig(podCidr)}'
+EnvironmentFile=${ETCDCTL_ENV_FILE}
+ExecStart=/usr/bin/etcdctl --dial-timeout=5s --command-timeout=10s put ${FLANNEL_CONFIG_KEY} '${flannelNetworkConfig(podCidr)}'
 
 [Install]
 WantedBy=multi-user.target
@@ -136,9 +142,10 @@ WantedBy=multi-user.target
  * options file (`$$` and `%%` are systemd's escapes for `$` and `%`). Upholds the health unit, so
  * that it comes back whenever flanneld does.
  */
-export function flanneldUnit(endpoints: string, image: string): string {
+export function flanneldUnit(endpoints: string, image: string, tls: TlsFileNames): string {
   const ctr = `/usr/bin/ctr --namespace=${FLANNEL_CTR_NAMESPACE}`;
-  const mount = (path: string) => `--mount=type=bind,src=${path},dst=${path},options=rbind:rw`;
+  const mount = (path: string, mode = 'rw') => `--mount=type=bind,src=${path},dst=${path},options=rbind:${mode}`;
+  const etcdTls = `--etcd-cafile=${tls.ca} --etcd-certfile=${tls.cert} --etcd-keyfile=${tls.key}`;
   const dockerOpts =
     `until [ -s ${FLANNEL_SUBNET_FILE} ]; do sleep 1; done; . ${FLANNEL_SUBNET_FILE} && ` +
     `printf "DOCKER_OPT_BIP=--bip=%%s\\\\nDOCKER_OPT_MTU=--mtu=%%s\\\\nDOCKER_OPT_IPMASQ=--ip-masq=false\\\\n" "$$FLANNEL_SUBNET" "$$FLANNEL_MTU" > ${DOCKER_OPTS_FILE}.tmp && ` +
@@ -164,7 +171,7 @@ ExecStartPre=/usr/bin/rm -f ${FLANNEL_SUBNET_FILE} ${DOCKER_OPTS_FILE}
 ExecStartPre=-${ctr} task delete --force flanneld
 ExecStartPre=-${ctr} container delete flanneld
 ExecStartPre=-${ctr} image pull \${FLANNEL_IMAGE}
-ExecStart=${ctr} run --rm --net-host --privileged ${mount('/run/flannel')} ${mount('/run/xtables.lock')} \${FLANNEL_IMAGE} flanneld /opt/bin/flanneld --ip-masq --etcd-endpoints=${endpoints} --etcd-prefix=${FLANNEL_ETCD_PREFIX}
+ExecStart=${ctr} run --rm --net-host --privileged ${mount('/run/flannel')} ${mount('/run/xtables.lock')} ${mount(ETCD_SSL_DIR, 'ro')} \${FLANNEL_IMAGE} flanneld /opt/bin/flanneld --ip-masq --etcd-endpoints=${endpoints} ${etcdTls} --etcd-prefix=${FLANNEL_ETCD_PREFIX}
 ExecStartPost=/bin/sh -c '${dockerOpts}'
 ExecStopPost=-${ctr} task delete --force flanneld
 ExecStopPost=-${ctr} container delete flanneld

@@ -81,6 +81,8 @@ function consumerVersions(): ConsumerVersions {
     cdktf: '0.21.0',
     constructs: [constructs].flat().at(-1) ?? '',
     providerGoogle: ours.devDependencies['@cdktf/provider-google'],
+    providerTls: ours.devDependencies['@cdktf/provider-tls'],
+    providerRandom: ours.devDependencies['@cdktf/provider-random'],
     typescript: ours.devDependencies.typescript,
     typesNode: ours.devDependencies['@types/node'],
   };

@@ -1,7 +1,7 @@
 /**
  * The cluster constructs on a Butane base config: WorkerPool, EtcdCluster and ContainerLinuxCluster
- * merge their Container Linux sections (etcd, flannel, docker), transpiled to Ignition 3.3.0 the way
- * Flatcar translates spec 2, into the Ignition of the user's Butane config.
+ * merge their Container Linux sections (etcd, its TLS and secret fetch, flannel, docker), transpiled
+ * to Ignition 3.3.0 the way Flatcar translates spec 2, into the Ignition of the user's Butane config.
  */
 import 'cdktf/lib/testing/adapters/jest';
 import { TerraformVariable } from 'cdktf';
@@ -10,7 +10,7 @@ import { DEFAULT_ETCD_VERSION, EtcdCluster, type EtcdClusterProps } from '../../
 import { Image } from '../../constructs/image';
 import { WorkerPool, type WorkerPoolProps } from '../../constructs/worker-pool';
 import { transpileButane } from '../../transpiler';
-import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
+import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, withBucketStandIn, type Json } from './cluster-helpers';
 
 const FLATCAR = Image.flatcar('stable');
 const ETCD: EtcdClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project', size: 3 };
@@ -60,12 +60,33 @@ const unitNamed = (ignition: Json, name: string): Json => {
 const withoutUnits = (ignition: Json): Json => ({ ...ignition, systemd: undefined });
 /** The etcd member's data disk filesystem, as Flatcar translates ct's (a spec 3 filesystem needs a path). */
 const DATA_FILESYSTEM = { device: '/dev/disk/by-id/google-etcd-data', format: 'ext4', label: 'etcd-data', path: '/tmp/etcd-data-ign1' };
-/** `ignition` without the etcd member's data disk filesystem: the user's storage. */
+/** `ignition` without the etcd member's data disk filesystem. */
 const withoutDataDisk = (ignition: Json): Json => {
   const { filesystems, ...storage } = ignition.storage ?? {};
   expect(filesystems).toEqual([DATA_FILESYSTEM]);
   return { ...ignition, storage };
 };
+/** The files every cluster node gets after the user's: the secret fetch script and etcdctl's settings. */
+const CLUSTER_FILES = ['/opt/bin/fetch-secrets', '/etc/etcd/etcdctl.env', '/etc/profile.d/etcdctl.sh'];
+/** `ignition` without the cluster's files, which come last: the user's storage. */
+const withoutClusterFiles = (ignition: Json): Json => {
+  const files: Json[] = ignition.storage.files;
+  expect(files.slice(-CLUSTER_FILES.length).map((f) => f.path)).toEqual(CLUSTER_FILES);
+  return { ...ignition, storage: { ...ignition.storage, files: files.slice(0, -CLUSTER_FILES.length) } };
+};
+/** Without empty objects: Butane's output leaves them out (Go's omitempty), Flatcar's spec 2 -> 3 translation keeps `user: {}`. */
+const withoutEmpty = (value: Json): Json =>
+  Array.isArray(value)
+    ? value.map(withoutEmpty)
+    : value !== null && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .filter(([, v]) => !(v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0))
+            .map(([k, v]) => [k, withoutEmpty(v)]),
+        )
+      : value;
+const REQUIRES_FETCH = '[Unit]\nRequires=fetch-secrets.service\nAfter=fetch-secrets.service\n';
+const ETCD_TLS_DROPIN = '[Service]\nEnvironment="ETCD_SSL_DIR=/etc/ssl/etcd"\n';
 
 describe('an EtcdCluster on a Butane config', () => {
   const stack = newStack();
@@ -77,15 +98,17 @@ describe('an EtcdCluster on a Butane config', () => {
   const terraform = synthJson(stack);
   const members = [0, 1, 2].map((i) => decodeUserData(resourceNamed(terraform, 'google_compute_instance', `demo-etcd-${i}`).metadata['user-data']));
 
-  test('synthesizes; each member is Ignition 3.3.0: Butane\'s config plus the etcd-member unit and the data disk, appended', () => {
+  test('synthesizes; each member is Ignition 3.3.0: Butane\'s config plus the etcd-member unit, the secret fetch and the data disk, appended', () => {
     synthJson(clcStack);
     members.forEach((ignition, i) => {
       expect(ignition.ignition.version).toBe('3.3.0');
-      const own = clc.members[i].instance.ignition;
-      const storage = { ...ALONE().storage, filesystems: [DATA_FILESYSTEM] };
+      // In memory the secret bucket's name is a token; the user-data has Terraform's value.
+      const own = withBucketStandIn(clc.members[i].instance.ignition, clc.secretStore!.bucketName);
+      const storage = { ...ALONE().storage, files: [...ALONE().storage.files, ...withoutEmpty(own.storage.files)], filesystems: [DATA_FILESYSTEM] };
       expect(ignition).toEqual({ ...ALONE(), storage, systemd: { units: [...unitsOf(ALONE()), ...unitsOf(own)] } });
-      expect(unitsOf(own).map((u) => u.name)).toEqual(['etcd-member.service', 'var-lib-etcd.mount']);
-      expect(etcd.members[i].instance.ignition).toEqual(ignition);
+      expect(unitsOf(own).map((u) => u.name)).toEqual(['etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service']);
+      expect(own.storage.files.map((f: Json) => f.path)).toEqual(CLUSTER_FILES);
+      expect(withBucketStandIn(etcd.members[i].instance.ignition, etcd.secretStore!.bucketName)).toEqual(ignition);
     });
   });
 
@@ -98,6 +121,8 @@ describe('an EtcdCluster on a Butane config', () => {
         dropins: [
           { name: '20-clct-etcd-member.conf', contents: expect.any(String) },
           { name: '30-etcd-data-disk.conf', contents: '[Unit]\nRequires=var-lib-etcd.mount\nAfter=var-lib-etcd.mount\n' },
+          { name: '20-fetch-secrets.conf', contents: REQUIRES_FETCH },
+          { name: '30-etcd-tls.conf', contents: ETCD_TLS_DROPIN },
         ],
       });
       const spec2Ignition = spec2.members[i].instance.ignition;
@@ -109,8 +134,8 @@ describe('an EtcdCluster on a Butane config', () => {
   test("the user's units, drop-ins, directories and files are Butane's", () => {
     const [first] = members;
     expect(unitNamed(first, 'app.service')).toEqual(unitNamed(ALONE(), 'app.service'));
-    expect(withoutDataDisk(first).storage).toEqual(ALONE().storage);
-    expect(first.storage.files).toEqual([{ path: '/etc/app.conf', mode: 0o644, contents: { compression: '', source: 'data:,port%3D8080%0A' } }]);
+    expect(withoutClusterFiles(withoutDataDisk(first)).storage).toEqual(ALONE().storage);
+    expect(withoutClusterFiles(first).storage.files).toEqual([{ path: '/etc/app.conf', mode: 0o644, contents: { compression: '', source: 'data:,port%3D8080%0A' } }]);
     expect(first.passwd).toEqual({ users: [{ name: 'core', sshAuthorizedKeys: ['ssh-ed25519 AAAA core@example'] }] });
   });
 
@@ -127,9 +152,10 @@ describe('an EtcdCluster on a Butane config', () => {
     new EtcdCluster(stack11, 'etcd', { ...ETCD, image: FLATCAR, config: butane('1.1.0') });
     const member = decodeUserData(resourceNamed(synthJson(stack11), 'google_compute_instance', 'demo-etcd-0').metadata['user-data']);
     expect(member.ignition.version).toBe('3.4.0');
-    expect(withoutUnits(withoutDataDisk(member))).toEqual(withoutUnits(ALONE('1.1.0')));
-    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount']);
+    expect(withoutUnits(withoutClusterFiles(withoutDataDisk(member)))).toEqual(withoutUnits(ALONE('1.1.0')));
+    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service']);
     expect(unitNamed(member, 'etcd-member.service')).toEqual(unitNamed(members[0], 'etcd-member.service'));
+    expect(unitNamed(member, 'fetch-secrets.service')).toEqual(unitNamed(members[0], 'fetch-secrets.service'));
   });
 });
 
@@ -147,7 +173,8 @@ describe('tokens in a cluster on a Butane config', () => {
     // a file whose contents hold a token is a base64 data URL Terraform computes
     expect(userData).toContain('"source":"data:;base64,${base64encode(join("", ["role=", var.role, "\\n"]))}"');
     expect(userData).not.toMatch(/cdktftoken/);
-    expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--initial-advertise-peer-urls=http://demo-etcd-0.us-central1-a.c.${projectId}.internal:2380`);
+    expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--initial-advertise-peer-urls=https://demo-etcd-0.us-central1-a.c.${projectId}.internal:2380`);
+    expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--advertise-client-urls=https://demo-etcd-0.us-central1-a.c.${projectId}.internal:2379`);
     // no warning: EtcdCluster declares the project quote-safe
     const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
     expect(warnings).toEqual([]);
@@ -202,14 +229,17 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
   const clc33 = clc.addWorkerPool('spec3', { name: 'demo-spec3', ignitionVersion: '3.3.0' });
   const clcWorker = clc.workerPools[0].ignition;
 
-  test("workers are Ignition 3.3.0: the user's config, then the cluster's runtime units as Flatcar translates them", () => {
+  test("workers are Ignition 3.3.0: the user's config, then the cluster's secret fetch and runtime units as Flatcar translates them", () => {
     expect(worker.ignition.version).toBe('3.3.0');
-    expect(cluster.workerPools[0].ignition).toEqual(worker);
-    expect(withoutUnits(worker)).toEqual(withoutUnits(ALONE()));
-    expect(unitsOf(worker)).toEqual([...unitsOf(ALONE()), ...unitsOf(clc33.ignition)]);
-    const runtime = ['flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
-    expect(unitsOf(worker).map((u) => u.name)).toEqual(['app.service', ...runtime]);
-    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name)).toEqual(['app.service', ...runtime]);
+    expect(withBucketStandIn(cluster.workerPools[0].ignition, cluster.secretStore!.bucketName)).toEqual(worker);
+    expect(withoutUnits(withoutClusterFiles(worker))).toEqual(withoutUnits(ALONE()));
+    const spec3 = withBucketStandIn(clc33.ignition, clc.secretStore!.bucketName);
+    expect(unitsOf(worker)).toEqual([...unitsOf(ALONE()), ...unitsOf(spec3)]);
+    expect(worker.storage.files.slice(-CLUSTER_FILES.length)).toEqual(withoutEmpty(spec3.storage.files));
+    const units = ['fetch-secrets.service', 'flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
+    expect(unitsOf(worker).map((u) => u.name)).toEqual(['app.service', ...units]);
+    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name)).toEqual(['app.service', ...units]);
+    for (const name of ['flannel-config.service', 'flanneld.service']) expect(unitNamed(worker, name).dropins).toEqual([{ name: '20-fetch-secrets.conf', contents: REQUIRES_FETCH }]);
   });
 
   test("the runtime units and docker's drop-in are the cluster's text, as on a Container Linux Config", () => {
@@ -222,13 +252,12 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
 
   test('etcd members are Ignition 3.3.0 with the etcd-member drop-in and the user\'s config', () => {
     expect(member.ignition.version).toBe('3.3.0');
-    expect(withoutUnits(withoutDataDisk(member))).toEqual(withoutUnits(ALONE()));
-    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount']);
+    expect(withoutUnits(withoutClusterFiles(withoutDataDisk(member)))).toEqual(withoutUnits(ALONE()));
+    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service']);
     const clcMember = clc.etcd.members[0].instance.ignition;
-    expect(unitNamed(member, 'etcd-member.service').dropins).toEqual([
-      { name: '20-clct-etcd-member.conf', contents: dropinOf(clcMember, 'etcd-member.service', '20-clct-etcd-member.conf') },
-      { name: '30-etcd-data-disk.conf', contents: dropinOf(clcMember, 'etcd-member.service', '30-etcd-data-disk.conf') },
-    ]);
+    expect(unitNamed(member, 'etcd-member.service').dropins).toEqual(
+      ['20-clct-etcd-member.conf', '30-etcd-data-disk.conf', '20-fetch-secrets.conf', '30-etcd-tls.conf'].map((name) => ({ name, contents: dropinOf(clcMember, 'etcd-member.service', name) })),
+    );
   });
 
   test('a project variable stays a Terraform reference in the workers\' etcd endpoints and the members\' etcd options', () => {

@@ -49,11 +49,16 @@ describe('a new network', () => {
       source_tags: ['demo-etcd'],
       target_tags: ['demo-etcd'],
     });
-    expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-etcd-client')).toMatchObject({
+    // Clients only from the roles that hold an etcd client certificate: members and workers, not every node.
+    expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-etcd-client')).toEqual({
+      name: 'demo-etcd-client',
+      network: expect.stringMatching(/^\$\{google_compute_network\./),
+      direction: 'INGRESS',
       allow: [{ protocol: 'tcp', ports: ['2379'] }],
-      source_tags: ['demo-node'],
+      source_tags: [network.etcdTag, network.workerTag],
       target_tags: ['demo-etcd'],
     });
+    expect([network.etcdTag, network.workerTag]).toEqual(['demo-etcd', 'demo-worker']);
     for (const [, rule] of resourcesOf(terraform, 'google_compute_firewall')) {
       if (rule.name !== 'demo-ssh') expect(rule).not.toHaveProperty('source_ranges');
     }

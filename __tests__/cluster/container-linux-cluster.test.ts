@@ -1,26 +1,31 @@
 /**
  * ContainerLinuxCluster: network + etcd + workers, wired by tags and endpoints. The workers' runtime
- * (docs/workers.md): the exact unit graph, the argv systemd would run for each command, and, where
- * the machine has them, the etcd oneshot's command against a real etcd and the shell steps run by
- * /bin/sh in a private /run.
+ * (docs/workers.md): the exact unit graph, the argv and environment systemd would run for each
+ * command (etcd over mutual TLS with the workers' client certificate, fetched from the cluster's
+ * bucket at boot), and, where the machine allows, the shell steps run by /bin/sh in a private /run.
  */
 import 'cdktf/lib/testing/adapters/jest';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TerraformVariable } from 'cdktf';
+import { spawnSync } from 'node:child_process';
+import { DefaultTokenResolver, StringConcat, TerraformVariable, Tokenization } from 'cdktf';
 import { ContainerLinuxCluster, type ContainerLinuxClusterProps } from '../../constructs/container-linux-cluster';
-import { transpile } from '../../transpiler';
+import { SecretDelivery } from '../../constructs/etcd-tls';
+import { FETCH_SECRETS_SH } from '../../constructs/secret-fetch';
+import { STORAGE_READ_SCOPE } from '../../constructs/secret-store';
 import { DEFAULT_FLANNEL_VERSION, FLANNEL_CONFIG_KEY, flannelNetworkConfig } from '../../constructs/worker-runtime';
 import { describeIfAvailable } from '../etcd-cluster/gate';
-import { execService, loadService, parseEnvironmentFile, parseUnitFile, type FileReader } from '../etcd-cluster/systemd-exec';
-import { decodeUserData, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
+import { parseEnvironmentFile, parseUnitFile, serviceCommands, type FileReader } from '../etcd-cluster/systemd-exec';
+import { evaluateTemplate } from '../etcd-cluster/terraform-template';
+import { decodeUserData, fileOf, newStack, resourceNamed, resourcesOf, synthJson, warningsOf, type Json } from './cluster-helpers';
 
 const PROPS: ContainerLinuxClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project' };
 const ENDPOINTS =
-  'http://demo-etcd-0.us-central1-a.c.my-project.internal:2379,http://demo-etcd-1.us-central1-b.c.my-project.internal:2379,http://demo-etcd-2.us-central1-c.c.my-project.internal:2379';
+  'https://demo-etcd-0.us-central1-a.c.my-project.internal:2379,https://demo-etcd-1.us-central1-b.c.my-project.internal:2379,https://demo-etcd-2.us-central1-c.c.my-project.internal:2379';
 const RUNTIME_UNITS = ['flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
+/** The workers' client certificate files, where fetch-secrets.service installs them. */
+const CLIENT_TLS = { ca: '/etc/ssl/etcd/ca.pem', cert: '/etc/ssl/etcd/client.pem', key: '/etc/ssl/etcd/client-key.pem' };
+/** etcdctl's environment on a worker: its endpoints and the workers' client certificate. */
+const WORKER_ETCDCTL_ENV = `ETCDCTL_API=3\nETCDCTL_ENDPOINTS=${ENDPOINTS}\nETCDCTL_CACERT=${CLIENT_TLS.ca}\nETCDCTL_CERT=${CLIENT_TLS.cert}\nETCDCTL_KEY=${CLIENT_TLS.key}\n`;
+const REQUIRES_FETCH = '[Unit]\nRequires=fetch-secrets.service\nAfter=fetch-secrets.service\n';
 
 /**
  * Flatcar's docker.service as far as the argv goes: flatcar/scripts
@@ -83,22 +88,10 @@ function dependenciesOf(files: readonly { text: string }[]): Record<string, stri
   return Object.fromEntries(DEPENDENCY_KEYS.map((key) => [key, listOf(files, 'Unit', key)]).filter(([, v]) => v.length > 0));
 }
 
-/**
- * The argv systemd execs for each `key` command (ExecStart, ExecStartPre, ExecStartPost...) of a
- * service: the commands moved to ExecStart= of an otherwise identical [Service], then read by
- * systemd-exec.ts (specifiers, quoting, C escapes, `$VAR`, `${VAR}`, `$$`).
- */
-function commandsOf(files: readonly { name: string; text: string }[], key: string, readFile: FileReader = () => undefined): { argv: string[]; env: Map<string, string> }[] {
-  const texts = files.map((f) => ({
-    name: f.name,
-    text: f.text
-      .split('\n')
-      .filter((line) => !/^Exec/.test(line) || line.startsWith(`${key}=`))
-      .map((line) => (line.startsWith(`${key}=`) ? `ExecStart=${line.slice(key.length + 1)}` : line))
-      .join('\n'),
-  }));
-  const exec = execService(loadService({ name: files[0].name }, texts), readFile);
-  return exec.commands.map((c) => ({ argv: [...c.argv], env: new Map(exec.environment) }));
+
+/** Reads /etc/etcd/etcdctl.env (flannel-config's EnvironmentFile=) from the node's own Ignition. */
+function etcdctlEnvOf(ignition: Json): FileReader {
+  return (path) => (path === '/etc/etcd/etcdctl.env' ? fileOf(ignition, path).text : undefined);
 }
 
 /** Orders units by After= (Before= folded in); throws on a cycle. */
@@ -144,23 +137,42 @@ describe('a default cluster', () => {
     expect(workers.network_interface[0].subnetwork).toMatch(/^\$\{google_compute_subnetwork\./);
   });
 
-  test('workers get exactly the runtime units, all enabled, and none of ct\'s flannel or docker sections', () => {
+  test('workers get exactly the secret fetch and the runtime units, all enabled, and none of ct\'s flannel or docker sections', () => {
     expect(cluster.etcd.clientEndpoints.join(',')).toBe(ENDPOINTS);
-    expect(ignition.systemd.units.map((u: Json) => u.name)).toEqual(RUNTIME_UNITS);
-    expect(ignition.systemd.units.filter((u: Json) => u.enable || u.enabled).map((u: Json) => u.name)).toEqual(RUNTIME_UNITS);
+    expect(ignition.systemd.units.map((u: Json) => u.name)).toEqual(['fetch-secrets.service', ...RUNTIME_UNITS]);
+    expect(ignition.systemd.units.filter((u: Json) => u.enable || u.enabled).map((u: Json) => u.name)).toEqual(['fetch-secrets.service', ...RUNTIME_UNITS]);
     expect(unitNamed(ignition, 'docker.service')).toEqual({ name: 'docker.service', enabled: true, dropins: [{ name: '40-flannel.conf', contents: expect.any(String) }] });
+    // The two units that talk to etcd start only once the client certificate is in place.
+    for (const name of ['flannel-config.service', 'flanneld.service']) expect(unitNamed(ignition, name).dropins).toEqual([{ name: '20-fetch-secrets.conf', contents: REQUIRES_FETCH }]);
+    // Files: the fetch script and etcdctl's settings; the certificate and key come from the bucket.
+    expect(ignition.storage.files.map((f: Json) => [f.path, f.mode])).toEqual([
+      ['/opt/bin/fetch-secrets', 0o755],
+      ['/etc/etcd/etcdctl.env', 0o644],
+      ['/etc/profile.d/etcdctl.sh', 0o644],
+    ]);
+    expect(fileOf(ignition, '/opt/bin/fetch-secrets').text).toBe(FETCH_SECRETS_SH);
+    expect(fileOf(ignition, '/etc/etcd/etcdctl.env').text).toBe(WORKER_ETCDCTL_ENV);
     const everything = JSON.stringify(ignition);
     for (const gone of ['20-clct-flannel.conf', '20-clct-docker.conf', '30-flannel-version.conf', 'flannel-wrapper', 'FLANNEL_IMAGE_TAG', 'etcdctl set', 'ETCDCTL_API=2', 'enable-v2']) {
       expect({ gone, found: everything.includes(gone) }).toEqual({ gone, found: false });
     }
   });
 
-  test('the unit graph: containerd and flannel-config before flanneld, flanneld before docker, docker before the health unit', () => {
-    expect(dependenciesOf(files('flannel-config.service'))).toEqual({ Wants: ['network-online.target'], After: ['network-online.target'] });
+  test('the unit graph: the secrets before flannel-config and flanneld, containerd and flannel-config before flanneld, flanneld before docker, docker before the health unit', () => {
+    expect(dependenciesOf(files('fetch-secrets.service'))).toEqual({
+      Wants: ['network-online.target'],
+      After: ['network-online.target'],
+      Before: ['flannel-config.service', 'flanneld.service'],
+    });
+    expect(dependenciesOf(files('flannel-config.service'))).toEqual({
+      Requires: ['fetch-secrets.service'],
+      Wants: ['network-online.target'],
+      After: ['network-online.target', 'fetch-secrets.service'],
+    });
     expect(dependenciesOf(files('flanneld.service'))).toEqual({
-      Requires: ['containerd.service'],
+      Requires: ['containerd.service', 'fetch-secrets.service'],
       Wants: ['flannel-config.service', 'network-online.target'],
-      After: ['containerd.service', 'flannel-config.service', 'network-online.target'],
+      After: ['containerd.service', 'flannel-config.service', 'network-online.target', 'fetch-secrets.service'],
       Upholds: ['worker-health.service'],
     });
     // docker.service's own file is Flatcar's; the cluster adds one drop-in, and no Requires= on flanneld:
@@ -177,10 +189,12 @@ describe('a default cluster', () => {
     const after = new Map<string, string[]>([
       ['containerd.service', FLATCAR_CONTAINERD_AFTER],
       ['docker.service', listOf(withDocker, 'Unit', 'After')],
-      ...['flannel-config.service', 'flanneld.service', 'worker-health.service'].map((u): [string, string[]] => [u, listOf(files(u), 'Unit', 'After')]),
+      ...['fetch-secrets.service', 'flannel-config.service', 'flanneld.service', 'worker-health.service'].map((u): [string, string[]] => [u, listOf(files(u), 'Unit', 'After')]),
     ]);
     const order = startOrder(after);
     const at = (unit: string) => order.indexOf(unit);
+    expect(at('fetch-secrets.service')).toBeLessThan(at('flannel-config.service'));
+    expect(at('fetch-secrets.service')).toBeLessThan(at('flanneld.service'));
     expect(at('containerd.service')).toBeLessThan(at('flanneld.service'));
     expect(at('flannel-config.service')).toBeLessThan(at('flanneld.service'));
     expect(at('flanneld.service')).toBeLessThan(at('docker.service'));
@@ -189,15 +203,24 @@ describe('a default cluster', () => {
     for (const file of files('flanneld.service')) expect(file.text).not.toMatch(/\/usr\/bin\/docker|docker\.service/);
   });
 
-  test('flannel-config.service: etcdctl puts the network config through the v3 API (ETCDCTL_API=3), retrying until etcd answers', () => {
+  test('flannel-config.service: etcdctl puts the network config through the v3 API over mutual TLS, its settings from etcdctl.env, retrying until etcd answers', () => {
     expect(listOf(files('flannel-config.service'), 'Service', 'Type')).toEqual(['oneshot']);
     expect(listOf(files('flannel-config.service'), 'Service', 'RemainAfterExit')).toEqual(['yes']);
     expect(listOf(files('flannel-config.service'), 'Service', 'Restart')).toEqual(['on-failure']);
-    const [put] = commandsOf(files('flannel-config.service'), 'ExecStart');
-    expect(put.env.get('ETCDCTL_API')).toBe('3');
+    // Required (no "-"): without the file etcdctl would not know the endpoints or the certificate.
+    expect(listOf(files('flannel-config.service'), 'Service', 'EnvironmentFile')).toEqual(['/etc/etcd/etcdctl.env']);
+    // Everything comes from the file: the same settings as flags too would make etcdctl refuse to run.
+    expect(listOf(files('flannel-config.service'), 'Service', 'Environment')).toEqual([]);
+    const [put] = serviceCommands(files('flannel-config.service'), 'ExecStart', etcdctlEnvOf(ignition));
+    expect([...put.env]).toEqual([
+      ['ETCDCTL_API', '3'],
+      ['ETCDCTL_ENDPOINTS', ENDPOINTS],
+      ['ETCDCTL_CACERT', CLIENT_TLS.ca],
+      ['ETCDCTL_CERT', CLIENT_TLS.cert],
+      ['ETCDCTL_KEY', CLIENT_TLS.key],
+    ]);
     expect(put.argv).toEqual([
       '/usr/bin/etcdctl',
-      `--endpoints=${ENDPOINTS}`,
       '--dial-timeout=5s',
       '--command-timeout=10s',
       'put',
@@ -208,7 +231,7 @@ describe('a default cluster', () => {
 
   test(`flanneld.service: flannel v${DEFAULT_FLANNEL_VERSION}'s image, pulled and run by containerd's ctr on the host network, on the same etcd and key`, () => {
     expect(cluster.flannelImage).toBe('docker.io/flannel/flannel:v0.28.9');
-    const pre = commandsOf(files('flanneld.service'), 'ExecStartPre').map((c) => c.argv);
+    const pre = serviceCommands(files('flanneld.service'), 'ExecStartPre').map((c) => c.argv);
     expect(pre).toEqual([
       ['/sbin/modprobe', '-a', 'ip_tables', 'vxlan'],
       ['/usr/bin/mkdir', '-p', '/run/flannel'],
@@ -221,7 +244,7 @@ describe('a default cluster', () => {
     // Only the pull of the cached-or-not image and the clean-ups may fail without failing the start.
     const preLines = parseUnitFile(files('flanneld.service')[0].text).filter((a) => a.key === 'ExecStartPre');
     expect(preLines.map((a) => a.value.startsWith('-'))).toEqual([true, false, false, false, true, true, true]);
-    const [run] = commandsOf(files('flanneld.service'), 'ExecStart');
+    const [run] = serviceCommands(files('flanneld.service'), 'ExecStart');
     expect(run.argv).toEqual([
       '/usr/bin/ctr',
       '--namespace=flannel',
@@ -231,22 +254,31 @@ describe('a default cluster', () => {
       '--privileged',
       '--mount=type=bind,src=/run/flannel,dst=/run/flannel,options=rbind:rw',
       '--mount=type=bind,src=/run/xtables.lock,dst=/run/xtables.lock,options=rbind:rw',
+      // The certificate and key, read-only: flannel needs them, not a way to change them.
+      '--mount=type=bind,src=/etc/ssl/etcd,dst=/etc/ssl/etcd,options=rbind:ro',
       'docker.io/flannel/flannel:v0.28.9',
       'flanneld',
       '/opt/bin/flanneld',
       '--ip-masq',
       `--etcd-endpoints=${ENDPOINTS}`,
+      `--etcd-cafile=${CLIENT_TLS.ca}`,
+      `--etcd-certfile=${CLIENT_TLS.cert}`,
+      `--etcd-keyfile=${CLIENT_TLS.key}`,
       '--etcd-prefix=/coreos.com/network',
     ]);
+    // Every file flannel is told to read is inside the read-only mount.
+    const [, mounted] = /^--mount=type=bind,src=([^,]+),dst=\1,options=rbind:ro$/.exec(run.argv.find((a) => a.endsWith(',options=rbind:ro'))!)!;
+    const tlsFiles = run.argv.filter((a) => /^--etcd-(ca|cert|key)file=/.test(a)).map((a) => a.split('=')[1]);
+    expect(tlsFiles.filter((file) => file.startsWith(`${mounted}/`))).toEqual([CLIENT_TLS.ca, CLIENT_TLS.cert, CLIENT_TLS.key]);
     // flannel reads path.Join(prefix, "config") (pkg/subnet/etcd/registry.go): the key the oneshot writes.
     expect(`${run.argv.find((a) => a.startsWith('--etcd-prefix='))!.split('=')[1]}/config`).toBe(FLANNEL_CONFIG_KEY);
     expect(listOf(files('flanneld.service'), 'Service', 'Type')).toEqual(['simple']);
     expect(listOf(files('flanneld.service'), 'Service', 'Restart')).toEqual(['always']);
-    expect(commandsOf(files('flanneld.service'), 'ExecStopPost').map((c) => c.argv.slice(2).join(' '))).toEqual(['task delete --force flanneld', 'container delete flanneld']);
+    expect(serviceCommands(files('flanneld.service'), 'ExecStopPost').map((c) => c.argv.slice(2).join(' '))).toEqual(['task delete --force flanneld', 'container delete flanneld']);
   });
 
   test('docker gets flannel\'s subnet and MTU: flanneld\'s ExecStartPost writes them for Flatcar\'s docker.service, whose drop-in waits for them', () => {
-    const [post] = commandsOf(files('flanneld.service'), 'ExecStartPost');
+    const [post] = serviceCommands(files('flanneld.service'), 'ExecStartPost');
     expect(post.argv).toEqual([
       '/bin/sh',
       '-c',
@@ -255,11 +287,11 @@ describe('a default cluster', () => {
         'mv /run/flannel/flannel_docker_opts.env.tmp /run/flannel/flannel_docker_opts.env',
     ]);
     const docker = files('docker.service', FLATCAR_DOCKER_SERVICE);
-    expect(commandsOf(docker, 'ExecStartPre').map((c) => c.argv)).toEqual([['/bin/sh', '-c', 'until [ -s /run/flannel/flannel_docker_opts.env ]; do sleep 1; done']]);
+    expect(serviceCommands(docker, 'ExecStartPre').map((c) => c.argv)).toEqual([['/bin/sh', '-c', 'until [ -s /run/flannel/flannel_docker_opts.env ]; do sleep 1; done']]);
     expect(listOf(docker.slice(1), 'Service', 'EnvironmentFile')).toEqual(['-/run/flannel/flannel_docker_opts.env']);
     // With the options file as flanneld's ExecStartPost writes it (proved by /bin/sh below), dockerd's argv:
     const opts = 'DOCKER_OPT_BIP=--bip=10.2.34.1/24\nDOCKER_OPT_MTU=--mtu=1410\nDOCKER_OPT_IPMASQ=--ip-masq=false\n';
-    const [dockerd] = commandsOf(docker, 'ExecStart', (path) => (path === '/run/flannel/flannel_docker_opts.env' ? opts : undefined));
+    const [dockerd] = serviceCommands(docker, 'ExecStart', (path) => (path === '/run/flannel/flannel_docker_opts.env' ? opts : undefined));
     expect(dockerd.argv).toEqual([
       '/usr/bin/dockerd',
       '--host=fd://',
@@ -275,7 +307,7 @@ describe('a default cluster', () => {
   test('worker-health.service: busybox httpd in a container on docker\'s bridge, published on 9876, serving /healthz', () => {
     const health = files('worker-health.service');
     expect(listOf(health, 'Service', 'Restart')).toEqual(['always']);
-    expect(commandsOf(health, 'ExecStart')[0].argv).toEqual([
+    expect(serviceCommands(health, 'ExecStart')[0].argv).toEqual([
       '/usr/bin/docker',
       'run',
       '--rm',
@@ -286,8 +318,8 @@ describe('a default cluster', () => {
       '-c',
       'mkdir -p /www && echo ok > /www/healthz && exec httpd -f -p 8080 -h /www',
     ]);
-    expect(commandsOf(health, 'ExecStartPre')[0].argv).toEqual(['/usr/bin/docker', 'rm', '--force', 'worker-health']);
-    expect(commandsOf(health, 'ExecStop')[0].argv).toEqual(['/usr/bin/docker', 'stop', '--time=2', 'worker-health']);
+    expect(serviceCommands(health, 'ExecStartPre')[0].argv).toEqual(['/usr/bin/docker', 'rm', '--force', 'worker-health']);
+    expect(serviceCommands(health, 'ExecStop')[0].argv).toEqual(['/usr/bin/docker', 'stop', '--time=2', 'worker-health']);
   });
 
   test('each pool\'s health check is HTTP on the runtime check, not TCP 22', () => {
@@ -310,6 +342,42 @@ describe('a default cluster', () => {
     expect(spot).toMatchObject({ machine_type: 'e2-medium', scheduling: { provisioning_model: 'SPOT' } });
   });
 
+  test('workers fetch the CA, the workers\' client certificate and key (root\'s, 0600) from the prefix worker/ of the cluster\'s one bucket', () => {
+    const fetch = unitNamed(ignition, 'fetch-secrets.service');
+    const [run] = serviceCommands(unitFiles(ignition, 'fetch-secrets.service'), 'ExecStart');
+    expect(fetch.enabled).toBe(true);
+    expect(run.argv).toEqual([
+      '/opt/bin/fetch-secrets',
+      ...['ca.pem', CLIENT_TLS.ca, '0644', 'root:root'],
+      ...['client.pem', CLIENT_TLS.cert, '0644', 'root:root'],
+      ...['client-key.pem', CLIENT_TLS.key, '0600', 'root:root'],
+    ]);
+    expect([run.env.get('FETCH_SECRETS_BUCKET'), run.env.get('FETCH_SECRETS_PREFIX')]).toEqual(['demo-secrets-0a1b2c3d', 'worker/']);
+    // Members and workers share the cluster's bucket.
+    expect(resourcesOf(terraform, 'google_storage_bucket')).toHaveLength(1);
+    expect(cluster.etcd.secretStore).toBe(cluster.secretStore);
+    expect(cluster.secretDelivery).toBe(SecretDelivery.CLOUD_STORAGE);
+    const workerObjects = resourcesOf(terraform, 'google_storage_bucket_object').filter(([, o]) => o.name.startsWith('worker/'));
+    expect(workerObjects.map(([, o]) => o.name).sort()).toEqual(['worker/ca.pem', 'worker/client-key.pem', 'worker/client.pem']);
+  });
+
+  test('every pool runs as the cluster\'s one worker service account, with the read-only storage scope, its template made after the grant and objects', () => {
+    const accounts = resourcesOf(terraform, 'google_service_account');
+    expect(accounts.map(([, a]) => a.account_id)).toEqual(['demo-etcd-0', 'demo-etcd-1', 'demo-etcd-2', 'demo-worker']);
+    const [workerAccountId] = accounts[3];
+    const email = `\${google_service_account.${workerAccountId}.email}`;
+    const resolved = Tokenization.resolve(cluster.workerServiceAccountEmail, { scope: cluster, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect(resolved).toBe(email);
+    const grants = resourcesOf(terraform, 'google_storage_bucket_iam_member').filter(([, g]) => g.member === `serviceAccount:${email}`);
+    expect(grants).toHaveLength(1);
+    const objects = resourcesOf(terraform, 'google_storage_bucket_object').filter(([, o]) => o.name.startsWith('worker/'));
+    const dependencies = [`google_storage_bucket_iam_member.${grants[0][0]}`, ...objects.map(([id]) => `google_storage_bucket_object.${id}`)].sort();
+    for (const template of [workers, spot]) {
+      expect(template.service_account).toEqual({ email, scopes: [STORAGE_READ_SCOPE] });
+      expect([...template.depends_on].sort()).toEqual(dependencies);
+    }
+  });
+
   test('firewall: flannel VXLAN between nodes, each pool\'s health port from Google\'s checkers to that pool only, nothing internal to the internet', () => {
     expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-flannel')).toMatchObject({
       allow: [{ protocol: 'udp', ports: ['8472'] }],
@@ -329,6 +397,12 @@ describe('a default cluster', () => {
         target_tags: [tag],
       });
     }
+    // etcd's client port admits only the nodes that hold a client certificate: members and workers.
+    expect(resourceNamed(terraform, 'google_compute_firewall', 'demo-etcd-client')).toMatchObject({
+      allow: [{ protocol: 'tcp', ports: ['2379'] }],
+      source_tags: ['demo-etcd', 'demo-worker'],
+      target_tags: ['demo-etcd'],
+    });
     const rules = resourcesOf(terraform, 'google_compute_firewall').map(([, rule]) => rule);
     expect(rules.map((r) => r.name)).toEqual(expect.arrayContaining(['demo-etcd-client', 'demo-etcd-peer', 'demo-flannel', 'demo-spot-health', 'demo-ssh', 'demo-workers-health']));
     for (const rule of rules) {
@@ -361,15 +435,15 @@ describe('options', () => {
     const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
     expect(cluster.flannelImage).toBe('docker.io/flannel/flannel:v0.27.4');
     const last = <T>(list: readonly T[]): T => list[list.length - 1];
-    expect(last(last(commandsOf(unitFiles(ignition, 'flanneld.service'), 'ExecStartPre')).argv)).toBe('docker.io/flannel/flannel:v0.27.4');
-    expect(last(commandsOf(unitFiles(ignition, 'flannel-config.service'), 'ExecStart')[0].argv)).toBe('{"Network":"172.20.0.0/16","Backend":{"Type":"vxlan"}}');
+    expect(last(last(serviceCommands(unitFiles(ignition, 'flanneld.service'), 'ExecStartPre')).argv)).toBe('docker.io/flannel/flannel:v0.27.4');
+    expect(last(serviceCommands(unitFiles(ignition, 'flannel-config.service'), 'ExecStart', etcdctlEnvOf(ignition))[0].argv)).toBe('{"Network":"172.20.0.0/16","Backend":{"Type":"vxlan"}}');
     expect(flannelNetworkConfig('172.20.0.0/16')).toBe('{"Network":"172.20.0.0/16","Backend":{"Type":"vxlan"}}');
   });
 
   test('a pool may move its health check; the unit, the check and the firewall follow', () => {
     const { terraform } = synthCluster({ etcdSize: 1, workerCount: 0 }, (c) => c.addWorkerPool('web', { name: 'demo-web', healthCheckPort: 10080, healthCheckPath: '/ready/now' }));
     const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
-    expect(commandsOf(unitFiles(ignition, 'worker-health.service'), 'ExecStart')[0].argv.slice(4)).toEqual([
+    expect(serviceCommands(unitFiles(ignition, 'worker-health.service'), 'ExecStart')[0].argv.slice(4)).toEqual([
       '--publish=10080:8080',
       'docker.io/library/busybox:1.37.0',
       'sh',
@@ -387,19 +461,61 @@ describe('options', () => {
     const userData: string = resourcesOf(synthJson(stack), 'google_compute_region_instance_template')[0][1].metadata['user-data'];
     expect(userData).toContain('var.project');
     expect(userData).not.toMatch(/cdktftoken/);
-    const ignition = decodeUserData(userData, { project: 'real-project-1' });
-    const endpoint = 'http://demo-etcd-0.us-central1-a.c.real-project-1.internal:2379';
-    expect(commandsOf(unitFiles(ignition, 'flannel-config.service'), 'ExecStart')[0].argv[1]).toBe(`--endpoints=${endpoint}`);
-    expect(commandsOf(unitFiles(ignition, 'flanneld.service'), 'ExecStart')[0].argv).toContain(`--etcd-endpoints=${endpoint}`);
-    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
-    expect(warnings).toEqual([]);
+    // etcdctl.env holds the project, so Terraform computes it: base64encode(join(...)), which needs the full evaluator.
+    const ignition = JSON.parse(evaluateTemplate(userData, { project: 'real-project-1' }));
+    const endpoint = 'https://demo-etcd-0.us-central1-a.c.real-project-1.internal:2379';
+    expect(serviceCommands(unitFiles(ignition, 'flannel-config.service'), 'ExecStart', etcdctlEnvOf(ignition))[0].env.get('ETCDCTL_ENDPOINTS')).toBe(endpoint);
+    expect(serviceCommands(unitFiles(ignition, 'flanneld.service'), 'ExecStart')[0].argv).toContain(`--etcd-endpoints=${endpoint}`);
+    expect(warningsOf(stack)).toEqual([]);
+  });
+
+  test('USER_DATA: the workers\' files inline (the key root\'s, 0600), no bucket, no worker account, and a warning for each kind of key', () => {
+    const stack = newStack();
+    const cluster = new ContainerLinuxCluster(stack, 'cluster', { ...PROPS, etcdSize: 1, workerCount: 1, secretDelivery: SecretDelivery.USER_DATA });
+    const terraform = synthJson(stack);
+    const [[, template]] = resourcesOf(terraform, 'google_compute_region_instance_template');
+    const ignition = decodeUserData(template.metadata['user-data']);
+    const owners = (path: string) => {
+      const { file } = fileOf(ignition, path);
+      return [file.mode, `${file.user.name}:${file.group.name}`];
+    };
+    expect([CLIENT_TLS.ca, CLIENT_TLS.cert, CLIENT_TLS.key].map(owners)).toEqual([
+      [0o644, 'root:root'],
+      [0o644, 'root:root'],
+      [0o600, 'root:root'],
+    ]);
+    expect(ignition.systemd.units.map((u: Json) => u.name)).toEqual(RUNTIME_UNITS);
+    // The runtime units are the same: only the way the files arrive differs.
+    expect(serviceCommands(unitFiles(ignition, 'flanneld.service'), 'ExecStart')[0].argv).toContain(`--etcd-keyfile=${CLIENT_TLS.key}`);
+    expect(template).not.toHaveProperty('service_account');
+    expect(template).not.toHaveProperty('depends_on');
+    expect(resourcesOf(terraform, 'google_storage_bucket')).toEqual([]);
+    expect([cluster.secretStore, cluster.etcd.secretStore, cluster.workerServiceAccountEmail]).toEqual([undefined, undefined, undefined]);
+    expect(warningsOf(stack).map((w) => w.split(' in the instances')[0]).sort()).toEqual([
+      "secretDelivery USER_DATA puts the etcd members' private keys",
+      "secretDelivery USER_DATA puts the workers' etcd client key",
+    ]);
   });
 
   test('SSH open to the world is possible, with a warning', () => {
     const stack = newStack();
     new ContainerLinuxCluster(stack, 'cluster', { ...PROPS, sshSourceRanges: ['0.0.0.0/0'], workerCount: 0, etcdSize: 1 });
-    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
-    expect(warnings).toContain('sshSourceRanges includes 0.0.0.0/0: SSH is open to the internet; prefer IAP (35.235.240.0/20)');
+    expect(warningsOf(stack)).toContain('sshSourceRanges includes 0.0.0.0/0: SSH is open to the internet; prefer IAP (35.235.240.0/20)');
+  });
+
+  test('a pool\'s scopes are added to the worker account\'s; its own service account is refused unless the keys are in the user-data', () => {
+    const { terraform } = synthCluster({ etcdSize: 1, workerCount: 0 }, (c) => c.addWorkerPool('logs', { name: 'demo-logs', scopes: ['logging-write'] }));
+    const [[, template]] = resourcesOf(terraform, 'google_compute_region_instance_template');
+    expect(template.service_account.scopes).toEqual([STORAGE_READ_SCOPE, 'logging-write']);
+    const cluster = new ContainerLinuxCluster(newStack(), 'c', { ...PROPS, etcdSize: 1, workerCount: 0 });
+    expect(() => cluster.addWorkerPool('p', { name: 'demo-p', serviceAccountEmail: 'w@p.iam.gserviceaccount.com' })).toThrow(
+      "ContainerLinuxCluster stack/c: pool p: serviceAccountEmail: with SecretDelivery.CLOUD_STORAGE the workers run as the cluster's worker service account, which may read only the workers' etcd client key; " +
+        'grant extra roles to it (workerServiceAccountEmail) instead, or use SecretDelivery.USER_DATA to bring your own',
+    );
+    const own = synthCluster({ etcdSize: 1, workerCount: 0, secretDelivery: SecretDelivery.USER_DATA }, (c) =>
+      c.addWorkerPool('p', { name: 'demo-p', serviceAccountEmail: 'w@p.iam.gserviceaccount.com' }),
+    ).terraform;
+    expect(resourcesOf(own, 'google_compute_region_instance_template')[0][1].service_account).toEqual({ email: 'w@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] });
   });
 
   test('refuses a bad or overlapping pod CIDR and an unknown region', () => {
@@ -429,29 +545,17 @@ describe('options', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Real programs: etcd for the oneshot's command, /bin/sh for the shell steps.
+// Real programs: /bin/sh and bash for the shell steps. (flannel-config's command against a real,
+// mutual-TLS etcd: __tests__/etcd-cluster/flannel-config-etcd.test.ts.)
 
-const ETCD = '/usr/bin/etcd';
-const ETCDCTL = '/usr/bin/etcdctl';
 const PATH_ENV = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
 // stdin /dev/null, as systemd gives a service: on a socket, bash would take itself for an rshd child and read ~/.bashrc.
 const STDIO: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
 
-function etcdUnavailable(): string | undefined {
-  for (const binary of [ETCD, ETCDCTL]) {
-    try {
-      accessSync(binary, constants.X_OK);
-    } catch {
-      return `${binary} not found or not executable (apt-get install etcd-server etcd-client)`;
-    }
-  }
-  return undefined;
-}
-
-/** Private mount namespaces work here (root, unshare allowed): a private /etc/hosts and /run. */
+/** Private mount namespaces work here (root, unshare allowed): a private /run. */
 function privateMountsUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'not root: no private mount namespace for /etc/hosts and /run';
-  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount -t tmpfs tmpfs /run && mount --bind /etc/hosts /etc/hosts'], { timeout: 5000 });
+  if (process.getuid?.() !== 0) return 'not root: no private mount namespace for /run';
+  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount -t tmpfs tmpfs /run'], { timeout: 5000 });
   return probe.status === 0 ? undefined : `unshare --mount failed: ${probe.stderr?.toString() ?? probe.error?.message}`;
 }
 
@@ -465,101 +569,11 @@ function runPrivately(setup: string, arg: string, argv: readonly string[], env: 
   });
 }
 
-describeIfAvailable("flannel-config.service's command against a real etcd (Debian's etcd 3.4)", etcdUnavailable() ?? privateMountsUnavailable(), () => {
-  // One etcd serving clients on three loopback addresses, one per member DNS name of the endpoints.
-  const IPS = ['127.0.0.61', '127.0.0.62', '127.0.0.63'];
-  let dir = '';
-  let etcd: ChildProcess | undefined;
-  let log = '';
-  let hostsFile = '';
-  let put: { argv: string[]; env: Map<string, string> };
-  const etcdctl = (api: '2' | '3', ...args: string[]) =>
-    spawnSync(ETCDCTL, ['--endpoints=http://127.0.0.61:2379', ...args], { env: { PATH: PATH_ENV, ETCDCTL_API: api }, encoding: 'utf8', timeout: 10_000, stdio: STDIO });
-
-  beforeAll(async () => {
-    const { terraform } = synthCluster();
-    const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
-    [put] = commandsOf(unitFiles(ignition, 'flannel-config.service'), 'ExecStart');
-    const hosts = put.argv[1].replace('--endpoints=', '').split(',').map((url) => new URL(url).hostname);
-    expect(hosts).toHaveLength(3);
-    dir = mkdtempSync(join(tmpdir(), 'flannel-config-'));
-    hostsFile = join(dir, 'hosts');
-    writeFileSync(hostsFile, `127.0.0.1\tlocalhost\n${hosts.map((h, i) => `${IPS[i]}\t${h}\n`).join('')}`);
-    etcd = spawn(
-      ETCD,
-      [
-        '--name=flannel-test',
-        `--data-dir=${join(dir, 'data')}`,
-        `--listen-client-urls=${IPS.map((ip) => `http://${ip}:2379`).join(',')}`,
-        '--advertise-client-urls=http://127.0.0.61:2379',
-        '--listen-peer-urls=http://127.0.0.61:2380',
-        '--initial-advertise-peer-urls=http://127.0.0.61:2380',
-        '--initial-cluster=flannel-test=http://127.0.0.61:2380',
-      ],
-      { cwd: dir, env: { PATH: PATH_ENV }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    etcd.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    etcd.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const until = Date.now() + 20_000;
-    for (;;) {
-      const health = etcdctl('3', '--dial-timeout=1s', 'endpoint', 'health');
-      if (health.status === 0) break;
-      if (Date.now() > until || etcd.exitCode !== null) throw new Error(`etcd did not become healthy:\n${log.slice(-3000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }, 40_000);
-
-  afterAll(async () => {
-    if (etcd?.pid !== undefined && etcd.exitCode === null) {
-      const exited = new Promise((resolve) => etcd!.once('exit', resolve));
-      process.kill(-etcd.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 15_000);
-
-  test('the exact argv and environment systemd would run put the key, twice (idempotent), and flannel\'s key reads back', () => {
-    for (let i = 0; i < 2; i++) {
-      const result = runPrivately('mount --bind "$1" /etc/hosts', hostsFile, put.argv, Object.fromEntries(put.env));
-      expect({ status: result.status, out: result.stdout.trim(), err: result.stderr }).toEqual({ status: 0, out: 'OK', err: '' });
-    }
-    const value = etcdctl('3', 'get', FLANNEL_CONFIG_KEY, '--print-value-only');
-    expect(value.status).toBe(0);
-    expect(JSON.parse(value.stdout)).toEqual({ Network: '10.2.0.0/16', Backend: { Type: 'vxlan' } });
-    // A v2 client (flannel before 0.18, ct's `etcdctl set`) gets nothing from an etcd with the v2 API off
-    // (3.4's default): the error flannel 0.11 logs as "Couldn't fetch network config".
-    const v2 = etcdctl('2', 'get', FLANNEL_CONFIG_KEY);
-    expect({ status: v2.status, out: v2.stdout }).toEqual({ status: 4, out: '' });
-    expect(v2.stderr).toContain('client: response is invalid json. The endpoint is probably not valid etcd cluster endpoint');
-  });
-
-  test("the old design's command, ct's flannel ExecStartPre (`etcdctl set`), fails here: etcdctl 3.4+ speaks v3 unless told otherwise", () => {
-    const old = transpile(`flannel:\n  etcd_endpoints: http://127.0.0.61:2379\n  network_config: '${flannelNetworkConfig('10.2.0.0/16')}'\n`, { platform: 'gce', dialect: 'flatcar' });
-    const [set] = commandsOf(unitFiles(old.ignition, 'flanneld.service', '[Service]\nExecStart=/usr/lib/flatcar/flannel-wrapper $FLANNEL_OPTS\n'), 'ExecStartPre');
-    expect(set.argv.slice(2, 4)).toEqual(['set', '/coreos.com/network/config']);
-    const result = spawnSync(set.argv[0], set.argv.slice(1), { env: { PATH: PATH_ENV }, encoding: 'utf8', timeout: 10_000, stdio: STDIO });
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('unknown command "set"');
-  });
-
-  test('it fails (and systemd retries it) while etcd cannot be reached', () => {
-    // Nothing listens on 127.0.0.64; shorter timeouts than the unit's 5 s and 10 s keep the test quick.
-    const shorter: Record<string, string> = { endpoints: 'http://127.0.0.64:2379', 'dial-timeout': '1s', 'command-timeout': '2s' };
-    const unreachable = put.argv.map((a) => {
-      const flag = /^--([a-z-]+)=/.exec(a)?.[1];
-      return flag !== undefined && flag in shorter ? `--${flag}=${shorter[flag]}` : a;
-    });
-    expect(unreachable.slice(4)).toEqual(put.argv.slice(4));
-    const result = spawnSync(unreachable[0], unreachable.slice(1), { env: { PATH: PATH_ENV, ...Object.fromEntries(put.env) }, encoding: 'utf8', timeout: 20_000, stdio: STDIO });
-    expect(result.status).not.toBe(0);
-  });
-});
-
 describeIfAvailable("the units' shell steps, run by /bin/sh and bash in a private /run", privateMountsUnavailable(), () => {
   const { terraform } = synthCluster({ etcdSize: 1, workerCount: 1 });
   const ignition = decodeUserData(resourcesOf(terraform, 'google_compute_region_instance_template')[0][1].metadata['user-data']);
-  const [post] = commandsOf(unitFiles(ignition, 'flanneld.service'), 'ExecStartPost');
-  const [wait] = commandsOf(unitFiles(ignition, 'docker.service', FLATCAR_DOCKER_SERVICE), 'ExecStartPre');
+  const [post] = serviceCommands(unitFiles(ignition, 'flanneld.service'), 'ExecStartPost');
+  const [wait] = serviceCommands(unitFiles(ignition, 'docker.service', FLATCAR_DOCKER_SERVICE), 'ExecStartPre');
   /** $1: subnet.env's text; then the command. flannel writes the file half a second later, atomically (rename). */
   const SCRIPT = [
     'mount -t tmpfs tmpfs /run || exit 1',

@@ -1,14 +1,35 @@
-/** EtcdCluster: members, zones, names, each member's etcd drop-in, data disks, addressing, versions, validation. */
+/**
+ * EtcdCluster: members, zones, names, each member's etcd drop-in (mutual TLS), how its key reaches
+ * it (fetched from the bucket at boot, or inline on request), data disks, addressing, versions,
+ * validation.
+ */
 import 'cdktf/lib/testing/adapters/jest';
 import { TerraformVariable } from 'cdktf';
 import { ConfigChangeBehavior } from '../../constructs/config-change';
-import { DEFAULT_ETCD_VERSION, EtcdCluster, EtcdMemberAddressing, type EtcdClusterProps } from '../../constructs/etcd-cluster';
+import { DEFAULT_ETCD_VERSION, EtcdCluster, EtcdMemberAddressing, SecretDelivery, type EtcdClusterProps } from '../../constructs/etcd-cluster';
 import { etcdArgsFromDropin } from '../../constructs/etcd-member';
-import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, type Json } from './cluster-helpers';
+import { FETCH_SECRETS_SH } from '../../constructs/secret-fetch';
+import { ClusterSecretStore } from '../../constructs/secret-store';
+import { execService, loadService, parseUnitFile } from '../etcd-cluster/systemd-exec';
+import { decodeUserData, dropinOf, fileOf, newStack, resourceNamed, resourcesOf, synthJson, warningsOf, withBucketStandIn, type Json } from './cluster-helpers';
 
 const PROPS: EtcdClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project' };
 const DNS = (i: number, zone: string): string => `demo-etcd-${i}.us-central1-${zone}.c.my-project.internal`;
-const INITIAL_CLUSTER = ['a', 'b', 'c'].map((zone, i) => `demo-etcd-${i}=http://${DNS(i, zone)}:2380`).join(',');
+const INITIAL_CLUSTER = ['a', 'b', 'c'].map((zone, i) => `demo-etcd-${i}=https://${DNS(i, zone)}:2380`).join(',');
+const CLIENT_ENDPOINTS = ['a', 'b', 'c'].map((zone, i) => `https://${DNS(i, zone)}:2379`);
+/** etcd's TLS flags: the files as etcd-wrapper mounts /etc/ssl/etcd, at /etc/ssl/certs in etcd's container. */
+const TLS_ARGS = [
+  '--cert-file=/etc/ssl/certs/server.pem',
+  '--key-file=/etc/ssl/certs/server-key.pem',
+  '--client-cert-auth=true',
+  '--trusted-ca-file=/etc/ssl/certs/ca.pem',
+  '--peer-cert-file=/etc/ssl/certs/server.pem',
+  '--peer-key-file=/etc/ssl/certs/server-key.pem',
+  '--peer-client-cert-auth=true',
+  '--peer-trusted-ca-file=/etc/ssl/certs/ca.pem',
+];
+/** The stand-in decodeUserData gives a secret bucket's name (APPLY_TIME_VALUES). */
+const BUCKET = 'demo-secrets-0a1b2c3d';
 
 function synthEtcd(props: Partial<EtcdClusterProps> = {}): { etcd: EtcdCluster; terraform: Json } {
   const stack = newStack();
@@ -18,6 +39,20 @@ function synthEtcd(props: Partial<EtcdClusterProps> = {}): { etcd: EtcdCluster; 
 
 function etcdArgsOf(instance: Json): string[] {
   return etcdArgsFromDropin(dropinOf(decodeUserData(instance.metadata['user-data']), 'etcd-member.service', '20-clct-etcd-member.conf'));
+}
+
+/** The one unit named `name` that has contents (ct writes drop-ins of a unit as further entries). */
+function unitContents(ignition: Json, name: string): Json {
+  const found = (ignition.systemd?.units ?? []).filter((u: Json) => u.name === name && u.contents !== undefined);
+  expect(found).toHaveLength(1);
+  return found[0];
+}
+
+/** The argv and environment systemd would run for a service's ExecStart (systemd-exec.ts). */
+function execStartOf(name: string, text: string): { argv: string[]; env: Map<string, string> } {
+  const exec = execService(loadService({ name }, [{ name, text }]), () => undefined);
+  expect(exec.commands).toHaveLength(1);
+  return { argv: [...exec.commands[0].argv], env: new Map(exec.environment) };
 }
 
 describe('a default etcd cluster', () => {
@@ -45,30 +80,93 @@ describe('a default etcd cluster', () => {
     expect(resourcesOf(terraform, 'terraform_data')).toEqual([]);
   });
 
-  test('each member\'s etcd drop-in bootstraps the static cluster from internal DNS names', () => {
+  test('each member\'s etcd drop-in bootstraps the static cluster from internal DNS names, peers and clients over mutual TLS', () => {
     instances.forEach((instance, i) => {
       const zone = ['a', 'b', 'c'][i];
       expect(etcdArgsOf(instance)).toEqual([
         `--name=demo-etcd-${i}`,
-        '--listen-peer-urls=http://${COREOS_GCE_IP_LOCAL_0}:2380',
-        '--listen-client-urls=http://0.0.0.0:2379',
-        `--initial-advertise-peer-urls=http://${DNS(i, zone)}:2380`,
+        '--listen-peer-urls=https://${COREOS_GCE_IP_LOCAL_0}:2380',
+        '--listen-client-urls=https://0.0.0.0:2379',
+        `--initial-advertise-peer-urls=https://${DNS(i, zone)}:2380`,
         `--initial-cluster=${INITIAL_CLUSTER}`,
         '--initial-cluster-state=new',
         `--initial-cluster-token=${etcd.initialClusterToken}`,
-        '--advertise-client-urls=http://${COREOS_GCE_IP_LOCAL_0}:2379',
+        // The name its certificate holds, not the bare IP, which it does not.
+        `--advertise-client-urls=https://${DNS(i, zone)}:2379`,
         '--strict-reconfig-check=true',
+        ...TLS_ARGS,
+        // Plain HTTP for Google's health checkers, which hold no client certificate.
         '--listen-metrics-urls=http://0.0.0.0:2381',
       ]);
     });
-    const dropin = dropinOf(decodeUserData(instances[0].metadata['user-data']), 'etcd-member.service', '20-clct-etcd-member.conf');
+    const ignition = decodeUserData(instances[0].metadata['user-data']);
+    const dropin = dropinOf(ignition, 'etcd-member.service', '20-clct-etcd-member.conf');
     expect(dropin).toContain(`Environment="ETCD_IMAGE_TAG=v${DEFAULT_ETCD_VERSION}"`);
     expect(dropin).toContain('Requires=coreos-metadata.service');
+    // etcd-wrapper mounts $ETCD_SSL_DIR read-only at /etc/ssl/certs, where the TLS flags look.
+    expect(dropinOf(ignition, 'etcd-member.service', '30-etcd-tls.conf')).toBe('[Service]\nEnvironment="ETCD_SSL_DIR=/etc/ssl/etcd"\n');
+  });
+
+  test('each member fetches its three files from its own prefix of the bucket at boot, before etcd starts', () => {
+    instances.forEach((instance, i) => {
+      const ignition = decodeUserData(instance.metadata['user-data']);
+      const fetch = unitContents(ignition, 'fetch-secrets.service');
+      expect(fetch.enabled).toBe(true);
+      const { argv, env } = execStartOf('fetch-secrets.service', fetch.contents);
+      expect(argv).toEqual([
+        '/opt/bin/fetch-secrets',
+        ...['ca.pem', '/etc/ssl/etcd/ca.pem', '0644', 'root:root'],
+        ...['server.pem', '/etc/ssl/etcd/server.pem', '0644', 'root:root'],
+        // etcd-wrapper runs etcd as the etcd user: only it (and root) may read the key.
+        ...['server-key.pem', '/etc/ssl/etcd/server-key.pem', '0600', 'etcd:etcd'],
+      ]);
+      expect([env.get('FETCH_SECRETS_BUCKET'), env.get('FETCH_SECRETS_PREFIX')]).toEqual([BUCKET, `etcd/demo-etcd-${i}/`]);
+      expect(parseUnitFile(fetch.contents).filter((a) => a.section === 'Unit' && a.key === 'Before').map((a) => a.value)).toEqual(['etcd-member.service']);
+      expect(dropinOf(ignition, 'etcd-member.service', '20-fetch-secrets.conf')).toBe('[Unit]\nRequires=fetch-secrets.service\nAfter=fetch-secrets.service\n');
+      expect(fileOf(ignition, '/opt/bin/fetch-secrets')).toEqual({ file: expect.objectContaining({ mode: 0o755 }), text: FETCH_SECRETS_SH });
+      // The flags name the fetched files, as mounted in etcd's container.
+      const fetched = argv.filter((a) => a.startsWith('/etc/ssl/etcd/')).map((a) => a.replace('/etc/ssl/etcd/', '/etc/ssl/certs/'));
+      for (const flag of TLS_ARGS.filter((a) => a.includes('/'))) expect(fetched).toContain(flag.split('=')[1]);
+    });
+    expect(etcd.secretDelivery).toBe(SecretDelivery.CLOUD_STORAGE);
+    expect(etcd.secretStore?.node.id).toBe('secrets');
+  });
+
+  test('each member runs as a service account of its own, with the read-only storage scope, created after its grant and objects', () => {
+    const accounts = resourcesOf(terraform, 'google_service_account');
+    expect(accounts.map(([, a]) => a.account_id)).toEqual(['demo-etcd-0', 'demo-etcd-1', 'demo-etcd-2']);
+    instances.forEach((instance, i) => {
+      const [accountId] = accounts[i];
+      expect(instance.service_account).toEqual({
+        email: `\${google_service_account.${accountId}.email}`,
+        scopes: ['https://www.googleapis.com/auth/devstorage.read_only'],
+      });
+      expect(etcd.members[i].secretReader?.prefix).toBe(`etcd/demo-etcd-${i}/`);
+      const objects = resourcesOf(terraform, 'google_storage_bucket_object').filter(([, o]) => o.name.startsWith(`etcd/demo-etcd-${i}/`));
+      expect(objects.map(([, o]) => o.name).sort()).toEqual([`etcd/demo-etcd-${i}/ca.pem`, `etcd/demo-etcd-${i}/server-key.pem`, `etcd/demo-etcd-${i}/server.pem`]);
+      const grants = resourcesOf(terraform, 'google_storage_bucket_iam_member').filter(([, g]) => g.member === `serviceAccount:\${google_service_account.${accountId}.email}`);
+      expect(grants).toHaveLength(1);
+      expect([...instance.depends_on].sort()).toEqual([`google_storage_bucket_iam_member.${grants[0][0]}`, ...objects.map(([id]) => `google_storage_bucket_object.${id}`)].sort());
+    });
+  });
+
+  test('every member gets etcdctl\'s environment (its endpoints and certificate) and a login script that reads it', () => {
+    instances.forEach((instance) => {
+      const ignition = decodeUserData(instance.metadata['user-data']);
+      const env = fileOf(ignition, '/etc/etcd/etcdctl.env');
+      expect(env.file.mode).toBe(0o644);
+      expect(env.text).toBe(
+        `ETCDCTL_API=3\nETCDCTL_ENDPOINTS=${CLIENT_ENDPOINTS.join(',')}\nETCDCTL_CACERT=/etc/ssl/etcd/ca.pem\nETCDCTL_CERT=/etc/ssl/etcd/server.pem\nETCDCTL_KEY=/etc/ssl/etcd/server-key.pem\n`,
+      );
+      const profile = fileOf(ignition, '/etc/profile.d/etcdctl.sh');
+      expect(profile.file.mode).toBe(0o644);
+      expect(profile.text).toContain('if [ -r /etc/etcd/etcdctl.env ]; then set -a; . /etc/etcd/etcdctl.env; set +a; fi\n');
+    });
   });
 
   test('exposes names, DNS names, client endpoints and a per-cluster token', () => {
     expect(etcd.members.map((m) => m.dnsName)).toEqual([DNS(0, 'a'), DNS(1, 'b'), DNS(2, 'c')]);
-    expect(etcd.clientEndpoints).toEqual([`http://${DNS(0, 'a')}:2379`, `http://${DNS(1, 'b')}:2379`, `http://${DNS(2, 'c')}:2379`]);
+    expect(etcd.clientEndpoints).toEqual(CLIENT_ENDPOINTS);
     expect(etcd.initialCluster).toBe(INITIAL_CLUSTER);
     expect(etcd.initialClusterToken).toMatch(/^demo-etcd-[0-9a-f]{12}$/);
     expect(synthEtcd({ clusterName: 'other' }).etcd.initialClusterToken).not.toBe(etcd.initialClusterToken.replace('demo', 'other'));
@@ -82,7 +180,8 @@ describe('a default etcd cluster', () => {
       ['demo-etcd-2', 'us-central1-c', DNS(2, 'c')],
     ]);
     configs.forEach((config, i) => {
-      expect(config.ignition).toEqual(decodeUserData(instances[i].metadata['user-data']));
+      // In memory the bucket's name is still a token; Terraform fills it in.
+      expect(withBucketStandIn(config.ignition, etcd.secretStore!.bucketName)).toEqual(decodeUserData(instances[i].metadata['user-data']));
       expect(config.etcdArgs).toEqual(etcdArgsOf(instances[i]));
       expect(config.etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: `v${DEFAULT_ETCD_VERSION}` });
     });
@@ -106,7 +205,8 @@ describe('options', () => {
     expect(decodeUserData(member.metadata['user-data']).passwd.users[0].name).toBe('core');
     const [[hashesId, hashes]] = resourcesOf(terraform, 'terraform_data');
     expect(hashesId).toBe('coreos_config_hashes');
-    expect(hashes.input.match(/"etcd_member-\d_[0-9A-F]{8}" = "[0-9a-f]{64}"/g)).toHaveLength(5);
+    // The config holds the bucket's name, known at apply: Terraform hashes it in with the rest.
+    expect(hashes.input.match(/"etcd_member-\d_[0-9A-F]{8}" = jsonencode\(\["[0-9a-f]{64}", google_storage_bucket\.[A-Za-z0-9_-]+\.name\]\)/g)).toHaveLength(5);
     expect(member.lifecycle.replace_triggered_by).toEqual([expect.stringMatching(/^terraform_data\.coreos_config_hashes\.input\["etcd_member-4_[0-9A-F]{8}"\]$/)]);
   });
 
@@ -119,7 +219,11 @@ describe('options', () => {
     expect(member.network_interface[0].network_ip).toBe(`\${${reference}}`);
     expect(member.metadata['user-data']).toContain(`jsonencode(${reference})`);
     expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--initial-cluster=demo-etcd-0=${etcd.members[0].peerUrl}`);
-    expect(etcd.members[0].peerUrl).toBe(`http://${etcd.members[0].internalIp}:2380`);
+    expect(etcd.members[0].peerUrl).toBe(`https://${etcd.members[0].internalIp}:2380`);
+    // The reserved IP is what its certificate names, so it is the advertised client URL too.
+    expect(etcd.clientEndpoints).toEqual([`https://${etcd.members[0].internalIp}:2379`]);
+    expect(etcd.memberConfigs()[0].etcdArgs).toContain(`--advertise-client-urls=${etcd.clientEndpoints[0]}`);
+    expect(resourcesOf(terraform, 'tls_cert_request')[0][1].ip_addresses).toEqual([`\${${reference}}`, '127.0.0.1']);
   });
 
   test('a project token becomes part of the DNS names in Terraform', () => {
@@ -133,6 +237,51 @@ describe('options', () => {
   test('initialClusterState: existing makes members join a running cluster', () => {
     const { etcd } = synthEtcd({ size: 1, initialClusterState: 'existing' });
     expect(etcd.memberConfigs()[0].etcdArgs).toContain('--initial-cluster-state=existing');
+  });
+});
+
+describe('secret delivery', () => {
+  test('USER_DATA: the three files inline in the user-data (the key 0600, etcd\'s), no bucket, no fetch, no service account, and a warning', () => {
+    const stack = newStack();
+    const etcd = new EtcdCluster(stack, 'etcd', { ...PROPS, size: 1, secretDelivery: SecretDelivery.USER_DATA });
+    const terraform = synthJson(stack);
+    const member = resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-0');
+    const ignition = decodeUserData(member.metadata['user-data']);
+    const owners = (path: string) => {
+      const { file } = fileOf(ignition, path);
+      return [file.mode, `${file.user.name}:${file.group.name}`];
+    };
+    expect(owners('/etc/ssl/etcd/ca.pem')).toEqual([0o644, 'root:root']);
+    expect(owners('/etc/ssl/etcd/server.pem')).toEqual([0o644, 'root:root']);
+    expect(owners('/etc/ssl/etcd/server-key.pem')).toEqual([0o600, 'etcd:etcd']);
+    expect(fileOf(ignition, '/etc/ssl/etcd/server-key.pem').text).toMatch(/^-----BEGIN EC PRIVATE KEY-----\n/);
+    expect(member.metadata['user-data']).toContain('base64encode(tls_private_key.');
+    expect(dropinOf(ignition, 'etcd-member.service', '30-etcd-tls.conf')).toBe('[Service]\nEnvironment="ETCD_SSL_DIR=/etc/ssl/etcd"\n');
+    expect(etcdArgsOf(member)).toEqual(expect.arrayContaining(TLS_ARGS));
+    expect(JSON.stringify(ignition)).not.toContain('fetch-secrets');
+    expect(member).not.toHaveProperty('service_account');
+    expect(member).not.toHaveProperty('depends_on');
+    for (const type of ['google_storage_bucket', 'google_storage_bucket_object', 'google_service_account', 'random_id']) expect(resourcesOf(terraform, type)).toEqual([]);
+    expect([etcd.secretDelivery, etcd.secretStore, etcd.members[0].secretReader]).toEqual([SecretDelivery.USER_DATA, undefined, undefined]);
+    expect(warningsOf(stack)).toEqual([expect.stringContaining("secretDelivery USER_DATA puts the etcd members' private keys in the instances' user-data")]);
+  });
+
+  test('USER_DATA with a service account of the user\'s: the VMs run as it', () => {
+    const { terraform } = synthEtcd({ size: 1, secretDelivery: SecretDelivery.USER_DATA, serviceAccountEmail: 'etcd@p.iam.gserviceaccount.com' });
+    expect(resourceNamed(terraform, 'google_compute_instance', 'demo-etcd-0').service_account).toEqual({ email: 'etcd@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] });
+  });
+
+  test('a store given (e.g. a cluster\'s, shared with its workers) holds the members\' objects instead of a new one', () => {
+    const stack = newStack();
+    const store = new ClusterSecretStore(stack, 'shared', { clusterName: 'demo', location: 'us-central1' });
+    const etcd = new EtcdCluster(stack, 'etcd', { ...PROPS, size: 1, secretStore: store });
+    const terraform = synthJson(stack);
+    expect(etcd.secretStore).toBe(store);
+    expect(etcd.node.tryFindChild('secrets')).toBeUndefined();
+    const [[bucketId]] = resourcesOf(terraform, 'google_storage_bucket');
+    expect(resourcesOf(terraform, 'google_storage_bucket')).toHaveLength(1);
+    const objects = resourcesOf(terraform, 'google_storage_bucket_object').map(([, o]) => [o.name, o.bucket]);
+    expect(objects.sort()).toEqual(['ca.pem', 'server-key.pem', 'server.pem'].map((f) => [`etcd/demo-etcd-0/${f}`, `\${google_storage_bucket.${bucketId}.name}`]));
   });
 });
 
@@ -176,9 +325,10 @@ describe('member addressing', () => {
     const { etcd } = synthEtcd({ memberAddressing: EtcdMemberAddressing.GLOBAL_DNS });
     expect(etcd.memberAddressing).toBe('global-dns');
     expect(etcd.members.map((m) => m.dnsName)).toEqual([0, 1, 2].map((i) => `demo-etcd-${i}.c.my-project.internal`));
-    expect(etcd.initialCluster).toBe([0, 1, 2].map((i) => `demo-etcd-${i}=http://demo-etcd-${i}.c.my-project.internal:2380`).join(','));
-    expect(etcd.clientEndpoints[2]).toBe('http://demo-etcd-2.c.my-project.internal:2379');
-    expect(etcd.memberConfigs()[1].etcdArgs).toContain('--initial-advertise-peer-urls=http://demo-etcd-1.c.my-project.internal:2380');
+    expect(etcd.initialCluster).toBe([0, 1, 2].map((i) => `demo-etcd-${i}=https://demo-etcd-${i}.c.my-project.internal:2380`).join(','));
+    expect(etcd.clientEndpoints[2]).toBe('https://demo-etcd-2.c.my-project.internal:2379');
+    expect(etcd.memberConfigs()[1].etcdArgs).toContain('--initial-advertise-peer-urls=https://demo-etcd-1.c.my-project.internal:2380');
+    expect(etcd.memberConfigs()[1].etcdArgs).toContain('--advertise-client-urls=https://demo-etcd-1.c.my-project.internal:2379');
   });
 
   test("the plain string works as well as the constant, and 'static-ip' equals staticInternalIps: true", () => {
@@ -246,6 +396,10 @@ describe('validation', () => {
     expect(build({ etcdOptions: { initial_cluster_state: 'existing' } })).toThrow('etcdOptions.initial_cluster_state is set by EtcdCluster (use initialClusterState)');
     expect(build({ etcdOptions: { listen_metrics_urls: 'http://0.0.0.0:9000' } })).toThrow('etcdOptions.listen_metrics_urls is set by EtcdCluster (health endpoint, port 2381)');
     expect(build({ etcdOptions: { data_dir: '/data' } })).toThrow('etcdOptions.data_dir is set by EtcdCluster (the data lives on the data disk at /var/lib/etcd)');
+    // Mutual TLS is not negotiable through etcdOptions: no option may turn it off or swap the certificates.
+    for (const option of ['cert_file', 'key_file', 'trusted_ca_file', 'client_cert_auth', 'peer_cert_file', 'peer_key_file', 'peer_trusted_ca_file', 'peer_client_cert_auth', 'auto_tls', 'peer_auto_tls']) {
+      expect(build({ etcdOptions: { [option]: false } })).toThrow(`etcdOptions.${option} is set by EtcdCluster (mutual TLS with the cluster's PKI)`);
+    }
     const stack = newStack();
     new EtcdCluster(stack, 'one', PROPS);
     expect(() => new EtcdCluster(stack, 'two', { ...PROPS, size: 1 })).toThrow(
@@ -269,5 +423,14 @@ describe('validation', () => {
     );
     expect(build({ initialClusterState: 'old' as 'new' })).toThrow(`initialClusterState must be 'new' or 'existing' (got "old")`);
     expect(build({ dataDiskSizeGb: 5 })).toThrow('dataDiskSizeGb must be a whole number of GB, at least 10 (the smallest persistent disk) (got 5)');
+  });
+
+  test('refuses an unknown secret delivery, and a secret store with USER_DATA', () => {
+    expect(build({ secretDelivery: 'ssh' as SecretDelivery })).toThrow('secretDelivery must be SecretDelivery.CLOUD_STORAGE or SecretDelivery.USER_DATA (got "ssh")');
+    const stack = newStack();
+    const store = new ClusterSecretStore(stack, 'shared', { clusterName: 'demo', location: 'us-central1' });
+    expect(() => new EtcdCluster(stack, 'etcd', { ...PROPS, secretDelivery: SecretDelivery.USER_DATA, secretStore: store })).toThrow(
+      'EtcdCluster stack/etcd: secretStore is for SecretDelivery.CLOUD_STORAGE; with USER_DATA the keys are in the user-data',
+    );
   });
 });

@@ -1,6 +1,8 @@
 /**
  * InstanceProps: the VM props CoreOSInstance, EtcdCluster and WorkerPool share mean the same and
  * are checked the same in all three, and `externalIp` still works as assignExternalIp's former name.
+ * The service account is the exception: an EtcdCluster whose keys come from the bucket (the
+ * default) runs each member as an account it makes, so it takes scopes but no account.
  */
 import 'cdktf/lib/testing/adapters/jest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,9 +11,10 @@ import * as path from 'node:path';
 import { AnnotationMetadataEntryType } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CoreOSInstance } from '../../constructs/coreos-instance';
-import { EtcdCluster } from '../../constructs/etcd-cluster';
+import { EtcdCluster, SecretDelivery } from '../../constructs/etcd-cluster';
 import { Image } from '../../constructs/image';
 import type { InstanceProps } from '../../constructs/instance-props';
+import { STORAGE_READ_SCOPE } from '../../constructs/secret-store';
 import { WorkerPool } from '../../constructs/worker-pool';
 import { newStack, resourcesOf, synthJson, type Json } from './cluster-helpers';
 
@@ -29,6 +32,11 @@ const BUILDERS: Record<string, (props: InstanceProps) => Json> = {
     new EtcdCluster(stack, 'etcd', { clusterName: 'demo', region: 'us-central1', project: 'my-project', size: 1, ...props });
     return synthJson(stack);
   },
+  'EtcdCluster with USER_DATA': (props) => {
+    const stack = newStack();
+    new EtcdCluster(stack, 'etcd', { clusterName: 'demo', region: 'us-central1', project: 'my-project', size: 1, secretDelivery: SecretDelivery.USER_DATA, ...props });
+    return synthJson(stack);
+  },
   WorkerPool: (props) => {
     const stack = newStack();
     new WorkerPool(stack, 'workers', { name: 'demo-workers', region: 'us-central1', ...props });
@@ -36,11 +44,16 @@ const BUILDERS: Record<string, (props: InstanceProps) => Json> = {
   },
 };
 
-/** The network interface of the one VM (or template) the construct made. */
-function networkInterfaceOf(terraform: Json): Json {
+/** The one VM (or template) the construct made. */
+function vmOf(terraform: Json): Json {
   const vms = [...resourcesOf(terraform, 'google_compute_instance'), ...resourcesOf(terraform, 'google_compute_region_instance_template')];
   expect(vms).toHaveLength(1);
-  return vms[0][1].network_interface[0];
+  return vms[0][1];
+}
+
+/** The network interface of the one VM (or template) the construct made. */
+function networkInterfaceOf(terraform: Json): Json {
+  return vmOf(terraform).network_interface[0];
 }
 
 describe.each(Object.keys(BUILDERS))('%s', (kind) => {
@@ -51,7 +64,6 @@ describe.each(Object.keys(BUILDERS))('%s', (kind) => {
     ['a bad label', { labels: { Role: 'x' } }, /label key "Role" must be/],
     ['user-data in metadata', { metadata: { 'user-data': 'x' } }, /user-data/],
     ['a boot disk size that is not a whole number of GB', { bootDiskSizeGb: 2.5 }, /bootDiskSizeGb must be a whole number/],
-    ['scopes without a service account', { scopes: ['logging-write'] }, /scopes need serviceAccountEmail/],
     ['a CoreOS image with Ignition 3', { image: Image.coreos('stable'), ignitionVersion: '3.3.0' }, /boots Ignition spec 2 only/],
     ['both names of the external IP prop', { assignExternalIp: true, externalIp: true }, /set assignExternalIp only/],
   ])('refuses %s with the shared check', (_, props, message) => {
@@ -68,18 +80,57 @@ describe.each(Object.keys(BUILDERS))('%s', (kind) => {
     expect(networkInterfaceOf(build({ externalIp: false })).access_config).toBeUndefined();
   });
 
-  test('a service account gets the cloud-platform scope by default', () => {
-    const terraform = build({ serviceAccountEmail: 'vm@p.iam.gserviceaccount.com' });
-    const vm = [...resourcesOf(terraform, 'google_compute_instance'), ...resourcesOf(terraform, 'google_compute_region_instance_template')][0][1];
-    expect(vm.service_account).toEqual({ email: 'vm@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] });
-  });
-
   test('configFile with configVariables is read', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'instance-props-'));
     const file = path.join(dir, 'base.yaml');
     writeFileSync(file, 'passwd:\n  users:\n    - name: "{{ user }}"\n');
     const ignitionOf = (terraform: Json): string => JSON.stringify(terraform);
     expect(ignitionOf(build({ config: undefined, configFile: file, configVariables: { user: 'deploy' } }))).toContain('\\"name\\":\\"deploy\\"');
+  });
+});
+
+// The constructs that run as the service account they are given (an EtcdCluster only when its keys are in the user-data).
+describe.each(['CoreOSInstance', 'EtcdCluster with USER_DATA', 'WorkerPool'])('%s: the service account is the user\'s', (kind) => {
+  const build = BUILDERS[kind];
+
+  test('refuses scopes without a service account with the shared check', () => {
+    expect(() => build({ scopes: ['logging-write'] })).toThrow(/scopes need serviceAccountEmail/);
+  });
+
+  test('a service account gets the cloud-platform scope by default', () => {
+    expect(vmOf(build({ serviceAccountEmail: 'vm@p.iam.gserviceaccount.com' })).service_account).toEqual({ email: 'vm@p.iam.gserviceaccount.com', scopes: ['cloud-platform'] });
+  });
+
+  test('no service account by default: the VM gets no Google credentials', () => {
+    expect(vmOf(build({}))).not.toHaveProperty('service_account');
+  });
+});
+
+describe('EtcdCluster with CLOUD_STORAGE (the default): each member runs as the account EtcdCluster makes for it', () => {
+  const build = BUILDERS.EtcdCluster;
+  const memberAccount = (terraform: Json): string => {
+    const accounts = resourcesOf(terraform, 'google_service_account');
+    expect(accounts.map(([, a]) => a.account_id)).toEqual(['demo-etcd-0']);
+    return `\${google_service_account.${accounts[0][0]}.email}`;
+  };
+
+  test('only the read-only storage scope by default: the grant narrows it to the member\'s own objects', () => {
+    const terraform = build({});
+    expect(vmOf(terraform).service_account).toEqual({ email: memberAccount(terraform), scopes: [STORAGE_READ_SCOPE] });
+    expect(STORAGE_READ_SCOPE).toBe('https://www.googleapis.com/auth/devstorage.read_only');
+  });
+
+  test('scopes need no service account: they are added to the member\'s own, once each', () => {
+    const terraform = build({ scopes: ['logging-write', STORAGE_READ_SCOPE, 'monitoring-write'] });
+    expect(vmOf(terraform).service_account).toEqual({ email: memberAccount(terraform), scopes: [STORAGE_READ_SCOPE, 'logging-write', 'monitoring-write'] });
+  });
+
+  test('refuses serviceAccountEmail, saying what to do instead', () => {
+    expect(() => build({ serviceAccountEmail: 'vm@p.iam.gserviceaccount.com' })).toThrow(
+      'EtcdCluster stack/etcd: serviceAccountEmail: with SecretDelivery.CLOUD_STORAGE each member runs as a service account EtcdCluster makes, which may read only that member\'s key; ' +
+        'grant extra roles to those accounts (members[i].secretReader.email) instead, or use SecretDelivery.USER_DATA to bring your own',
+    );
+    expect(() => build({ serviceAccountEmail: 'vm@p.iam.gserviceaccount.com', scopes: ['logging-write'] })).toThrow(/serviceAccountEmail: with SecretDelivery\.CLOUD_STORAGE/);
   });
 });
 

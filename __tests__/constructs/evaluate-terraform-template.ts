@@ -45,17 +45,43 @@ function endOfInterpolation(template: string, from: number): number {
   throw new Error(`unclosed interpolation at ${from}`);
 }
 
+/**
+ * Values of resource attributes known only at apply, by `TYPE.ATTRIBUTE` (any resource of the
+ * type): what the tests take them to be unless the variables say otherwise.
+ */
+export const APPLY_TIME_VALUES: Readonly<Record<string, string>> = {
+  // A ClusterSecretStore's bucket: `<cluster>-secrets-` and random_id's 8 hex digits.
+  'google_storage_bucket.name': 'demo-secrets-0a1b2c3d',
+  // Certificates and keys (SecretDelivery.USER_DATA puts them inline): PEM-shaped stand-ins.
+  'tls_self_signed_cert.cert_pem': '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n',
+  'tls_locally_signed_cert.cert_pem': '-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----\n',
+  'tls_private_key.private_key_pem': '-----BEGIN EC PRIVATE KEY-----\nKEY\n-----END EC PRIVATE KEY-----\n',
+};
+
+const REFERENCE = '(var\\.[a-z_]+|[a-z0-9_]+\\.[A-Za-z0-9_-]+\\.[a-z_]+)';
+
 function evaluateExpression(expression: string, variables: Readonly<Record<string, string>>): string {
   const literal = /^"([^"\\]*)"$/.exec(expression);
   if (literal) return literal[1];
-  const variable = /^var\.([a-z_]+)$/.exec(expression);
-  if (variable) return valueOf(variable[1], variables);
-  const jsonBody = /^trimsuffix\(trimprefix\(jsonencode\(var\.([a-z_]+)\), "\\""\), "\\""\)$/.exec(expression);
+  const reference = new RegExp(`^${REFERENCE}$`).exec(expression);
+  if (reference) return valueOf(reference[1], variables);
+  const jsonBody = new RegExp(`^trimsuffix\\(trimprefix\\(jsonencode\\(${REFERENCE}\\), "\\\\""\\), "\\\\""\\)$`).exec(expression);
   if (jsonBody) return goJsonStringBody(valueOf(jsonBody[1], variables));
+  const base64 = new RegExp(`^base64encode\\(${REFERENCE}\\)$`).exec(expression);
+  if (base64) return Buffer.from(valueOf(base64[1], variables), 'utf8').toString('base64');
   throw new Error(`unexpected expression: ${expression}`);
 }
 
-function valueOf(name: string, variables: Readonly<Record<string, string>>): string {
-  if (!(name in variables)) throw new Error(`no value for var.${name}`);
-  return variables[name];
+/** `var.NAME` from the variables by NAME; `TYPE.ID.ATTRIBUTE` by `TYPE.ATTRIBUTE`, from the variables or APPLY_TIME_VALUES. */
+function valueOf(reference: string, variables: Readonly<Record<string, string>>): string {
+  if (reference.startsWith('var.')) {
+    const name = reference.slice(4);
+    if (!(name in variables)) throw new Error(`no value for var.${name}`);
+    return variables[name];
+  }
+  const [type, , attribute] = reference.split('.');
+  const key = `${type}.${attribute}`;
+  const value = variables[key] ?? APPLY_TIME_VALUES[key];
+  if (value === undefined) throw new Error(`no value for ${reference} (give one as "${key}")`);
+  return value;
 }

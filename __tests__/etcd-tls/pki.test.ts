@@ -1,11 +1,14 @@
 /**
  * EtcdPki as Terraform JSON: the tls_* resources of a synthesized PKI for the demo cluster's three
  * members and two client roles (algorithms, subjects, SANs, usages, validity, early renewal), read
- * both raw and through the openssl translator that mtls.test.ts mints from, and the errors.
+ * both raw and through the openssl translator that mtls.test.ts mints from, the errors, and what a
+ * missing provider package (a required peer) says.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { DefaultTokenResolver, StringConcat, TerraformStack, TerraformVariable, Testing, Token, Tokenization } from 'cdktf';
 import { CA_USES, CLIENT_USES, DEFAULT_CA_VALIDITY_HOURS, DEFAULT_CERT_VALIDITY_HOURS, DEFAULT_EARLY_RENEWAL_HOURS, EtcdPki, MEMBER_USES } from '../../constructs/cluster-pki';
-import { TlsProvider } from '../../constructs/google-tls';
+import { TlsProvider } from '../../constructs/pki-providers';
 import { opensslExtensions, tlsPlan } from './openssl-from-tls';
 import { CLIENT_ROLES, demoMembers, PROJECT, synthesizePki } from './pki-stack';
 
@@ -196,25 +199,52 @@ describe('EtcdPki errors say what is wrong and what to do', () => {
   });
 });
 
-describe('@cdktf/provider-tls is an optional peer', () => {
-  test('without it, the provider doors load and only creating a PKI fails, saying what to install', () => {
+describe('@cdktf/provider-tls and @cdktf/provider-random are required peers of the cluster constructs', () => {
+  /** Loads `load` in a fresh module registry in which `pkg`'s modules cannot be found. */
+  function withoutPackage(pkg: string, libs: readonly string[], load: () => void): void {
     jest.isolateModules(() => {
-      for (const lib of ['private-key', 'provider', 'self-signed-cert', 'cert-request', 'locally-signed-cert']) {
-        jest.doMock(`@cdktf/provider-tls/lib/${lib}`, () => {
-          throw new Error(`Cannot find module '@cdktf/provider-tls/lib/${lib}'`);
+      for (const lib of libs) {
+        jest.doMock(`${pkg}/lib/${lib}`, () => {
+          throw new Error(`Cannot find module '${pkg}/lib/${lib}'`);
         });
       }
+      load();
+    });
+    for (const lib of libs) jest.dontMock(`${pkg}/lib/${lib}`);
+  }
+
+  test('package.json names both as peer dependencies, none of them optional, at the versions the message names', () => {
+    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(pkg.peerDependencies).toMatchObject({ '@cdktf/provider-tls': '^11.0.1', '@cdktf/provider-random': '^12.0.1' });
+    for (const name of ['@cdktf/provider-tls', '@cdktf/provider-random']) expect(pkg.peerDependenciesMeta?.[name]?.optional).not.toBe(true);
+  });
+
+  test('without @cdktf/provider-tls, the Google door still loads and creating a PKI fails, saying what to install', () => {
+    withoutPackage('@cdktf/provider-tls', ['private-key', 'provider', 'self-signed-cert', 'cert-request', 'locally-signed-cert'], () => {
       /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry with the package missing */
       const google = require('../../constructs/google') as typeof import('../../constructs/google');
       const { EtcdPki: IsolatedPki } = require('../../constructs/cluster-pki') as typeof import('../../constructs/cluster-pki');
       const cdktf = require('cdktf') as typeof import('cdktf');
       /* eslint-enable @typescript-eslint/no-require-imports */
+      // A plain CoreOSInstance needs neither package: the loaders are lazy.
       expect(typeof google.ComputeInstance).toBe('function');
       const stack = new cdktf.TerraformStack(cdktf.Testing.app(), 's');
       expect(() => new IsolatedPki(stack, 'pki', { clusterName: 'demo', members: demoMembers() })).toThrow(
-        /EtcdPki needs the optional peer dependency @cdktf\/provider-tls: install it \(npm install @cdktf\/provider-tls@\^11\.0\.1\)\. Cannot find module/,
+        /^the cluster constructs need the peer dependency @cdktf\/provider-tls: install it \(npm install @cdktf\/provider-tls@\^11\.0\.1\)\. Cannot find module '@cdktf\/provider-tls\/lib\/[a-z-]+'$/,
       );
     });
-    for (const lib of ['private-key', 'provider', 'self-signed-cert', 'cert-request', 'locally-signed-cert']) jest.dontMock(`@cdktf/provider-tls/lib/${lib}`);
+  });
+
+  test('without @cdktf/provider-random, creating a secret store fails, saying what to install', () => {
+    withoutPackage('@cdktf/provider-random', ['id', 'provider'], () => {
+      /* eslint-disable @typescript-eslint/no-require-imports -- a fresh module registry with the package missing */
+      const { ClusterSecretStore } = require('../../constructs/secret-store') as typeof import('../../constructs/secret-store');
+      const cdktf = require('cdktf') as typeof import('cdktf');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const stack = new cdktf.TerraformStack(cdktf.Testing.app(), 's');
+      expect(() => new ClusterSecretStore(stack, 'secrets', { clusterName: 'demo', location: 'us-central1' })).toThrow(
+        /^the cluster constructs need the peer dependency @cdktf\/provider-random: install it \(npm install @cdktf\/provider-random@\^12\.0\.1\)\. Cannot find module '@cdktf\/provider-random\/lib\/[a-z-]+'$/,
+      );
+    });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The fresh consumer project that package-check installs the packed library into: a cdktf 0.21
- * app of someone else's, with its own copies of cdktf, constructs and the Google provider.
+ * app of someone else's, with its own copies of cdktf, constructs and the Google, tls and random providers.
  */
 
 /** What the consumer depends on, besides the tarball. */
@@ -8,6 +8,8 @@ export interface ConsumerVersions {
   readonly cdktf: string;
   readonly constructs: string;
   readonly providerGoogle: string;
+  readonly providerTls: string;
+  readonly providerRandom: string;
   readonly typescript: string;
   readonly typesNode: string;
 }
@@ -20,6 +22,8 @@ export function consumerPackageJson(tarball: string, versions: ConsumerVersions)
     private: true,
     dependencies: {
       '@cdktf/provider-google': versions.providerGoogle,
+      '@cdktf/provider-random': versions.providerRandom,
+      '@cdktf/provider-tls': versions.providerTls,
       'cdktf': versions.cdktf,
       'cdktf-coreos': `file:${tarball}`,
       'constructs': versions.constructs,

@@ -16,10 +16,40 @@ const CONSUMER_KEY = 'check@consumer';
 /** ct's own spec (CoreOS dialect) and the Flatcar dialect's. */
 const IGNITION_VERSIONS = ['2.2.0', '2.3.0'];
 
+/**
+ * The template's text with each `${...}` interpolation (a Terraform reference, e.g. the secret
+ * bucket's name) replaced by `X` and each `$${` escape by `${`: JSON again, for these checks.
+ */
+export function withoutInterpolations(template: string): string {
+  let out = '';
+  for (let i = 0; i < template.length; ) {
+    if (template.startsWith('$${', i) || template.startsWith('%%{', i)) {
+      out += `${template[i]}{`;
+      i += 3;
+    } else if (template.startsWith('${', i)) {
+      let inString = false;
+      let j = i + 2;
+      for (; j < template.length; j++) {
+        if (inString && template[j] === '\\') j++;
+        else if (template[j] === '"') inString = !inString;
+        else if (!inString && template[j] === '}') break;
+      }
+      if (j >= template.length) throw new Error(`unclosed interpolation at ${i}`);
+      out += 'X';
+      i = j + 1;
+    } else {
+      out += template[i++];
+    }
+  }
+  return out;
+}
+
 function userData(type: string, id: string, resource: Resources[string], key = CONSUMER_KEY): Ignition {
   const text = resource.metadata?.['user-data'];
   if (typeof text !== 'string') throw new Error(`${type}.${id} has no user-data metadata`);
-  const ignition = JSON.parse(text) as Ignition;
+  // Secure defaults: a node's private key is fetched at boot, never carried in its metadata.
+  if (text.includes('private_key_pem')) throw new Error(`${type}.${id}: its user-data references a private key`);
+  const ignition = JSON.parse(withoutInterpolations(text)) as Ignition;
   if (!IGNITION_VERSIONS.includes(ignition.ignition?.version ?? '')) throw new Error(`${type}.${id}: Ignition version ${ignition.ignition?.version}`);
   const core = ignition.passwd?.users?.find((user) => user.name === 'core');
   if (!core?.sshAuthorizedKeys?.some((k) => k.endsWith(key))) throw new Error(`${type}.${id}: no user core with the key ${key}`);
