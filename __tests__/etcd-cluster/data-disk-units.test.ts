@@ -8,6 +8,7 @@
  */
 import { describeIfAvailable } from './gate';
 import { ETCD_MEMBER_BASE_UNIT, ETCD_MEMBER_UNIT } from './etcd-member';
+import { FETCH_SECRETS_UNIT } from './node-tls';
 import { synthesizedEtcdCluster } from './member-configs';
 import { askSystemd, systemdOracleUnavailable } from './systemd-oracle';
 
@@ -18,18 +19,21 @@ const MOUNT_UNIT = 'var-lib-etcd.mount';
 const DEVICE_UNIT = 'dev-disk-by\\x2did-google\\x2detcd\\x2ddata.device';
 
 describeIfAvailable("an etcd member's data disk units, as systemd reads them", systemdOracleUnavailable(), () => {
-  const [member] = synthesizedEtcdCluster({ clusterName: 'disk', size: 1 });
+  const [member] = synthesizedEtcdCluster({ clusterName: 'disk', size: 1 }).members;
   const ignition: Json = member.ignition;
   const units: Json[] = ignition.systemd.units;
   const dropins = units.filter((u) => u.name === ETCD_MEMBER_UNIT).flatMap((u) => u.dropins ?? []);
   const mount = units.find((u) => u.name === MOUNT_UNIT);
+  // The unit etcd-member also requires (its TLS key), so that systemd resolves every dependency.
+  const fetchSecrets = units.find((u) => u.name === FETCH_SECRETS_UNIT);
   const { results, log } = askSystemd([
     { name: ETCD_MEMBER_UNIT, text: ETCD_MEMBER_BASE_UNIT, dropins: dropins.map((d: Json) => ({ name: d.name, text: d.contents })) },
     { name: MOUNT_UNIT, text: mount.contents },
+    { name: FETCH_SECRETS_UNIT, text: fetchSecrets.contents },
   ]);
 
-  test('the user-data installs the mount unit and both etcd-member drop-ins (ct\'s flags, the data disk)', () => {
-    expect(dropins.map((d: Json) => d.name)).toEqual(['20-clct-etcd-member.conf', '30-etcd-data-disk.conf']);
+  test("the user-data installs the mount unit and etcd-member's drop-ins (ct's flags, the data disk, the TLS key's fetch, the TLS directory)", () => {
+    expect(dropins.map((d: Json) => d.name).sort()).toEqual(['20-clct-etcd-member.conf', '20-fetch-secrets.conf', '30-etcd-data-disk.conf', '30-etcd-tls.conf']);
     expect(ignition.storage.filesystems).toEqual([
       { name: 'etcd-data', mount: { device: '/dev/disk/by-id/google-etcd-data', format: 'ext4', label: 'etcd-data' } },
     ]);

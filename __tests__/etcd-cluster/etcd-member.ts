@@ -7,6 +7,8 @@ import { loadService, execService, type FileReader } from './systemd-exec';
 export const ETCD_MEMBER_UNIT = 'etcd-member.service';
 export const ETCD_DROPIN = '20-clct-etcd-member.conf';
 export const ETCD_WRAPPER = '/usr/lib/coreos/etcd-wrapper';
+/** Where etcd-wrapper mounts the host's `$ETCD_SSL_DIR`, read-only, in etcd's container. */
+export const ETCD_WRAPPER_SSL_MOUNT = '/etc/ssl/certs';
 /** coreos-metadata's output, which ct's gce dynamic data refers to. */
 export const METADATA_FILE = '/run/metadata/coreos';
 
@@ -61,11 +63,26 @@ export interface EtcdInvocation {
   readonly warnings: readonly string[];
 }
 
-/** Reads the drop-in the way systemd does and strips the wrapper from the one ExecStart command. */
-export function etcdInvocation(dropin: string, machine: MemberMachine): EtcdInvocation {
+/** Every drop-in of etcd-member.service in an Ignition 2.x config (ct's, the data disk's, TLS...), in the order systemd applies them: by file name. */
+export function etcdMemberDropins(ignition: Record<string, unknown>): { name: string; text: string }[] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const units: any[] = (ignition as any).systemd?.units ?? [];
+  return units
+    .filter((u) => u.name === ETCD_MEMBER_UNIT)
+    .flatMap((u) => u.dropins ?? [])
+    .map((d: { name: string; contents: string }) => ({ name: d.name, text: d.contents }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Reads the drop-ins (ct's alone, or all of the unit's) the way systemd does and strips the
+ * wrapper from the one ExecStart command.
+ */
+export function etcdInvocation(dropins: string | readonly { name: string; text: string }[], machine: MemberMachine): EtcdInvocation {
+  const files = typeof dropins === 'string' ? [{ name: ETCD_DROPIN, text: dropins }] : dropins;
   const service = loadService({ name: ETCD_MEMBER_UNIT, specifiers: { H: machine.name, l: machine.name } }, [
     { name: `/usr/lib/systemd/system/${ETCD_MEMBER_UNIT}`, text: ETCD_MEMBER_BASE_UNIT },
-    { name: `/etc/systemd/system/${ETCD_MEMBER_UNIT}.d/${ETCD_DROPIN}`, text: dropin },
+    ...files.map((f) => ({ name: `/etc/systemd/system/${ETCD_MEMBER_UNIT}.d/${f.name}`, text: f.text })),
   ]);
   const readFile: FileReader = (path) => (path === METADATA_FILE ? fakeMetadata(machine) : undefined);
   const exec = execService(service, readFile);
@@ -77,6 +94,16 @@ export function etcdInvocation(dropin: string, machine: MemberMachine): EtcdInvo
     if (!/^--[a-z0-9-]+(=|$)/.test(arg)) throw new Error(`not an etcd flag: ${JSON.stringify(arg)}`);
   }
   return { args, environment: exec.environment, warnings: service.warnings };
+}
+
+/**
+ * etcd-wrapper's mount of the service's `$ETCD_SSL_DIR`: `source` is that directory under `root`
+ * (the node's stand-in root), `target` the path in etcd's container (docs/security.md §4).
+ */
+export function etcdWrapperSslMount(invocation: EtcdInvocation, root: string): { source: string; target: string } {
+  const dir = invocation.environment.get('ETCD_SSL_DIR');
+  if (dir === undefined || !dir.startsWith('/')) throw new Error(`etcd-member.service sets no absolute ETCD_SSL_DIR (got ${JSON.stringify(dir)}): etcd-wrapper would mount nothing of the node's own at ${ETCD_WRAPPER_SSL_MOUNT}`);
+  return { source: `${root}${dir}`, target: ETCD_WRAPPER_SSL_MOUNT };
 }
 
 /** The value of `--flag` (last one wins, as with Go's flag package), or undefined. */

@@ -2,10 +2,15 @@
  * Test helper: runs etcd members as local processes on loopback addresses, each with the flags
  * systemd would have given it. The members' DNS names resolve to their loopback addresses through
  * an /etc/hosts that is bind-mounted in a private mount namespace per process (the real file is
- * never touched); where mount namespaces are not available, the names are rewritten in the flags
- * instead (`hostMapping: 'rewrite'`).
+ * never touched), and each member's TLS directory is bind-mounted read-only where etcd-wrapper
+ * mounts it; where mount namespaces are not available, names and mounted paths are rewritten in
+ * the flags instead (`hostMapping: 'rewrite'`). etcdctl and other clients run the same way.
  */
 import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import * as tls from 'node:tls';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -38,11 +43,27 @@ export function bindWildcardTo(arg: string, ip: string): string {
 /** `hosts`: DNS names in a private /etc/hosts; `rewrite`: DNS names replaced in the flags. */
 export type HostMapping = 'hosts' | 'rewrite';
 
-/** Mount namespaces with a bind mount work here (root, unshare allowed). */
+/** Mount namespaces with read-only bind mounts work here (root, unshare allowed, /etc/ssl/certs there). */
 export function canMapHosts(): boolean {
   if (process.getuid?.() !== 0) return false;
-  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind /etc/hosts /etc/hosts'], { timeout: 5000 });
+  const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind /etc/hosts /etc/hosts && mount --bind -o ro /etc/ssl/certs /etc/ssl/certs'], {
+    timeout: 5000,
+  });
   return probe.status === 0;
+}
+
+/**
+ * How this host maps names: `hosts` where it can, else `rewrite`. ETCD_TEST_HOST_MAPPING=rewrite
+ * forces the fallback, to try it on a host that has namespaces.
+ */
+export function hostMappingHere(): HostMapping {
+  return process.env.ETCD_TEST_HOST_MAPPING === 'rewrite' || !canMapHosts() ? 'rewrite' : 'hosts';
+}
+
+/** A local directory seen at `target` by the process (read-only bind mount), as a node would have it there. */
+export interface ReadOnlyMount {
+  readonly source: string;
+  readonly target: string;
 }
 
 export interface LocalMember {
@@ -51,6 +72,29 @@ export interface LocalMember {
   readonly ip: string;
   /** etcd's arguments as systemd would pass them. */
   readonly args: readonly string[];
+  /** What etcd-wrapper would mount into its container (the TLS directory). */
+  readonly mounts?: readonly ReadOnlyMount[];
+}
+
+/** Local files etcdctl presents by default (--cacert, --cert, --key). */
+export interface ClientFiles {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** A finished command: exit status (null on a signal) and output. */
+export interface RunResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `target/...` -> `source/...` in a word (the rewrite mode's stand-in for a mount). */
+export function rewriteMounted(word: string, mounts: readonly ReadOnlyMount[]): string {
+  let out = word;
+  for (const m of mounts) out = out.split(`${m.target}/`).join(`${m.source}/`);
+  return out;
 }
 
 interface Running {
@@ -82,14 +126,23 @@ export class LocalCluster {
     private readonly running: Running[],
     readonly hostMapping: HostMapping,
     private readonly names: ReadonlyMap<string, string>,
+    private readonly client?: ClientFiles,
   ) {}
 
-  /** Starts one member per machine with its args, mapping each DNS name to its loopback IP as this host allows. */
-  static startMachines(machines: readonly { name: string; dnsName: string; ip: string }[], argsOf: (index: number) => readonly string[]): LocalCluster {
+  /**
+   * Starts one member per machine with its args and mounts, mapping each DNS name to its loopback
+   * IP as `hostMapping` says; `otherHosts` are more names the members resolve (machines that are no member).
+   */
+  static startMachines(
+    machines: readonly { name: string; dnsName: string; ip: string }[],
+    memberOf: (index: number) => { args: readonly string[]; mounts?: readonly ReadOnlyMount[] },
+    options: { hostMapping: HostMapping; client?: ClientFiles; otherHosts?: ReadonlyMap<string, string> },
+  ): LocalCluster {
     return LocalCluster.start(
-      machines.map((m, i) => ({ name: m.name, ip: m.ip, args: argsOf(i) })),
-      new Map(machines.map((m) => [m.dnsName, m.ip])),
-      canMapHosts() ? 'hosts' : 'rewrite',
+      machines.map((m, i) => ({ name: m.name, ip: m.ip, ...memberOf(i) })),
+      new Map([...machines.map((m): [string, string] => [m.dnsName, m.ip]), ...(options.otherHosts ?? [])]),
+      options.hostMapping,
+      options.client,
     );
   }
 
@@ -100,9 +153,10 @@ export class LocalCluster {
    * etcd uses `<name>.etcd` in its working directory, the member's temp dir); a wildcard
    * listen address (0.0.0.0, [::]) becomes the member's own address, since on one shared host the
    * first member would take the port on every address; and, where hostMapping is `rewrite`, the
-   * DNS names become the addresses.
+   * DNS names become the addresses and mounted paths the local ones. `client` is what etcdctl()
+   * presents.
    */
-  static start(members: readonly LocalMember[], names: ReadonlyMap<string, string>, hostMapping: HostMapping): LocalCluster {
+  static start(members: readonly LocalMember[], names: ReadonlyMap<string, string>, hostMapping: HostMapping, client?: ClientFiles): LocalCluster {
     for (const member of members) {
       if (!/^127\.\d+\.\d+\.\d+$/.test(member.ip)) throw new Error(`${member.name}: ${member.ip} is not a loopback address`);
     }
@@ -110,7 +164,7 @@ export class LocalCluster {
     const dir = mkdtempSync(path.join(tmpdir(), 'etcd-cluster-'));
     const hostsFile = path.join(dir, 'hosts');
     writeFileSync(hostsFile, `127.0.0.1\tlocalhost\n${[...names].map(([name, ip]) => `${ip}\t${name}\n`).join('')}`);
-    const cluster = new LocalCluster(dir, hostsFile, [], hostMapping, names);
+    const cluster = new LocalCluster(dir, hostsFile, [], hostMapping, names, client);
     try {
       for (const member of members) cluster.running.push(cluster.spawnMember(member));
     } catch (error) {
@@ -131,11 +185,8 @@ export class LocalCluster {
     let args = [...member.args];
     if (flagValue(args, 'data-dir') !== undefined) args = withFlag(args, 'data-dir', path.join(memberDir, 'data'));
     args = args.map((arg) => bindWildcardTo(arg, member.ip));
-    if (this.hostMapping === 'rewrite') args = args.map((arg) => this.mapNames(arg));
-    const command =
-      this.hostMapping === 'hosts'
-        ? ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$1" /etc/hosts && shift && exec "$@"', 'sh', this.hostsFile, ETCD_BINARY, ...args]
-        : [ETCD_BINARY, ...args];
+    if (this.hostMapping === 'rewrite') args = args.map((arg) => rewriteMounted(this.mapNames(arg), member.mounts ?? []));
+    const command = this.command([ETCD_BINARY, ...args], member.mounts ?? []);
     // Its own process group, so that stop() reaches etcd whatever wraps it; no inherited ETCD_*.
     const child = spawn(command[0], command.slice(1), {
       cwd: memberDir,
@@ -154,6 +205,47 @@ export class LocalCluster {
     child.on('error', (error) => (entry.exit = `spawn error: ${error.message}`));
     return entry;
   }
+
+  /**
+   * argv as run here: in `hosts` mode inside a private mount namespace with the members' /etc/hosts
+   * and the read-only `mounts`; in `rewrite` mode as is (the caller has rewritten it).
+   */
+  private command(argv: readonly string[], mounts: readonly ReadOnlyMount[]): string[] {
+    if (this.hostMapping === 'rewrite') return [...argv];
+    const script = 'mount --bind "$1" /etc/hosts || exit 1; shift; while [ "$1" != -- ]; do mount --bind -o ro "$1" "$2" || exit 1; shift 2; done; shift; exec "$@"';
+    return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', this.hostsFile, ...mounts.flatMap((m) => [m.source, m.target]), '--', ...argv];
+  }
+
+  /**
+   * Runs a client as on a node: `env` is its whole environment (PATH added), `mounts` what the
+   * node has at those paths; the members' DNS names resolve. In `rewrite` mode names and mounted
+   * paths in argv and env are rewritten instead. Never rejects on a failed command.
+   */
+  run(argv: readonly string[], options: { env?: Readonly<Record<string, string>>; mounts?: readonly ReadOnlyMount[]; timeoutMs?: number } = {}): Promise<RunResult> {
+    const mounts = options.mounts ?? [];
+    const rewrite = (word: string) => (this.hostMapping === 'rewrite' ? rewriteMounted(this.mapNames(word), mounts) : word);
+    const env = Object.fromEntries(Object.entries(options.env ?? {}).map(([k, v]) => [k, rewrite(v)]));
+    const [file, ...args] = this.command(argv.map(rewrite), mounts);
+    return new Promise((resolve) => {
+      execFile(
+        file,
+        args,
+        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: options.timeoutMs ?? 10_000, encoding: 'utf8' },
+        (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
+  }
+
+  /** Resolves the members' DNS names to their loopback addresses, for Node's own clients (`lookup` of http/https/tls). */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    const ip = this.names.get(hostname);
+    if (ip === undefined) {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+      return;
+    }
+    if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: ip, family: 4 }]);
+    else callback(null, ip, 4);
+  };
 
   private entry(name: string): Running {
     const entry = this.running.find((r) => r.member.name === name);
@@ -190,7 +282,7 @@ export class LocalCluster {
     return this.entry(name).output.join('');
   }
 
-  /** Client endpoints, from each member's --advertise-client-urls (names mapped for etcdctl). */
+  /** Client endpoints, from each member's --advertise-client-urls as started (names rewritten only in `rewrite` mode). */
   clientEndpoints(): string[] {
     return this.running.map((r) => this.endpointOf(r));
   }
@@ -203,7 +295,7 @@ export class LocalCluster {
   private endpointOf(r: Running): string {
     const urls = flagValue(r.args, 'advertise-client-urls');
     if (!urls) throw new Error(`${r.member.name} has no --advertise-client-urls`);
-    return this.mapNames(urls.split(',')[0]);
+    return urls.split(',')[0];
   }
 
   /** The URL of the member's /health on its metrics listener (--listen-metrics-urls as started). */
@@ -244,6 +336,18 @@ export class LocalCluster {
     this.running[index] = this.spawnMember({ ...old.member, args });
   }
 
+  /** Waits (at most `deadlineMs`) for a line of the member's log that matches; returns it, or throws with the log's tail. */
+  async waitForLog(name: string, pattern: RegExp, deadlineMs = 3000): Promise<string> {
+    const entry = this.entry(name);
+    const until = Date.now() + deadlineMs;
+    for (;;) {
+      const line = entry.output.join('').split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) return line;
+      if (Date.now() > until) throw new Error(`${name} logged nothing matching ${pattern} within ${deadlineMs} ms:\n${this.describe(entry)}`);
+      await sleep(50);
+    }
+  }
+
   /** Waits for a member to exit on its own (a refused start); returns how, and its log. */
   async waitExit(name: string, deadlineMs: number): Promise<{ exit: string; log: string }> {
     const entry = this.entry(name);
@@ -267,16 +371,16 @@ export class LocalCluster {
       });
   }
 
-  /** Runs etcdctl (v3 API) with a deadline; resolves with stdout, rejects with its output. */
-  etcdctl(args: readonly string[], timeoutMs = 5000): Promise<string> {
-    return new Promise((resolve, reject) => {
-      execFile(
-        ETCDCTL_BINARY,
-        [...args],
-        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ETCDCTL_API: '3' }, timeout: timeoutMs, encoding: 'utf8' },
-        (error, stdout, stderr) => (error ? reject(new Error(`etcdctl ${args.join(' ')}: ${error.message}\n${stdout}${stderr}`)) : resolve(stdout)),
-      );
-    });
+  /**
+   * Runs etcdctl (v3 API) with the cluster's client certificate (unless `args` bring their own
+   * TLS flags) and a deadline; resolves with stdout, rejects with its output.
+   */
+  async etcdctl(args: readonly string[], timeoutMs = 5000): Promise<string> {
+    const own = args.some((a) => /^--(cacert|cert|key)(=|$)/.test(a));
+    const tlsFlags = this.client && !own ? [`--cacert=${this.client.ca}`, `--cert=${this.client.cert}`, `--key=${this.client.key}`] : [];
+    const result = await this.run([ETCDCTL_BINARY, ...tlsFlags, ...args], { env: { ETCDCTL_API: '3' }, timeoutMs });
+    if (result.status !== 0) throw new Error(`etcdctl ${args.join(' ')}: exit ${result.status}\n${result.stdout}${result.stderr}`);
+    return result.stdout;
   }
 
   /**
@@ -335,4 +439,44 @@ export class LocalCluster {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** One HTTP(S) request: the status and body, or the error (never rejects). */
+export function httpGet(
+  url: string,
+  options: { ca?: string; cert?: string; key?: string; lookup?: LookupFunction } = {},
+): Promise<{ status?: number; body?: string; error?: string }> {
+  return new Promise((resolve) => {
+    const lib = url.startsWith('https:') ? https : http;
+    const request = lib.get(url, { ...options, agent: false, timeout: 4000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`GET ${url}: timeout`)));
+    request.on('error', (e: NodeJS.ErrnoException) => resolve({ error: `${e.code ?? ''} ${e.message}` }));
+  });
+}
+
+/**
+ * A TLS handshake to a member's peer port (2380) at `host`, from `localAddress` if given, then a
+ * request, so that the server's verdict on our certificate arrives: the status line, or how the
+ * connection ended (never rejects).
+ */
+export function peerRequest(host: string, options: tls.ConnectionOptions & { localAddress?: string }): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host, port: 2380, timeout: 4000, ...options }, () => socket.write('GET /version HTTP/1.1\r\nHost: peer\r\nConnection: close\r\n\r\n'));
+    let data = '';
+    socket.on('data', (c: Buffer) => {
+      data += c.toString('utf8');
+      if (data.includes('\r\n')) {
+        resolve(data.split('\r\n')[0]);
+        socket.destroy();
+      }
+    });
+    socket.on('end', () => resolve(`closed after ${JSON.stringify(data)}`));
+    socket.on('timeout', () => socket.destroy(new Error('timeout')));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(`error ${e.code ?? ''} ${e.message}`));
+  });
 }

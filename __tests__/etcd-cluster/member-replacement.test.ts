@@ -9,31 +9,29 @@
  *    `member remove`, `member add` and the flags of `initialClusterState: 'existing'` brings it
  *    back as a new member, new ID, same name and peer URL, with the cluster's data.
  *
- * And etcd's own /health on the metrics listener: healthy in the cluster, failing on a member that
- * has lost its quorum. Debian's etcd 3.4 runs the flags synthesized for etcd 3.5: EtcdCluster only
- * uses flags that both releases have, with the same meaning.
+ * And etcd's own /health on the metrics listener (plain http): healthy in the cluster, failing on a
+ * member that has lost its quorum. Debian's etcd 3.4 runs the flags synthesized for etcd 3.5:
+ * EtcdCluster only uses flags that both releases have, with the same meaning. Peers and clients
+ * speak mutual TLS with certificates minted to the stack's tls_* resources, as in cluster.test.ts;
+ * etcdctl runs as on member 0, with the files its etcdctl.env names.
  */
-import * as http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { clientFilesOf, etcdctlEnvironment, etcdTlsUnavailable, provisionClusterTls, type NodeFiles } from './cluster-tls';
 import { describeIfAvailable } from './gate';
-import { etcdInvocation, flagValue, type MemberMachine } from './etcd-member';
-import { etcdUnavailable, LocalCluster, type HostMapping } from './local-cluster';
+import { etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, flagValue, type MemberMachine } from './etcd-member';
+import { hostMappingHere, httpGet, LocalCluster, type HostMapping } from './local-cluster';
 import { synthesizedEtcdCluster, type RenderedMember } from './member-configs';
 
 const IPS = ['127.0.0.21', '127.0.0.22', '127.0.0.23'];
 const HEALTH_DEADLINE_MS = 20_000;
 
-/** GET `url`: status and body. */
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.get(url, { timeout: 3000 }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    request.on('timeout', () => request.destroy(new Error(`GET ${url}: timeout`)));
-    request.on('error', reject);
-  });
+/** GET `url` (the metrics listener, plain http): status and body; rejects when there is no answer. */
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const result = await httpGet(url);
+  if (result.status === undefined) throw new Error(`GET ${url}: ${result.error}`);
+  return { status: result.status, body: result.body ?? '' };
 }
 
 /** Polls `probe` until it returns a value, for at most `deadlineMs`; the last error otherwise. */
@@ -52,12 +50,13 @@ async function eventually<T>(deadlineMs: number, probe: () => Promise<T | undefi
   throw new Error(`not within ${deadlineMs} ms: ${last instanceof Error ? last.message : String(last)}`);
 }
 
-describeIfAvailable('replacing etcd members, with and without their data disks', etcdUnavailable(), () => {
+describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and without their data disks', etcdTlsUnavailable(), () => {
+  const hostMapping: HostMapping = hostMappingHere();
+  let dir = '';
   let fresh: RenderedMember[] = [];
   let machines: MemberMachine[] = [];
   let newFlags: string[][] = [];
   let existingFlags: string[][] = [];
-  let hostMapping: HostMapping = 'hosts';
   let cluster: LocalCluster;
   const firstIds = new Map<string, string>();
 
@@ -72,17 +71,24 @@ describeIfAvailable('replacing etcd members, with and without their data disks',
     });
 
   beforeAll(() => {
-    fresh = synthesizedEtcdCluster({ clusterName: 'repl' });
-    const joining = synthesizedEtcdCluster({ clusterName: 'repl', initialClusterState: 'existing' });
+    const synthesized = synthesizedEtcdCluster({ clusterName: 'repl' });
+    fresh = synthesized.members;
+    const joining = synthesizedEtcdCluster({ clusterName: 'repl', initialClusterState: 'existing' }).members;
     machines = fresh.map((m, i) => ({ name: m.name, dnsName: m.dnsName, ip: IPS[i] }));
-    newFlags = fresh.map((m, i) => [...etcdInvocation(m.dropin, machines[i]).args]);
-    existingFlags = joining.map((m, i) => [...etcdInvocation(m.dropin, machines[i]).args]);
-    cluster = LocalCluster.startMachines(machines, (i) => newFlags[i]);
-    hostMapping = cluster.hostMapping;
+    dir = mkdtempSync(path.join(tmpdir(), 'etcd-replacement-'));
+    // Both stacks' members fetch the same objects; a replacement VM gets the same files again.
+    const pki = provisionClusterTls(synthesized, fresh, dir, hostMapping === 'rewrite' ? new Map(machines.map((m) => [m.name, m.ip])) : new Map());
+    const node = (i: number) => pki.nodes.get(fresh[i].name) as NodeFiles;
+    const invocations = fresh.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
+    newFlags = invocations.map((inv) => [...inv.args]);
+    existingFlags = joining.map((m, i) => [...etcdInvocation(etcdMemberDropins(m.ignition), machines[i]).args]);
+    const client = clientFilesOf(etcdctlEnvironment(fresh[0].ignition, '/etc/etcd/etcdctl.env'), node(0));
+    cluster = LocalCluster.startMachines(machines, (i) => ({ args: newFlags[i], mounts: [etcdWrapperSslMount(invocations[i], node(i).root)] }), { hostMapping, client });
   }, 30_000);
 
   afterAll(async () => {
     await cluster?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }, 15_000);
 
   test("initialClusterState: 'existing' changes one flag and nothing else", () => {

@@ -563,3 +563,25 @@ export function execService(service: ServiceDefinition, readFile: FileReader, ba
     })),
   };
 }
+
+/**
+ * The argv systemd execs for each `key` command (ExecStart, ExecStartPre, ExecStartPost...) of a
+ * service, and its environment: the commands moved to ExecStart= of an otherwise identical
+ * [Service], then read as above (EnvironmentFile= through `readFile`).
+ */
+export function serviceCommands(
+  files: readonly { name: string; text: string }[],
+  key: string,
+  readFile: FileReader = () => undefined,
+): { argv: string[]; env: Map<string, string> }[] {
+  const texts = files.map((f) => ({
+    name: f.name,
+    text: f.text
+      .split('\n')
+      .filter((line) => !/^Exec/.test(line) || line.startsWith(`${key}=`))
+      .map((line) => (line.startsWith(`${key}=`) ? `ExecStart=${line.slice(key.length + 1)}` : line))
+      .join('\n'),
+  }));
+  const exec = execService(loadService({ name: files[0].name }, texts), readFile);
+  return exec.commands.map((c) => ({ argv: [...c.argv], env: new Map(exec.environment) }));
+}

@@ -4,9 +4,11 @@
  * and `${...}` interpolations built from string literals, `var.NAME`, `local.NAME` or resource
  * attribute references (values supplied by the test) and the functions jsonencode, trimprefix,
  * trimsuffix, lower, upper, base64encode and join, nested to any depth. Anything else throws, so an
- * unexpected shape fails the test instead of being guessed at.
+ * unexpected shape fails the test instead of being guessed at. A resource attribute `TYPE.ID.ATTR`
+ * takes the test's value for that reference, else for `TYPE.ATTR`, else APPLY_TIME_VALUES' (the
+ * constructs tests' stand-ins, e.g. a secret bucket's name).
  */
-import { goJsonStringBody } from '../constructs/evaluate-terraform-template';
+import { APPLY_TIME_VALUES, goJsonStringBody } from '../constructs/evaluate-terraform-template';
 
 type Value = string | Value[];
 
@@ -67,9 +69,17 @@ class ExpressionParser {
       reference += more[0];
       this.pos += more[0].length;
     }
-    const key = reference.startsWith('var.') ? reference.slice(4) : reference;
-    if (!(key in this.references)) throw new Error(`no test value for ${reference}`);
-    return this.references[key];
+    if (reference.startsWith('var.')) {
+      const name = reference.slice(4);
+      if (!(name in this.references)) throw new Error(`no test value for ${reference}`);
+      return this.references[name];
+    }
+    if (reference in this.references) return this.references[reference];
+    const parts = reference.split('.');
+    const byType = parts.length === 3 ? `${parts[0]}.${parts[2]}` : undefined;
+    const value = byType === undefined ? undefined : (this.references[byType] ?? APPLY_TIME_VALUES[byType]);
+    if (value === undefined) throw new Error(`no test value for ${reference}`);
+    return value;
   }
 
   private list(): Value[] {

@@ -8,8 +8,8 @@
  * key id). Anything the translator does not know is an error, so the two cannot drift apart silently.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export const OPENSSL_BINARY = '/usr/bin/openssl';
@@ -274,12 +274,90 @@ function randomSerial(): string {
   return bytes.toString('hex');
 }
 
-/** `openssl x509 -noout -ext NAME` of a certificate file, without the header line. */
-export function extensionText(certFile: string, name: string): string {
-  return openssl(['x509', '-in', certFile, '-noout', '-ext', name])
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join('\n');
+/** A certificate as far as the plan decides it, in one comparable shape (certificateFacts, plannedFacts). */
+export interface CertificateFacts {
+  /** Subject attributes in order, `O=demo`, `CN=demo-etcd-0`. */
+  readonly subject: readonly string[];
+  readonly isCa: boolean;
+  /** `ec prime256v1`, `rsa 2048`. */
+  readonly key: string;
+  /** `DNS:a, IP Address:127.0.0.1` (as Node prints it), or undefined. */
+  readonly subjectAltName?: string;
+  /** Key usage names as openssl prints them, and whether the extension is critical. */
+  readonly keyUsage: readonly string[];
+  readonly keyUsageCritical: boolean;
+  /** Extended key usage OIDs, sorted. */
+  readonly extendedKeyUsage: readonly string[];
+  readonly validityHours: number;
+}
+
+/** openssl's names of the key usages, in the bit order it prints them. */
+const KEY_USAGE_TEXT: readonly (readonly [string, string])[] = [
+  ['digitalSignature', 'Digital Signature'],
+  ['nonRepudiation', 'Non Repudiation'],
+  ['keyEncipherment', 'Key Encipherment'],
+  ['dataEncipherment', 'Data Encipherment'],
+  ['keyAgreement', 'Key Agreement'],
+  ['keyCertSign', 'Certificate Sign'],
+  ['cRLSign', 'CRL Sign'],
+  ['encipherOnly', 'Encipher Only'],
+  ['decipherOnly', 'Decipher Only'],
+];
+const EXTENDED_KEY_USAGE_OIDS: Readonly<Record<string, string>> = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  OCSPSigning: '1.3.6.1.5.5.7.3.9',
+};
+
+/** What the plan says a certificate must be. */
+export function plannedFacts(cert: PlannedCert): CertificateFacts {
+  const ku = new Set(cert.allowedUses.map((u) => KEY_USAGES[u]).filter(Boolean));
+  const san = [...cert.dnsNames.map((d) => `DNS:${d}`), ...cert.ipAddresses.map((ip) => `IP Address:${ip}`)].join(', ');
+  return {
+    subject: SUBJECT_FIELDS.filter(([field]) => cert.subject[field] !== undefined).map(([field, short]) => `${short}=${cert.subject[field]}`),
+    isCa: cert.isCa,
+    key: cert.key.algorithm === 'ECDSA' ? `ec ${CURVES[cert.key.ecdsaCurve ?? '']}` : `rsa ${cert.key.rsaBits}`,
+    subjectAltName: san === '' ? undefined : san,
+    keyUsage: KEY_USAGE_TEXT.filter(([name]) => ku.has(name)).map(([, text]) => text),
+    keyUsageCritical: ku.size > 0,
+    extendedKeyUsage: cert.allowedUses
+      .map((u) => EXTENDED_KEY_USAGES[u])
+      .filter(Boolean)
+      .map((name) => EXTENDED_KEY_USAGE_OIDS[name])
+      .sort(),
+    validityHours: cert.validityHours,
+  };
+}
+
+/** What a certificate file says, read by Node's X509Certificate and openssl. */
+export function certificateFacts(certFile: string): CertificateFacts {
+  const x = new X509Certificate(readFileSync(certFile));
+  const details = x.publicKey.asymmetricKeyDetails;
+  const [kuHeader = '', ...kuLines] = openssl(['x509', '-in', certFile, '-noout', '-ext', 'keyUsage']).split('\n');
+  const kuText = kuLines.map((l) => l.trim()).filter(Boolean).join('\n');
+  return {
+    subject: x.subject.split('\n'),
+    isCa: x.ca,
+    key: x.publicKey.asymmetricKeyType === 'ec' ? `ec ${details?.namedCurve}` : `${x.publicKey.asymmetricKeyType} ${details?.modulusLength}`,
+    subjectAltName: x.subjectAltName,
+    keyUsage: kuText === '' ? [] : kuText.split(', '),
+    keyUsageCritical: /critical/.test(kuHeader),
+    extendedKeyUsage: [...(x.keyUsage ?? [])].sort(),
+    validityHours: (Date.parse(x.validTo) - Date.parse(x.validFrom)) / 3_600_000,
+  };
+}
+
+/**
+ * The certificate of `commonName` as another CA would issue it: the same plan with the CA's (and
+ * the leaf's) organization changed, so a fresh CA key signs it. For refusal tests.
+ */
+export function mintFromAnotherCa(plan: TlsPlan, commonName: string, dir: string): MintedCert {
+  const other = (c: PlannedCert): PlannedCert => ({ ...c, subject: { ...c.subject, organization: 'stranger' } });
+  const leaves = plan.leaves.filter((l) => l.subject.common_name === commonName);
+  if (leaves.length !== 1) throw new Error(`no single certificate for ${commonName} in the plan`);
+  const minted = mint({ cas: plan.cas.map(other), leaves: leaves.map(other) }, dir);
+  return minted.get(commonName) as MintedCert;
 }

@@ -4,6 +4,9 @@
  * orderings itself (unit-graph.ts), and runs the real `systemd-analyze verify` over the same root
  * (analyze.ts). A unit naming a unit that is neither rendered nor a fixture throws.
  */
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { DEFAULT_TARGET } from './fixtures/flatcar-image';
 import { verify, type VerifyResult } from './analyze';
 import { buildStubRoot, type StubRoot, type StubRootOptions } from './stub-root';
@@ -63,4 +66,45 @@ export function problemsOf(analysis: RoleAnalysis): string[] {
     ...analysis.graph.missingPrograms.map((line) => `graph [missing-program]: ${line}`),
     ...analysis.graph.cycles.map((line) => `graph [cycle]: ${line}`),
   ];
+}
+
+/**
+ * Runs verify over `units` with `changes` made to the root for this run only: each in-root path
+ * gets the text given, or with `null` a link to /dev/null (a mask); what was there is put back
+ * afterwards. The probes of systemd's own reading: a reversed order that must make a cycle, a
+ * masked dependency that must fail the start.
+ */
+export function verifyWithChanges(root: StubRoot, changes: Readonly<Record<string, string | null>>, units: readonly string[]): VerifyResult {
+  const saved = mkdtempSync(path.join(tmpdir(), 'systemd-probe-'));
+  const undo: (() => void)[] = [];
+  try {
+    for (const [file, text] of Object.entries(changes)) {
+      const full = path.join(root.dir, file);
+      if (existsSync(full) || isLink(full)) {
+        const kept = path.join(saved, String(undo.length));
+        renameSync(full, kept);
+        undo.push(() => {
+          rmSync(full, { force: true });
+          renameSync(kept, full);
+        });
+      } else {
+        undo.push(() => rmSync(full, { force: true }));
+      }
+      mkdirSync(path.dirname(full), { recursive: true });
+      if (text === null) symlinkSync('/dev/null', full);
+      else writeFileSync(full, text);
+    }
+    return verify(root, units);
+  } finally {
+    for (const step of undo.reverse()) step();
+    rmSync(saved, { recursive: true, force: true });
+  }
+}
+
+function isLink(full: string): boolean {
+  try {
+    return lstatSync(full).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,9 @@
  *   /usr/lib/systemd/system (vendor units, as on the image);
  * - what Ignition writes from a config (spec 2.x or 3.x): unit files, drop-ins, masks, unit files
  *   from storage.files/links, and the symlinks enabling a unit makes (from its [Install]), all
- *   in /etc/systemd/system as Ignition does;
+ *   in /etc/systemd/system as Ignition does; and every other file of storage.files with a `data:`
+ *   source, with its mode (programs a unit runs, such as /opt/bin/fetch-secrets, and the files
+ *   units read);
  * - the image layout (/sbin -> bin, /usr/lib/coreos -> flatcar, ...) and an executable stub
  *   (`exit 0`) for each program of `fixtures/flatcar-image.ts`, so that systemd finds exactly
  *   the programs Flatcar has;
@@ -21,6 +23,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { FLATCAR_EXECUTABLES, FLATCAR_SYMLINKS, type DaemonClient } from './fixtures/flatcar-image';
+import { shellCommands } from './shell-commands';
 import { START_EXEC_KEYS, type EffectiveUnit, type ExecCommand } from './unit-files';
 
 export const FIXTURES = path.join(__dirname, 'fixtures');
@@ -159,21 +162,34 @@ export function programInRoot(root: string, program: string): string | undefined
   return undefined;
 }
 
-const SHELLS = new Set(['/usr/bin/bash']);
-const SHELL_KEYWORDS = new Set(['!', 'if', 'then', 'else', 'elif', 'fi', 'while', 'until', 'do', 'done', 'exec', 'command', 'time', '{', '}']);
+/** The shells of the image (Flatcar's /bin/sh is bash). */
+export const SHELLS: ReadonlySet<string> = new Set(['/usr/bin/bash']);
 
-/** The programs a command runs: its program, and the commands of a `sh -c` script. */
-export function programsOf(root: string, command: ExecCommand): string[] {
-  const programs = [command.program];
-  if (SHELLS.has(programInRoot(root, command.program) ?? '')) {
+/** A shell script a command runs: the script of `sh -c SCRIPT`, or the program itself when it is a `#!` shell script. */
+export function shellScriptOf(root: string, command: ExecCommand): { readonly text: string; readonly where: string } | undefined {
+  const program = programInRoot(root, command.program);
+  if (program === undefined) return undefined;
+  if (SHELLS.has(program)) {
     const c = command.words.indexOf('-c');
-    const script = c >= 0 ? command.words[c + 1] : undefined;
-    for (const segment of (script ?? '').split(/;|&&|\|\||\||\n|\$\(|`|\(|\)/)) {
-      const tokens = segment.trim().split(/\s+/).filter((t) => t !== '' && !SHELL_KEYWORDS.has(t) && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(t));
-      if (tokens[0] !== undefined && !tokens[0].startsWith('[') && !tokens[0].startsWith('.')) programs.push(tokens[0]);
-    }
+    return c >= 0 && command.words[c + 1] !== undefined ? { text: command.words[c + 1], where: 'its -c script' } : undefined;
   }
-  return programs;
+  const interpreter = interpreterOf(root, program);
+  if (interpreter === undefined || !SHELLS.has(programInRoot(root, interpreter) ?? '')) return undefined;
+  return { text: readFileSync(path.join(root, program), 'utf8'), where: program };
+}
+
+/** The interpreter a `#!` line names (`#!/usr/bin/env NAME`: NAME), or undefined for a file without one. */
+export function interpreterOf(root: string, program: string): string | undefined {
+  const head = readFileSync(path.join(root, program)).subarray(0, 256).toString('latin1');
+  const line = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(head);
+  if (!line) return undefined;
+  return /(^|\/)env$/.test(line[1]) && line[2] !== undefined ? line[2] : line[1];
+}
+
+/** The programs a command runs: its program, and the commands of the shell script it runs, if any. */
+export function programsOf(root: string, command: ExecCommand): string[] {
+  const script = shellScriptOf(root, command);
+  return [command.program, ...(script === undefined ? [] : shellCommands(script.text).map((c) => c.name))];
 }
 
 /** The daemons a command is a client of (FLATCAR_EXECUTABLES' `client`). */
@@ -209,7 +225,7 @@ function layImage(root: string): { flatcarFixtures: string[]; systemdFixtures: s
   return { flatcarFixtures: copy('units'), systemdFixtures: copy('systemd') };
 }
 
-/** Writes what Ignition writes for the config's units and unit files. */
+/** Writes what Ignition writes for the config's units, unit files and other files. */
 function applyIgnition(root: string, ignition: Json): { rendered: string[]; enable: string[] } {
   const rendered = new Set<string>();
   const enable: string[] = [];
@@ -225,10 +241,12 @@ function applyIgnition(root: string, ignition: Json): { rendered: string[]; enab
   }
   const unitPath = (file: string) => file.startsWith(`${ETC_UNITS}/`);
   for (const file of (ignition.storage?.files ?? []) as Json[]) {
-    if (!unitPath(file.path)) continue;
     const source = file.contents?.source ?? '';
+    // Other files matter as programs units run and files they read; a remote source cannot be had offline.
+    const offline = (file.filesystem ?? 'root') === 'root' && source.startsWith('data:');
+    if (!unitPath(file.path) && !offline) continue;
     write(root, file.path, decodeDataUrl(source, file.contents?.compression ?? undefined), file.mode ?? 0o644);
-    rendered.add(path.posix.basename(file.path.replace(/\.d\/[^/]+$/, '')));
+    if (unitPath(file.path)) rendered.add(path.posix.basename(file.path.replace(/\.d\/[^/]+$/, '')));
   }
   for (const entry of (ignition.storage?.links ?? []) as Json[]) {
     if (!unitPath(entry.path)) continue;

@@ -6,15 +6,18 @@
  * - references: every unit a rendered or Flatcar unit names exists (rendered or a fixture), or is
  *   one Flatcar does not have (ABSENT_ON_FLATCAR) named only in After=/Before=/Conflicts=;
  * - programs: every Exec command's program exists in the root (systemd-analyze 252 only checks
- *   the first command of each Exec list);
+ *   the first command of each Exec list), can be executed (an ELF binary, or a `#!` script whose
+ *   interpreter exists), and, when it is a shell script or `sh -c SCRIPT`, every command of the
+ *   script exists too (systemd-analyze does not look inside scripts);
  * - ordering cycles among the start jobs of one transaction, with systemd's implicit orderings
  *   (DefaultDependencies=, a target ordered after what it pulls in, a socket before its service).
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { ABSENT_ON_FLATCAR } from './fixtures/flatcar-image';
-import { clientsOf, programInRoot, resolveInRoot, UNIT_DIRS, type StubRoot } from './stub-root';
-import { effectiveUnit, PULL_IN_KEYS, START_EXEC_KEYS, WEAK_KEYS, type Dependency, type EffectiveUnit } from './unit-files';
+import { shellCommands } from './shell-commands';
+import { clientsOf, interpreterOf, programInRoot, resolveInRoot, shellScriptOf, UNIT_DIRS, type StubRoot } from './stub-root';
+import { effectiveUnit, PULL_IN_KEYS, START_EXEC_KEYS, WEAK_KEYS, type Dependency, type EffectiveUnit, type ExecCommand } from './unit-files';
 
 const UNIT_FILE = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|mount|automount|swap|path|timer|slice|scope|device)$/;
 
@@ -220,6 +223,26 @@ function shortestCycle(start: string, members: Set<string>, next: Map<string, st
   return [start, start];
 }
 
+/**
+ * Why a command's program, found on the image, would still not run there: it is neither an ELF
+ * binary nor a `#!` script, its interpreter is missing, or the shell script it is (or runs with
+ * `sh -c`) runs a command the image does not have.
+ */
+export function programProblems(root: string, command: ExecCommand): string[] {
+  const program = programInRoot(root, command.program);
+  if (program === undefined) return [];
+  if (readFileSync(path.join(root, program)).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) return [];
+  const interpreter = interpreterOf(root, program);
+  if (interpreter === undefined) return [`${program} is neither an ELF binary nor a #! script: exec fails (ENOEXEC)`];
+  if (programInRoot(root, interpreter) === undefined) return [`the interpreter of ${program}, ${interpreter}, is not on the image`];
+  const script = shellScriptOf(root, command);
+  if (script === undefined) return [];
+  return shellCommands(script.text).flatMap(({ name, line }) => {
+    if (name.includes('$')) return [`${script.where}, line ${line}, runs a command named at run time (${name}), which the graph check cannot follow`];
+    return programInRoot(root, name) === undefined ? [`${script.where}, line ${line}, runs ${name}, which is not on the image`] : [];
+  });
+}
+
 /** Runs the checks of the file comment for one root. */
 export function checkGraph(root: StubRoot, startUnits: readonly string[]): GraphFindings {
   const units = loadUnits(root.dir);
@@ -252,6 +275,7 @@ export function checkGraph(root: StubRoot, startUnits: readonly string[]): Graph
         if (programInRoot(root.dir, command.program) === undefined) {
           missingPrograms.add(`${name}: ${command.key}=${command.program} (${command.origin}): no such program on the image`);
         }
+        for (const problem of programProblems(root.dir, command)) missingPrograms.add(`${name}: ${command.key}=${command.program} (${command.origin}): ${problem}`);
         // A client of a daemon nothing starts on demand needs the daemon started before it.
         for (const client of clientsOf(root.dir, command)) {
           if (client.activation !== 'none' || client.service === name) continue;

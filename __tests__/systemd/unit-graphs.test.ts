@@ -2,16 +2,20 @@
  * Issue 14: each cluster role's units, as its synthesized Ignition writes them, together with the
  * Flatcar units they depend on (fixtures/), pass real systemd's `systemd-analyze verify` and the
  * harness's own graph check: no ordering cycle, no missing dependency, no bad directive, no
- * missing program. The harness's self-tests prove each of those is caught. README.md says how.
+ * missing program (nor one a script run by a unit needs). fetch-secrets.service is required by,
+ * and ordered before, the units that read the TLS files it installs, as systemd itself reads the
+ * units. The harness's self-tests prove each of those is caught. README.md says how.
  */
 import { gzipSync } from 'node:zlib';
 import { classify, systemdAnalyzeUnavailable, systemdVersion, verify } from './analyze';
 import { LEGACY_WORKER_IGNITION } from './fixtures/legacy-worker';
 import { describeIfAvailable } from './gate';
-import { analyzeIgnition, problemsOf, UnresolvedReferenceError, type AnalyzeOptions, type RoleAnalysis } from './harness';
-import { clusterRoles, etcdMembersV3, type RoleConfig } from './roles';
-import { decodeDataUrl, ignitionUnits } from './stub-root';
-import { findCycles } from './unit-graph';
+import { FETCH_SECRETS_DROPIN, FETCH_SECRETS_SCRIPT, FETCH_SECRETS_SH, FETCH_SECRETS_UNIT } from '../../constructs/secret-fetch';
+import { analyzeIgnition, problemsOf, UnresolvedReferenceError, verifyWithChanges, type AnalyzeOptions, type RoleAnalysis } from './harness';
+import { butaneClusterRoles, clusterRoles, etcdMembersV3, type RoleConfig } from './roles';
+import { shellCommands } from './shell-commands';
+import { decodeDataUrl, ETC_UNITS, ignitionUnits, RUN_UNITS, type StubRoot } from './stub-root';
+import { describeOrderings, findCycles, loadUnits } from './unit-graph';
 import { execWords } from './unit-files';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,29 +31,45 @@ function config(units: Record<string, string>, enabled: readonly string[] = Obje
 
 const INSTALL = '\n[Install]\nWantedBy=multi-user.target\n';
 const service = (unit: string, exec = '/usr/bin/true') => `[Unit]\n${unit}\n[Service]\nExecStart=${exec}\n${INSTALL}`;
+const dataUrl = (text: string) => `data:,${encodeURIComponent(text)}`;
 
 // Built on first use, so that a construct that fails to synthesize fails the role tests only.
 let built: { etcdMembers: RoleConfig[]; workers: RoleConfig[] } | undefined;
 function roles(): { etcdMembers: RoleConfig[]; workers: RoleConfig[] } {
   if (built === undefined) {
     const cluster = clusterRoles();
-    built = { etcdMembers: [...cluster.etcdMembers, ...etcdMembersV3()], workers: cluster.workers };
+    const butane = butaneClusterRoles();
+    built = { etcdMembers: [...cluster.etcdMembers, ...etcdMembersV3(), ...butane.etcdMembers], workers: [...cluster.workers, ...butane.workers] };
   }
   return built;
 }
-const ROLES: { role: string; configs: () => RoleConfig[]; unit: string }[] = [
-  { role: 'etcd member', configs: () => roles().etcdMembers, unit: 'etcd-member.service' },
-  { role: 'worker', configs: () => roles().workers, unit: 'docker.service' },
+/** Each role, a unit it must start, and the units that read the TLS files fetch-secrets.service installs. */
+const ROLES: { role: string; configs: () => RoleConfig[]; unit: string; needsSecrets: string[] }[] = [
+  { role: 'etcd member', configs: () => roles().etcdMembers, unit: 'etcd-member.service', needsSecrets: ['etcd-member.service'] },
+  { role: 'worker', configs: () => roles().workers, unit: 'docker.service', needsSecrets: ['flannel-config.service', 'flanneld.service'] },
 ];
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** The lines of a verify run that report an ordering cycle. */
+const cycleLines = (findings: readonly { kind: string; line: string }[] | undefined) => (findings ?? []).filter((f) => f.kind === 'cycle').map((f) => f.line).join('\n');
+
+/** systemd's own reading, by two probes: reversing the order must make a cycle, masking the dependency must fail the start. */
+function probeSecretsFirst(root: StubRoot, unit: string): { reversed: ReturnType<typeof verifyWithChanges>; masked: ReturnType<typeof verifyWithChanges> } {
+  const reversed = verifyWithChanges(root, { [`${RUN_UNITS}/${FETCH_SECRETS_UNIT}.d/zz-probe.conf`]: `[Unit]\nAfter=${unit}\n` }, [unit]);
+  const masked = verifyWithChanges(root, { [`${ETC_UNITS}/${FETCH_SECRETS_UNIT}`]: null }, [unit]);
+  return { reversed, masked };
+}
 
 function analyzeAll(configs: readonly RoleConfig[], options: AnalyzeOptions): { label: string; analysis: RoleAnalysis }[] {
   return configs.map((c) => ({ label: c.label, analysis: analyzeIgnition(c.ignition, options) }));
 }
 
 describe('the cluster roles render units the harness can read', () => {
-  test('etcd members and workers, on Ignition 2.3.0 and 3.3.0', () => {
+  test('etcd members and workers, on Ignition 2.3.0 and 3.3.0, and on a Butane base config', () => {
     const versions = [...roles().etcdMembers, ...roles().workers].map((c) => `${c.label.split(' ')[0]} ${c.ignition.ignition.version}`);
     expect(new Set(versions)).toEqual(new Set(['etcd 2.3.0', 'etcd 3.3.0', 'worker 2.3.0', 'worker 3.3.0']));
+    expect([...roles().etcdMembers, ...roles().workers].filter((c) => c.label.endsWith(', Butane base)')).map((c) => c.label.split(' ')[0])).toEqual(['etcd', 'worker']);
   });
 });
 
@@ -68,11 +88,57 @@ describeIfAvailable('unit graphs under systemd-analyze verify', systemdAnalyzeUn
     console.log(`systemd-analyze: ${systemdVersion()}`);
   });
 
-  describe.each(ROLES)('the $role role', ({ configs }) => {
+  describe.each(ROLES)('the $role role', ({ configs, needsSecrets }) => {
     test('verifies with exit status 0 and says nothing: no cycle, no missing dependency, no bad directive', () => {
       for (const { label, analysis } of analyzeAll(configs(), {})) {
         expect(analysis.verify?.command).toContain('--root=');
         expect({ label, problems: problemsOf(analysis) }).toEqual({ label, problems: [] });
+      }
+    });
+
+    test(`fetch-secrets.service is required by ${needsSecrets.join(' and ')}, and ordered before, as systemd reads the units`, () => {
+      // One config per kind (Ignition version, base config): a cluster's members differ only in names and addresses.
+      const kind = (c: RoleConfig) => c.label.slice(c.label.indexOf('('));
+      const oneOfEachKind = configs().filter((c, i, all) => all.findIndex((other) => kind(other) === kind(c)) === i);
+      expect(oneOfEachKind.map(kind)).toEqual(['(Ignition 2.3.0)', '(Ignition 3.3.0)', '(Ignition 3.3.0, Butane base)']);
+      for (const { label, ignition } of oneOfEachKind) {
+        const analysis = analyzeIgnition(ignition, { keepRoot: true, runVerify: false });
+        try {
+          expect({ label, enabled: analysis.root.enabled }).toEqual({ label, enabled: expect.arrayContaining([FETCH_SECRETS_UNIT]) });
+          const units = loadUnits(analysis.root.dir);
+          for (const unit of needsSecrets) {
+            const dropin = `${ETC_UNITS}/${unit}.d/${FETCH_SECRETS_DROPIN}`;
+            // The graph check's reading: Requires= and After= in the drop-in, Before= in fetch-secrets.service.
+            expect({ label, unit, requires: units.get(unit)?.dependencies.filter((d) => d.key === 'Requires' && d.unit === FETCH_SECRETS_UNIT).map((d) => d.origin) }).toEqual({
+              label,
+              unit,
+              requires: [expect.stringMatching(new RegExp(`^${escape(dropin)}:\\d+$`))],
+            });
+            expect({ label, unit, orderings: describeOrderings(analysis.root, unit, [FETCH_SECRETS_UNIT, unit]) }).toEqual({
+              label,
+              unit,
+              orderings: expect.arrayContaining([
+                expect.stringMatching(new RegExp(`^${escape(`${FETCH_SECRETS_UNIT} before ${unit}: ${FETCH_SECRETS_UNIT}: Before=${unit} (${ETC_UNITS}/${FETCH_SECRETS_UNIT}:`)}\\d+\\)$`)),
+                expect.stringMatching(new RegExp(`^${escape(`${FETCH_SECRETS_UNIT} before ${unit}: ${unit}: After=${FETCH_SECRETS_UNIT} (${dropin}:`)}\\d+\\)$`)),
+              ]),
+            });
+            // systemd's reading. Reversed (fetch-secrets after the unit), the start of the unit is a
+            // cycle systemd cannot break: it orders fetch-secrets first, and the job is required, not wanted.
+            const { reversed, masked } = probeSecretsFirst(analysis.root, unit);
+            const cycle = cycleLines(reversed.findings);
+            expect({ label, unit, status: reversed.status, cycle }).toEqual({ label, unit, status: 1, cycle: expect.stringMatching(/Unable to break cycle starting with/) });
+            expect(cycle).toMatch(new RegExp(`(Found ordering cycle on|Found dependency on) ${escape(FETCH_SECRETS_UNIT)}/start`));
+            expect(cycle).toMatch(new RegExp(`(Found ordering cycle on|Found dependency on) ${escape(unit)}/start`));
+            // Masked, fetch-secrets.service cannot start, and neither can the unit that requires it.
+            expect({ label, unit, masked: masked.findings.map((f) => f.line) }).toEqual({
+              label,
+              unit,
+              masked: [`${unit}: Failed to create ${unit}/start: Unit ${FETCH_SECRETS_UNIT} is masked.`],
+            });
+          }
+        } finally {
+          analysis.root.cleanup();
+        }
       }
     });
   });
@@ -149,6 +215,58 @@ describeIfAvailable('unit graphs under systemd-analyze verify', systemdAnalyzeUn
       expect(first.verify?.findings).toContainEqual({ kind: 'missing-program', line: expect.stringMatching(/Command \/usr\/bin\/not-on-flatcar is not executable/) });
     });
 
+    test('the probes of systemd\'s reading tell an order from none, and Requires= from Wants=', () => {
+      const analysis = analyzeIgnition(
+        config({
+          [FETCH_SECRETS_UNIT]: service(''),
+          'needs.service': service(`Requires=${FETCH_SECRETS_UNIT}\nAfter=${FETCH_SECRETS_UNIT}`),
+          'wants.service': service(`Wants=${FETCH_SECRETS_UNIT}`),
+        }),
+        { keepRoot: true, runVerify: false },
+      );
+      try {
+        const needs = probeSecretsFirst(analysis.root, 'needs.service');
+        expect(needs.reversed.status).toBe(1);
+        expect(needs.masked.findings.map((f) => f.line)).toEqual([`needs.service: Failed to create needs.service/start: Unit ${FETCH_SECRETS_UNIT} is masked.`]);
+        // Not ordered: no cycle. Only wanted: a masked unit is skipped in silence.
+        const wants = probeSecretsFirst(analysis.root, 'wants.service');
+        expect({ status: wants.reversed.status, findings: wants.reversed.findings }).toEqual({ status: 0, findings: [] });
+        expect({ status: wants.masked.status, findings: wants.masked.findings }).toEqual({ status: 0, findings: [] });
+        // The probes leave the root as it was.
+        expect(verifyWithChanges(analysis.root, {}, ['needs.service']).findings).toEqual([]);
+      } finally {
+        analysis.root.cleanup();
+      }
+    });
+
+    test('a command a script needs that the image does not have, where systemd-analyze does not look', () => {
+      const file = (filePath: string, text: string) => ({ filesystem: 'root', path: filePath, mode: 0o755, contents: { source: dataUrl(text) } });
+      const ignition = {
+        ignition: { version: '2.3.0' },
+        storage: {
+          files: [
+            file('/opt/bin/helper', '#!/bin/sh\nset -u\nnow=$(date +%s)\nnot-on-flatcar --at "$now" | tr -d x\n'),
+            file('/opt/bin/python-tool', '#!/usr/bin/python3\nprint(1)\n'),
+            file('/opt/bin/no-interpreter', 'echo hi\n'),
+          ],
+        },
+        systemd: {
+          units: [
+            { name: 'helper.service', enabled: true, contents: service('', '/opt/bin/helper') },
+            { name: 'tools.service', enabled: true, contents: service('', "/bin/sh -c 'ghost-tool --x; sleep 1'\nExecStartPost=/opt/bin/python-tool\nExecStopPost=/opt/bin/no-interpreter") },
+          ],
+        },
+      };
+      const analysis = analyzeIgnition(ignition);
+      expect(analysis.verify?.findings).toEqual([]);
+      expect(analysis.graph.missingPrograms).toEqual([
+        expect.stringMatching(/^helper\.service: ExecStart=\/opt\/bin\/helper \(.*\): \/opt\/bin\/helper, line 4, runs not-on-flatcar, which is not on the image$/),
+        expect.stringMatching(/^tools\.service: ExecStart=\/bin\/sh \(.*\): its -c script, line 1, runs ghost-tool, which is not on the image$/),
+        expect.stringMatching(/^tools\.service: ExecStartPost=\/opt\/bin\/python-tool \(.*\): the interpreter of \/opt\/bin\/python-tool, \/usr\/bin\/python3, is not on the image$/),
+        expect.stringMatching(/^tools\.service: ExecStopPost=\/opt\/bin\/no-interpreter \(.*\): \/opt\/bin\/no-interpreter is neither an ELF binary nor a #! script: exec fails \(ENOEXEC\)$/),
+      ]);
+    });
+
     test('an enabled unit without [Install], which enabling would not start', () => {
       expect(() => analyzeIgnition(config({ 'no-install.service': '[Service]\nExecStart=/usr/bin/true\n' }))).toThrow(/no-install\.service has no \[Install\] section/);
       const enabledGhost = { ignition: { version: '3.3.0' }, systemd: { units: [{ name: 'elsewhere.service', enabled: true }] } };
@@ -205,6 +323,40 @@ describe('harness pieces', () => {
       '/k',
       '{"Network":"10.2.0.0/16"}',
     ]);
+  });
+
+  test('shell scripts: the commands they run, as the shell reads them', () => {
+    const script = [
+      '#!/bin/sh',
+      'set -u # a builtin',
+      'log() { printf "%s\\n" "$*" >&2; }',
+      'x=$(curl -sS "$url" 2>&1 | tail -n 1) || { log "failed (see above)"; exit 1; }',
+      'case "$x" in 200|30?) sed -n p;; *) log "no; really"; rm -f -- "$tmp";; esac',
+      'n=$(( $(date +%s) + 1 ))',
+      "trap 'mktemp -u' EXIT",
+      'for a in "$@"; do (umask 022 && mkdir -p "$a") < /dev/null; done',
+      'echo "a ; b | c (d) `wc -l`" \\',
+      '  more',
+      'FOO=1 env true',
+      '$tool --run',
+    ].join('\n');
+    expect(shellCommands(script)).toEqual([
+      { name: 'curl', line: 4 },
+      { name: 'tail', line: 4 },
+      { name: 'sed', line: 5 },
+      { name: 'rm', line: 5 },
+      { name: 'date', line: 6 },
+      { name: 'mktemp', line: 7 },
+      { name: 'mkdir', line: 8 },
+      { name: 'wc', line: 9 },
+      { name: 'env', line: 11 },
+      { name: '$tool', line: 12 },
+    ]);
+    expect(() => shellCommands('cat <<EOF\nx\nEOF\n')).toThrow(/here-documents are not read/);
+    // What the script of secret-fetch.ts needs from the image, among others.
+    expect(shellCommands(FETCH_SECRETS_SH).map((c) => c.name)).toEqual(expect.arrayContaining(['curl', 'sed', 'mktemp', 'chown', 'chmod', 'mv', 'date']));
+    expect(FETCH_SECRETS_SH.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(FETCH_SECRETS_SCRIPT).toBe('/opt/bin/fetch-secrets');
   });
 
   test('cycles: the shortest cycle through each member of a strongly connected component', () => {

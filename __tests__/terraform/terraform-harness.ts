@@ -22,9 +22,15 @@ export interface LiftedCase {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-// A reference to another resource's attribute inside an interpolation.
-const RESOURCE_ATTRIBUTE = /\bgoogle_[a-z_]+\.[A-Za-z0-9_-]+(?:\.[a-z_]+|\[\d+\])+/g;
+// A reference to another resource's attribute inside an interpolation: the Google provider's, and
+// the tls provider's certificates and keys (SecretDelivery.USER_DATA puts them in the user-data).
+const RESOURCE_ATTRIBUTE = /\b(?:google|tls)_[a-z_]+\.[A-Za-z0-9_-]+(?:\.[a-z_]+|\[\d+\])+/g;
 const VARIABLE = /\bvar\.([A-Za-z_][A-Za-z0-9_-]*)/g;
+
+/** The resource attributes a user-data expression references (each once), which a case needs stand-ins for. */
+export function resourceReferences(userData: string): string[] {
+  return [...new Set([...userData.matchAll(RESOURCE_ATTRIBUTE)].map((m) => m[0]))];
+}
 
 /** Terraform is installed: the suite runs; otherwise it says so, and fails on CI. */
 export function describeWithTerraform(name: string, body: () => void): void {
