@@ -13,7 +13,7 @@ export const LOCAL_API_SERVER = `https://127.0.0.1:${API_SERVER_PORT}`;
 /** The nth address of an IPv4 CIDR, e.g. (10.3.0.0/16, 10) → 10.3.0.10. */
 export function nthAddress(cidr: string, n: number): string {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
-  if (!m) throw new Error(`"${cidr}" is not an IPv4 CIDR such as ${DEFAULT_SERVICE_CIDR}`);
+  if (!m || m.slice(1, 5).some((octet) => Number(octet) > 255) || Number(m[5]) > 32) throw new Error(`"${cidr}" is not an IPv4 CIDR such as ${DEFAULT_SERVICE_CIDR}`);
   const prefix = Number(m[5]);
   const base = m.slice(1, 5).reduce((acc, octet) => acc * 256 + Number(octet), 0);
   const size = 2 ** (32 - prefix);
