@@ -6,9 +6,10 @@
  * The private keys (the CA's too) live in the Terraform state, unencrypted: whoever reads the state
  * can sign certificates the cluster trusts. Keep the state in a bucket with restricted access.
  */
-import { TerraformProvider, TerraformStack, Token, type TerraformResource } from 'cdktf';
+import { Token, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
+import { ensureProvider, validityProblems } from './pki-common';
 import { TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from './pki-providers';
 
 /** 10 years: the CA must outlive the cluster, since replacing it means re-issuing and redistributing every certificate at once. */
@@ -162,7 +163,7 @@ export class EtcdPki extends Construct {
     const problems = pkiProblems(props, { algorithm, caValidity, caEarly, validity, early, roles });
     if (problems.length > 0) throw new ConstructError(this, `EtcdPki ${this.node.path}`, problems.join('; '));
 
-    ensureTlsProvider(this);
+    ensureProvider(this, 'tls', (stack) => new TlsProvider(stack, 'tls-provider'));
     const organization = props.clusterName;
     const keyConfig = algorithm === 'ECDSA' ? { algorithm, ecdsaCurve: 'P256' } : { algorithm, rsaBits: 2048 };
 
@@ -247,13 +248,6 @@ export class EtcdPki extends Construct {
   }
 }
 
-/** The stack's tls provider, or a new one: the `required_providers` entry that pins the provider the bindings were generated for. */
-function ensureTlsProvider(scope: Construct): void {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.findAll().some((c) => c instanceof TerraformProvider && c.terraformResourceType === 'tls');
-  if (!existing) new TlsProvider(stack, 'tls-provider');
-}
-
 interface Settled {
   readonly algorithm: string;
   readonly caValidity: number;
@@ -265,10 +259,6 @@ interface Settled {
 
 function duplicates(values: readonly string[]): string[] {
   return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
-}
-
-function hoursProblems(name: string, value: number, minimum: number): string[] {
-  return Number.isInteger(value) && value >= minimum ? [] : [`${name} must be a whole number of hours, at least ${minimum} (got ${value})`];
 }
 
 /** What is wrong with the props, each with what to do instead. */
@@ -291,16 +281,6 @@ function pkiProblems(props: EtcdPkiProps, s: Settled): string[] {
   s.roles.forEach((role, i) => literal(`clientRoles[${i}]`, role));
   for (const role of duplicates(s.roles)) problems.push(`client role "${role}" is listed twice`);
   if (s.algorithm !== 'ECDSA' && s.algorithm !== 'RSA') problems.push(`keyAlgorithm must be 'ECDSA' or 'RSA' (got "${s.algorithm}")`);
-  problems.push(...hoursProblems('caValidityHours', s.caValidity, 1), ...hoursProblems('certValidityHours', s.validity, 1));
-  problems.push(...hoursProblems('caEarlyRenewalHours', s.caEarly, 0), ...hoursProblems('earlyRenewalHours', s.early, 0));
-  if (s.validity > s.caValidity) {
-    problems.push(`certValidityHours (${s.validity}) exceeds caValidityHours (${s.caValidity}): a certificate cannot be trusted longer than its CA; shorten it or lengthen the CA's`);
-  }
-  if (s.early >= s.validity) {
-    problems.push(`earlyRenewalHours (${s.early}) must be less than certValidityHours (${s.validity}), or every apply would replace every certificate`);
-  }
-  if (s.caEarly >= s.caValidity) {
-    problems.push(`caEarlyRenewalHours (${s.caEarly}) must be less than caValidityHours (${s.caValidity}), or every apply would replace the CA and every certificate`);
-  }
+  problems.push(...validityProblems({ caValidity: s.caValidity, caEarly: s.caEarly, validity: s.validity, early: s.early }));
   return problems;
 }

@@ -11,6 +11,7 @@ import type * as tlsPrivateKey from '@cdktf/provider-tls/lib/private-key';
 import type * as tlsProvider from '@cdktf/provider-tls/lib/provider';
 import type * as tlsSelfSignedCert from '@cdktf/provider-tls/lib/self-signed-cert';
 import type * as randomId from '@cdktf/provider-random/lib/id';
+import type * as randomPassword from '@cdktf/provider-random/lib/password';
 import type * as randomProvider from '@cdktf/provider-random/lib/provider';
 import { loadedOnFirstUse } from './loaded-on-first-use';
 
@@ -52,3 +53,8 @@ export const RandomProvider = loadedOnFirstUse(() =>
 
 export type RandomId = randomId.Id;
 export const RandomId = loadedOnFirstUse(() => fromPeer('@cdktf/provider-random', '12.0.1', () => (require('@cdktf/provider-random/lib/id') as typeof randomId).Id));
+
+export type RandomPassword = randomPassword.Password;
+export const RandomPassword = loadedOnFirstUse(() =>
+  fromPeer('@cdktf/provider-random', '12.0.1', () => (require('@cdktf/provider-random/lib/password') as typeof randomPassword).Password),
+);

@@ -10,10 +10,11 @@
  * global and a guessable one can be taken first by someone else.
  */
 import { createHash } from 'node:crypto';
-import { TerraformProvider, TerraformStack, Token, type ITerraformDependable } from 'cdktf';
+import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import { ServiceAccount, StorageBucket, StorageBucketIamMember, StorageBucketObject } from './google';
+import { ensureProvider } from './pki-common';
 import { RandomId, RandomProvider } from './pki-providers';
 
 /** The scope a node needs to read its objects, and no more (its IAM grant narrows it to a prefix). */
@@ -88,7 +89,7 @@ export class ClusterSecretStore extends Construct {
     if (!Token.isUnresolved(days) && (!Number.isInteger(days) || days < 1)) {
       throw new ConstructError(this, `ClusterSecretStore ${this.node.path}`, `noncurrentVersionDays must be a whole number of days, at least 1 (got ${days})`);
     }
-    ensureRandomProvider(this);
+    ensureProvider(this, 'random', (stack) => new RandomProvider(stack, 'random-provider'));
     const suffix = new RandomId(this, 'bucket-suffix', { byteLength: 4, prefix: `${props.clusterName}-secrets-` });
     this.bucket = new StorageBucket(this, 'bucket', {
       name: suffix.hex,
@@ -145,11 +146,4 @@ export class ClusterSecretStore extends Construct {
   public dependablesOf(reader: SecretReader): ITerraformDependable[] {
     return [reader.grant, ...this.objects.filter((o) => o.name.startsWith(reader.prefix)).map((o) => o.object)];
   }
-}
-
-/** The stack's random provider, or a new one (the `required_providers` entry pinning the bindings' provider). */
-function ensureRandomProvider(scope: Construct): void {
-  const stack = TerraformStack.of(scope);
-  const existing = stack.node.findAll().some((c) => c instanceof TerraformProvider && c.terraformResourceType === 'random');
-  if (!existing) new RandomProvider(stack, 'random-provider');
 }

@@ -4,8 +4,7 @@
  * and a refusal of flags that systemd would split or expand.
  */
 import { kubeletUnit, waitForDnsUnit } from '../../constructs/kubernetes/node-units';
-import { serviceCommands } from '../etcd-cluster/systemd-exec';
-import { parseUnitFile } from '../etcd-cluster/systemd-exec';
+import { parseUnitFile, serviceCommands } from '../etcd-cluster/systemd-exec';
 
 const IMAGE = 'quay.io/poseidon/kubelet:v1.36.2';
 const FLAGS = ['--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubeconfig', '--config=/etc/kubernetes/kubelet.json', '--node-labels=node.kubernetes.io/node'];
