@@ -1,10 +1,14 @@
-import 'cdktf/lib/testing/adapters/jest';
+import 'cdktf/lib/testing/adapters/jest'; // the matchers' types
 import { Testing, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { transpile } from '../../transpiler';
 import { ComputeInstance } from '../../constructs/google';
 import { BASE_PROPS, construct, synthInstance, synthProps } from './synth-helpers';
 import { CoreOSInstance } from '../../constructs/coreos-instance';
+
+// cdktf's matchers (toHaveResourceWithProperties, ...), registered only where they are used: loading
+// cdktf in every suite's setup cost about half a second of CPU per suite.
+Testing.setupJest();
 
 const USER_CONFIG = `passwd:
   users:

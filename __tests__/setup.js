@@ -1,2 +1,0 @@
-const { Testing } = require('cdktf');
-Testing.setupJest();
