@@ -3,7 +3,7 @@
  * about a second and 400 MiB at every synth and test (docs/cdktf.md §2.1). Moving to cdktn later means
  * changing the paths in this file alone.
  *
- * Each class loads its module when first used: the sixteen modules take about 100 ms to load
+ * Each class loads its module when first used: the twenty modules take about 100 ms to load
  * together, and an app of CoreOSInstances needs two of them.
  *
  * `@cdktf/provider-tls` and `@cdktf/provider-random` have their own door, pki-providers.ts: the
@@ -14,8 +14,12 @@ import type * as address from '@cdktf/provider-google/lib/compute-address';
 import type * as disk from '@cdktf/provider-google/lib/compute-disk';
 import type * as firewall from '@cdktf/provider-google/lib/compute-firewall';
 import type * as healthCheck from '@cdktf/provider-google/lib/compute-health-check';
+import type * as forwardingRule from '@cdktf/provider-google/lib/compute-forwarding-rule';
 import type * as instance from '@cdktf/provider-google/lib/compute-instance';
+import type * as instanceGroup from '@cdktf/provider-google/lib/compute-instance-group';
 import type * as network from '@cdktf/provider-google/lib/compute-network';
+import type * as regionBackendService from '@cdktf/provider-google/lib/compute-region-backend-service';
+import type * as regionHealthCheck from '@cdktf/provider-google/lib/compute-region-health-check';
 import type * as groupManager from '@cdktf/provider-google/lib/compute-region-instance-group-manager';
 import type * as template from '@cdktf/provider-google/lib/compute-region-instance-template';
 import type * as router from '@cdktf/provider-google/lib/compute-router';
@@ -88,3 +92,20 @@ export const StorageBucketIamMember = loadedOnFirstUse(
 
 export type ServiceAccount = serviceAccount.ServiceAccount;
 export const ServiceAccount = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/service-account') as typeof serviceAccount).ServiceAccount);
+
+// The Kubernetes API load balancers (internal and external regional passthrough).
+export type ComputeInstanceGroup = instanceGroup.ComputeInstanceGroup;
+export const ComputeInstanceGroup = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-instance-group') as typeof instanceGroup).ComputeInstanceGroup);
+
+export type ComputeRegionBackendService = regionBackendService.ComputeRegionBackendService;
+export const ComputeRegionBackendService = loadedOnFirstUse(
+  () => (require('@cdktf/provider-google/lib/compute-region-backend-service') as typeof regionBackendService).ComputeRegionBackendService,
+);
+
+export type ComputeRegionHealthCheck = regionHealthCheck.ComputeRegionHealthCheck;
+export const ComputeRegionHealthCheck = loadedOnFirstUse(
+  () => (require('@cdktf/provider-google/lib/compute-region-health-check') as typeof regionHealthCheck).ComputeRegionHealthCheck,
+);
+
+export type ComputeForwardingRule = forwardingRule.ComputeForwardingRule;
+export const ComputeForwardingRule = loadedOnFirstUse(() => (require('@cdktf/provider-google/lib/compute-forwarding-rule') as typeof forwardingRule).ComputeForwardingRule);
