@@ -202,6 +202,13 @@ describe('the plan', () => {
     expect(restPathOf({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'system:coredns' } })).toBe('/apis/rbac.authorization.k8s.io/v1/clusterroles/system:coredns');
   });
 
+  test('a name Terraform fills in at apply (the bootstrap token Secret\'s) stays in the path, and out of the file name', () => {
+    const token = '${TfToken[TOKEN.7]}';
+    const { plan, files } = bootstrapPlan([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: `bootstrap-token-${token}`, namespace: 'kube-system' } }]);
+    expect(files.map((f) => [f.file, f.restPath])).toEqual([['001-secret.json', `/api/v1/namespaces/kube-system/secrets/bootstrap-token-${token}`]]);
+    expect(plan).toBe(`/api/v1/namespaces/kube-system/secrets/bootstrap-token-${token} 001-secret.json\n`);
+  });
+
   test('refuses what it cannot apply, saying why', () => {
     expect(() => restPathOf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', namespace: 'default' } })).toThrow(/Pod default\/x: the bootstrap cannot apply kind Pod \(it knows Namespace, /);
     expect(() => restPathOf({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } })).toThrow(/ConfigMap x: ConfigMap needs a namespace/);

@@ -17,6 +17,8 @@
  * applies, the others find the marker, or apply the same objects again. Pure module (no cdktf).
  */
 
+import { hasToken } from './json-manifest';
+
 /** The ConfigMap whose existence means the add-ons were applied. */
 export const BOOTSTRAP_MARKER = { namespace: 'kube-system', name: 'cdktf-coreos-bootstrap' } as const;
 export const BOOTSTRAP_FIELD_MANAGER = 'cdktf-coreos-bootstrap';
@@ -53,12 +55,17 @@ const RESOURCES: Readonly<Record<string, { readonly plural: string; readonly clu
 
 const NAME = /^[a-z0-9]([-a-z0-9.:]*[a-z0-9])?$/;
 
+/** A literal object name, or one Terraform fills in at apply (the bootstrap token Secret's, `bootstrap-token-<id>`). */
+function nameProblem(name: string): boolean {
+  return !hasToken(name) && !NAME.test(name);
+}
+
 /** `/api/v1/namespaces/kube-system/configmaps/coredns`: where the API serves the object. */
 export function restPathOf(object: KubernetesObject): string {
   const resource = RESOURCES[object.kind];
   const where = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
   if (!resource) throw new Error(`${where}: the bootstrap cannot apply kind ${object.kind} (it knows ${Object.keys(RESOURCES).join(', ')})`);
-  if (!NAME.test(object.metadata.name)) throw new Error(`${where}: "${object.metadata.name}" is not an object name`);
+  if (nameProblem(object.metadata.name)) throw new Error(`${where}: "${object.metadata.name}" is not an object name`);
   const namespace = object.metadata.namespace;
   if (resource.clusterScoped === true && namespace !== undefined) throw new Error(`${where}: ${object.kind} is cluster-scoped and takes no namespace`);
   if (resource.clusterScoped !== true && (namespace === undefined || !NAME.test(namespace))) throw new Error(`${where}: ${object.kind} needs a namespace`);
@@ -86,7 +93,9 @@ export function bootstrapPlan(objects: readonly KubernetesObject[]): { readonly 
     const restPath = restPathOf(object);
     if (seen.has(restPath)) throw new Error(`${object.kind} ${object.metadata.name} is given twice (${restPath})`);
     seen.add(restPath);
-    const file = `${String(i + 1).padStart(3, '0')}-${object.kind.toLowerCase()}-${object.metadata.name.replace(/[^a-z0-9.-]/g, '-')}.json`;
+    // A name known only at apply stays out of the file name, which the plan must give literally.
+    const name = hasToken(object.metadata.name) ? '' : `-${object.metadata.name.replace(/[^a-z0-9.-]/g, '-')}`;
+    const file = `${String(i + 1).padStart(3, '0')}-${object.kind.toLowerCase()}${name}.json`;
     return { file, restPath, contents: `${JSON.stringify(object, null, 2)}\n` };
   });
   return { plan: files.map((f) => `${f.restPath} ${f.file}\n`).join(''), files };
