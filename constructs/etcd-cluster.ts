@@ -13,12 +13,14 @@ import { ConstructError } from './construct-error';
 import type { EtcdConfig } from '../transpiler';
 import { EtcdPki, type EtcdPkiOptions } from './cluster-pki';
 import { ConfigChangeBehavior } from './config-change';
+import type { ClcSnippet } from './config-composition';
 import { CoreOSInstance } from './coreos-instance';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './cluster-network';
 import { addressingOf, EtcdMemberAddressing, memberDnsName } from './etcd-addressing';
 import { addDataDisk, dataDiskProblems, dataDiskSnippet, DEFAULT_DATA_DISK_SIZE_GB, DEFAULT_DATA_DISK_TYPE } from './etcd-data-disk';
 import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdMemberConfig } from './etcd-member';
 import {
+  ETCD_SSL_DIR,
   ETCD_TLS_DROPIN,
   ETCD_USER,
   etcdctlSnippet,
@@ -28,6 +30,7 @@ import {
   SecretDelivery,
   tlsDeliverySnippet,
   warnKeysInUserData,
+  type ExtraSecretFile,
 } from './etcd-tls';
 import { etcdVersionFor, etcdVersionProblems, v2ApiOption } from './etcd-version';
 import { validateClusterName } from './gce-validation';
@@ -36,6 +39,7 @@ import { ComputeAddress, type ComputeDisk } from './google';
 import { dialectOf, Image, ImageDistribution } from './image';
 import { assignsExternalIp, configSourceOf, instancePropsProblems, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
+import { secretFetchProblems, type SecretFile } from './secret-fetch';
 import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from './secret-store';
 
 export { EtcdMemberAddressing } from './etcd-addressing';
@@ -71,9 +75,93 @@ const OWN_OPTIONS: Readonly<Record<string, string>> = {
   ),
 };
 
+/** Who a memberSecrets hook is asked about. */
+export interface EtcdMemberName {
+  /** The member's name, `<memberNamePrefix>-<index>`. */
+  readonly name: string;
+  readonly index: number;
+}
+
+/** Who a memberSnippet hook is asked about: the member, its zone and its internal DNS name. */
+export interface EtcdMemberLocation extends EtcdMemberName {
+  readonly zone: string;
+  readonly dnsName: string;
+}
+
+/** A secret file a member gets besides its etcd files (memberSecrets). */
+export interface MemberSecret {
+  /**
+   * Object name, relative to the member's prefix (`etcd/<member>/`) or, when shared, to the
+   * shared one: letters, digits, `.`, `_`, `~`, `-` and `/`, e.g. `kubernetes/apiserver.key`.
+   */
+  readonly object: string;
+  /** Absolute path on the node, not under the read-only `/usr`. */
+  readonly path: string;
+  /** Permission bits, e.g. `0o640`. */
+  readonly mode: number;
+  /** `user:group`, by name or numeric id; a group of memberGroups, e.g. `root:kube-pki`. */
+  readonly owner: string;
+  /** The contents: a Terraform reference (e.g. a key's `private_key_pem`) or a literal. */
+  readonly content: string;
+  /**
+   * The same content for every member (e.g. a CA key): stored once under sharedSecretPrefix,
+   * which every member listing it may read, instead of once per member.
+   * @default false
+   */
+  readonly shared?: boolean;
+}
+
+/** A group every member gets (CLC `passwd.groups`). */
+export interface MemberGroup {
+  /** Its name, e.g. `kube-pki`: a-z, 0-9, `_`, `-`, starting with a letter or `_`, at most 32 characters. */
+  readonly name: string;
+  /** Its numeric id: fixed, so that every member agrees. */
+  readonly gid: number;
+}
+
 export interface EtcdClusterProps extends InstanceProps {
-  /** Prefix of the member names (`<cluster>-etcd-<i>`) and of the tags `<cluster>-etcd` and `<cluster>-node`. */
+  /** Prefix of the member names (`<cluster>-etcd-<i>`, unless memberNamePrefix) and of the tags `<cluster>-etcd` and `<cluster>-node`. */
   readonly clusterName: string;
+  /**
+   * The members' names are `<memberNamePrefix>-<i>`, e.g. `demo-controller` for controllers that
+   * run etcd beside other services. The names become the instances', the data disks'
+   * (`<name>-data`), the DNS names, the certificates' common names and the secret prefixes
+   * (`etcd/<name>/`); each member's service account is `<clusterName>-<tail>-<i>`, the tail being
+   * the prefix without `<clusterName>-` (shortened, with a hash, past 21 characters). 1 to 56
+   * characters of a-z, 0-9 and -, starting with a letter, not ending with -: `<prefix>-<i>-data`
+   * must fit Compute Engine's 63.
+   * @default `<clusterName>-etcd`
+   */
+  readonly memberNamePrefix?: string;
+  /**
+   * More secret files for each member, e.g. a Kubernetes controller's keys: called once per member.
+   * With CLOUD_STORAGE they become objects (per member under its prefix, `shared` ones once under
+   * sharedSecretPrefix, with a second grant for each member's account) that the member's one
+   * fetch-secrets.service installs with its etcd files; with USER_DATA, inline files.
+   * @default - none: the etcd files only
+   */
+  readonly memberSecrets?: (member: EtcdMemberName) => readonly MemberSecret[];
+  /**
+   * Groups every member gets, so that owners of memberSecrets which Flatcar does not have (e.g.
+   * `root:kube-pki`) can be set. Ignition stops the boot on a group that exists already (`etcd`,
+   * `root`, ...): name new ones only.
+   * @default - none
+   */
+  readonly memberGroups?: readonly MemberGroup[];
+  /**
+   * More config for each member, e.g. a kubelet's units and files, added with origin
+   * `memberSnippet() of EtcdCluster <path> for <member>`.
+   * @default - none
+   */
+  readonly memberSnippet?: (member: EtcdMemberLocation) => ClcSnippet;
+  /**
+   * Units besides etcd-member.service that start only once the member's secrets are installed:
+   * each gets the drop-in `Requires=` and `After=` fetch-secrets.service, e.g. `kubelet.service`.
+   * With USER_DATA there is no fetch (Ignition writes the files before any unit starts), and they
+   * get nothing.
+   * @default - none
+   */
+  readonly requiredBySecrets?: readonly string[];
   /** The region, e.g. `us-central1`: a literal, since zones and DNS names are built from it. */
   readonly region: string;
   /**
@@ -209,7 +297,9 @@ export interface EtcdMember {
 
 /**
  * An etcd cluster of `size` CoreOSInstances with construct ids `member-<i>`, `disk-<i>` (and
- * `address-<i>`), `pki` (EtcdPki) and `secrets` (unless a store is given). Peers talk on 2380,
+ * `address-<i>`), `pki` (EtcdPki) and `secrets` (unless a store is given; memberSecrets add
+ * `member-<i>-secret-<object>`, `shared-secret-<object>` and `member-<i>-grant-<shared prefix>` to
+ * it). Peers talk on 2380,
  * clients on 2379, both over mutual TLS (firewalled by ClusterNetwork); `/health` and `/metrics`
  * are served over plain HTTP on 2381, for health checks.
  */
@@ -237,6 +327,10 @@ export class EtcdCluster extends Construct {
   public readonly secretDelivery: SecretDelivery;
   /** The bucket of the members' secrets (CLOUD_STORAGE only). */
   public readonly secretStore?: ClusterSecretStore;
+  /** The members' names are `<memberNamePrefix>-<i>`. */
+  public readonly memberNamePrefix: string;
+  /** Where `shared` memberSecrets are stored, `etcd/<memberNamePrefix>-shared/` (CLOUD_STORAGE only). */
+  public readonly sharedSecretPrefix?: string;
 
   constructor(scope: Construct, id: string, props: EtcdClusterProps) {
     super(scope, id);
@@ -254,6 +348,7 @@ export class EtcdCluster extends Construct {
     this.refuse([
       ...noEtcdMember,
       ...clusterPropsProblems(props, size, zones),
+      ...memberHookProblems(props),
       ...addressingProblems,
       ...etcdVersionProblems(this.etcdVersion, props.enableV2Api ?? false),
       ...dataDiskProblems({ sizeGb: props.dataDiskSizeGb }),
@@ -261,10 +356,15 @@ export class EtcdCluster extends Construct {
       // With the bucket, each member runs as its own service account (made here), so scopes apply to it.
       ...instancePropsProblems(fromBucket ? { ...props, serviceAccountEmail: props.serviceAccountEmail ?? 'member-account' } : props, image),
     ]);
+    this.memberNamePrefix = props.memberNamePrefix ?? `${props.clusterName}-etcd`;
+    const memberName = (i: number) => `${this.memberNamePrefix}-${i}`;
+    const accountId = (i: number) => serviceAccountId(props.clusterName, memberRole(props.clusterName, this.memberNamePrefix, i));
     this.guard(() =>
       Array.from({ length: size }, (_, i) => {
-        claimName(this, 'instance', `${props.clusterName}-etcd-${i}`);
-        claimName(this, 'disk', `${props.clusterName}-etcd-${i}-data`);
+        claimName(this, 'instance', memberName(i));
+        claimName(this, 'disk', `${memberName(i)}-data`);
+        // Ids are project-wide too; two prefixes with one tail would give two clusters of one name the same ids.
+        if (fromBucket) claimName(this, 'service account', accountId(i));
       }),
     );
     this.zones = zones;
@@ -272,7 +372,7 @@ export class EtcdCluster extends Construct {
     this.initialClusterToken = `${props.clusterName}-etcd-${createHash('sha256').update(props.clusterName).digest('hex').slice(0, 12)}`;
 
     const identities = Array.from({ length: size }, (_, i) => {
-      const name = `${props.clusterName}-etcd-${i}`;
+      const name = memberName(i);
       const zone = zones[i % zones.length];
       const address =
         addressing === EtcdMemberAddressing.STATIC_IP
@@ -294,13 +394,30 @@ export class EtcdCluster extends Construct {
     });
     if (fromBucket) this.secretStore = props.secretStore ?? new ClusterSecretStore(this, 'secrets', { clusterName: props.clusterName, location: props.region, labels: props.labels });
     else warnKeysInUserData(this, 'the etcd members\' private keys');
+    if (fromBucket) this.sharedSecretPrefix = `etcd/${this.memberNamePrefix}-shared/`;
+
+    const memberSecrets = identities.map((identity, index) => props.memberSecrets?.({ name: identity.name, index }) ?? []);
+    this.refuse(memberSecretProblems(identities.map((m) => m.name), memberSecrets));
+    // A shared secret is one object, made before any member reads it (their depends_on lists it).
+    const sharedPrefix = this.sharedSecretPrefix;
+    if (this.secretStore && sharedPrefix !== undefined) {
+      const store = this.secretStore;
+      const stored = new Set<string>();
+      for (const secret of memberSecrets.flat().filter((s) => s.shared)) {
+        if (!stored.has(secret.object)) store.addSecret(`shared-secret-${secret.object}`, `${sharedPrefix}${secret.object}`, secret.content);
+        stored.add(secret.object);
+      }
+    }
+    const requiredBy = [...new Set(['etcd-member.service', ...(props.requiredBySecrets ?? [])])];
 
     this.members = identities.map((identity, i) => {
       const reader = this.secretStore?.addReader(`member-${i}`, {
-        accountId: serviceAccountId(props.clusterName, `etcd-${i}`),
+        accountId: accountId(i),
         prefix: `etcd/${identity.name}/`,
         description: `etcd member ${identity.name}: reads its own TLS key from the cluster's secret bucket`,
       });
+      const secrets = memberSecrets[i];
+      if (reader && sharedPrefix !== undefined && secrets.some((s) => s.shared)) this.secretStore?.grant(reader, sharedPrefix);
       const instance = new CoreOSInstance(this, `member-${i}`, {
         // The shared instance props pass on as given (EtcdCluster's own are not CoreOSInstance's).
         ...props,
@@ -322,6 +439,7 @@ export class EtcdCluster extends Construct {
       instance.declareQuoteSafe(props.project);
       const origin = `addSnippet() from EtcdCluster ${this.node.path}`;
       instance.addSnippet({ etcd: this.etcdSection(props, identity), ...dataDiskSnippet() }, origin);
+      if (props.memberGroups?.length) instance.addSnippet({ passwd: { groups: props.memberGroups.map((g) => ({ name: g.name, gid: g.gid })) } }, origin);
       const certificate = this.pki.member(identity.name);
       const tls = tlsDeliverySnippet(
         { caPem: this.pki.caCertPem, certPem: certificate.certPem, keyPem: certificate.privateKeyPem },
@@ -329,15 +447,22 @@ export class EtcdCluster extends Construct {
           delivery: this.secretDelivery,
           files: MEMBER_TLS_FILES,
           keyOwner: `${ETCD_USER}:${ETCD_USER}`,
-          requiredBy: ['etcd-member.service'],
+          requiredBy,
           store: this.secretStore,
           reader,
           objectId: `member-${i}`,
+          extraFiles: secrets.map(
+            (s): ExtraSecretFile => ({ object: s.object, path: s.path, mode: s.mode, owner: s.owner, content: s.content, storedUnder: s.shared ? sharedPrefix : undefined }),
+          ),
         },
       );
       instance.addSnippet(tls, origin);
       instance.addSnippet({ systemd: { units: [{ name: 'etcd-member.service', dropins: [{ name: ETCD_TLS_DROPIN, contents: etcdTlsDropin() }] }] } }, origin);
       instance.addSnippet(etcdctlSnippet(this.clientEndpoints, MEMBER_TLS_FILES), origin);
+      if (props.memberSnippet) {
+        const snippet = props.memberSnippet({ name: identity.name, index: i, zone: identity.zone, dnsName: identity.dnsName });
+        instance.addSnippet(snippet, `memberSnippet() of EtcdCluster ${this.node.path} for ${identity.name}`);
+      }
       // Created once its grant and objects exist, so that the first fetch usually succeeds (the fetch retries while IAM propagates).
       if (reader && this.secretStore) instance.instance.dependsOn = this.secretStore.dependablesOf(reader).map((d) => dependable(d));
       const dataDisk = addDataDisk(this, `disk-${i}`, { name: identity.name, zone: identity.zone, instance }, {
@@ -438,4 +563,89 @@ function clusterPropsProblems(props: EtcdClusterProps, size: number, zones: read
     ...(state === undefined || state === 'new' || state === 'existing' ? [] : [`initialClusterState must be 'new' or 'existing' (got "${String(state)}")`]),
     ...own.map((option) => `etcdOptions.${option} is set by EtcdCluster (${OWN_OPTIONS[option]})`),
   ];
+}
+
+/** Compute Engine names are at most 63 characters: `<prefix>-<i>-data` (i < 9) leaves the prefix 56. */
+const MAX_MEMBER_NAME_PREFIX = 56;
+const MEMBER_NAME_PREFIX = /^[a-z]([a-z0-9-]*[a-z0-9])?$/;
+/** The longest role tail that keeps serviceAccountId valid for every cluster name (role `<tail>-<i>` at most 23). */
+const MAX_ROLE_TAIL = 21;
+const GROUP_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** secretFetchProblems checks a bucket name too; the members' secrets are checked before the bucket exists. */
+const STAND_IN_BUCKET = 'checked-later';
+
+/**
+ * Member i's role for its service account id: the prefix's tail (the prefix without
+ * `<clusterName>-`), so that `demo-etcd` gives `etcd-0` (the id `demo-etcd-0`) and `demo-controller`
+ * gives `controller-0`; a long tail is cut and keeps 4 hex digits of its hash, so ids stay distinct.
+ */
+export function memberRole(clusterName: string, memberNamePrefix: string, i: number): string {
+  const tail = memberNamePrefix.startsWith(`${clusterName}-`) ? memberNamePrefix.slice(clusterName.length + 1) : memberNamePrefix;
+  if (tail.length <= MAX_ROLE_TAIL) return `${tail}-${i}`;
+  const hash = createHash('sha256').update(tail).digest('hex').slice(0, 4);
+  return `${tail.slice(0, MAX_ROLE_TAIL - 5).replace(/-+$/, '')}-${hash}-${i}`;
+}
+
+/** The hooks' props that can be checked before anything is made. */
+function memberHookProblems(props: EtcdClusterProps): string[] {
+  const prefix = props.memberNamePrefix;
+  const problems: string[] = [];
+  if (prefix !== undefined && (Token.isUnresolved(prefix) || !MEMBER_NAME_PREFIX.test(prefix) || prefix.length > MAX_MEMBER_NAME_PREFIX)) {
+    problems.push(
+      `memberNamePrefix "${prefix}" must be a literal of 1-${MAX_MEMBER_NAME_PREFIX} characters of a-z, 0-9 and -, starting with a letter and not ending with - ` +
+        `(members are <prefix>-<i>, their data disks <prefix>-<i>-data, at most 63 characters), e.g. "${props.clusterName}-controller"`,
+    );
+  }
+  const groups = props.memberGroups ?? [];
+  for (const group of groups) {
+    if (!GROUP_NAME.test(group.name)) problems.push(`memberGroups: "${group.name}" is not a group name (a-z, 0-9, _, -, starting with a letter or _, at most 32 characters)`);
+    if (!Number.isInteger(group.gid) || group.gid < 1 || group.gid > 4294967294) problems.push(`memberGroups: gid ${group.gid} of "${group.name}" must be a whole number from 1 to 4294967294`);
+  }
+  const twice = <T>(values: T[]) => [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+  problems.push(...twice(groups.map((g) => g.name)).map((name) => `memberGroups: "${name}" is given twice`));
+  problems.push(...twice(groups.map((g) => g.gid)).map((gid) => `memberGroups: gid ${gid} is given twice`));
+  if (props.requiredBySecrets?.length) {
+    const etcdFiles = memberTlsSecretFiles();
+    problems.push(...secretFetchProblems({ bucket: STAND_IN_BUCKET, secrets: etcdFiles, requiredBy: props.requiredBySecrets }).map((p) => `requiredBySecrets: ${p.replace(/^requiredBy: /, '')}`));
+  }
+  return problems;
+}
+
+/** A member's etcd files, by object and path (what the checks of more files need). */
+function memberTlsSecretFiles(): SecretFile[] {
+  return [MEMBER_TLS_FILES.ca, MEMBER_TLS_FILES.cert, MEMBER_TLS_FILES.key].map((name) => ({ object: name, path: `${ETCD_SSL_DIR}/${name}`, mode: 0o644, owner: 'root:root' }));
+}
+
+/**
+ * What is wrong with the memberSecrets hook's answers: the fetch's checks (objects, paths, also
+ * beside the etcd files, modes, owners), objects given twice, and shared secrets whose content differs.
+ */
+function memberSecretProblems(names: readonly string[], secrets: readonly (readonly MemberSecret[])[]): string[] {
+  const problems: string[] = [];
+  const etcdFiles = memberTlsSecretFiles();
+  const etcdObjects = etcdFiles.map((f) => f.object);
+  const sharedContent = new Map<string, { member: string; content: string }>();
+  secrets.forEach((list, i) => {
+    const where = `memberSecrets of ${names[i]}`;
+    const files = list.map((s) => ({ object: s.object, path: s.path, mode: s.mode, owner: s.owner }));
+    problems.push(...secretFetchProblems({ bucket: STAND_IN_BUCKET, secrets: [...etcdFiles, ...files] }).map((p) => `${where}: ${p}`));
+    for (const secret of list.filter((s) => typeof s.content !== 'string')) problems.push(`${where}: secret "${secret.object}" has no content`);
+    for (const shared of [false, true]) {
+      const objects = list.filter((s) => (s.shared ?? false) === shared).map((s) => s.object);
+      for (const object of new Set(objects.filter((o, k) => objects.indexOf(o) !== k))) problems.push(`${where}: ${shared ? 'shared ' : ''}object "${object}" is given twice`);
+    }
+    for (const secret of list.filter((s) => !s.shared && etcdObjects.includes(s.object))) {
+      problems.push(`${where}: object "${secret.object}" is one of the member's etcd files (${etcdObjects.join(', ')}): name it otherwise`);
+    }
+    for (const secret of list.filter((s) => s.shared)) {
+      const first = sharedContent.get(secret.object);
+      if (!first) sharedContent.set(secret.object, { member: names[i], content: secret.content });
+      else if (first.member !== names[i] && first.content !== secret.content) {
+        problems.push(
+          `${where}: shared secret "${secret.object}" has other content than for ${first.member}; a shared secret is one object for every member (leave shared out to give each member its own)`,
+        );
+      }
+    }
+  });
+  return problems;
 }

@@ -129,33 +129,74 @@ export interface TlsDeliveryOptions {
   readonly reader?: SecretReader;
   /** Construct id prefix of the objects, e.g. `member-0`. */
   readonly objectId: string;
+  /**
+   * Files beyond the three TLS files, installed with them (the same fetch, or inline).
+   * @default - none
+   */
+  readonly extraFiles?: readonly ExtraSecretFile[];
+}
+
+/** A secret file beyond a node's TLS files, e.g. a Kubernetes key on a controller that runs etcd. */
+export interface ExtraSecretFile {
+  /** Object name under its prefix, e.g. `kubernetes/apiserver.key`. */
+  readonly object: string;
+  /** Absolute path on the node. */
+  readonly path: string;
+  /** Permission bits, e.g. `0o640`. */
+  readonly mode: number;
+  /** `user:group`, by name or numeric id. */
+  readonly owner: string;
+  /** The contents: a Terraform reference or a literal. */
+  readonly content: string;
+  /**
+   * A prefix granted to the node's reader besides its own (ClusterSecretStore.grant), where the
+   * object already is, made once for several nodes.
+   * @default - the reader's own prefix: the object is made here, with construct id `<objectId>-secret-<object>`
+   */
+  readonly storedUnder?: string;
 }
 
 /**
- * The snippet that puts a node's three files in ETCD_SSL_DIR. With CLOUD_STORAGE the files become
- * objects under the reader's prefix and the node gets fetch-secrets.service, which the
- * `requiredBy` units require; with USER_DATA they are inline files (key mode 0600).
+ * The snippet that puts a node's three files in ETCD_SSL_DIR, and its `extraFiles`. With
+ * CLOUD_STORAGE the files become objects under the reader's prefix (an extra file with
+ * `storedUnder` is already stored there) and the node gets one fetch-secrets.service for all of
+ * them, which the `requiredBy` units require; with USER_DATA they are inline files.
  */
 export function tlsDeliverySnippet(material: NodeTlsMaterial, options: TlsDeliveryOptions): ContainerLinuxConfig {
-  const files = [
+  const tlsFiles = [
     { name: options.files.ca, content: material.caPem, mode: 0o644, owner: 'root:root' },
     { name: options.files.cert, content: material.certPem, mode: 0o644, owner: 'root:root' },
     { name: options.files.key, content: material.keyPem, mode: 0o600, owner: options.keyOwner },
   ];
+  const extraFiles = options.extraFiles ?? [];
   if (options.delivery === SecretDelivery.USER_DATA) {
-    const inline = (f: (typeof files)[number]): FileConfig => {
+    const inline = (f: { path: string; mode: number; owner: string; content: string }): FileConfig => {
       const [user, group] = f.owner.split(':');
-      return { filesystem: 'root', path: `${ETCD_SSL_DIR}/${f.name}`, mode: f.mode, user: { name: user }, group: { name: group }, contents: { inline: f.content } };
+      return { filesystem: 'root', path: f.path, mode: f.mode, user: ownerOf(user), group: ownerOf(group), contents: { inline: f.content } };
     };
-    return { storage: { files: files.map(inline) } };
+    return { storage: { files: [...tlsFiles.map((f) => inline({ ...f, path: `${ETCD_SSL_DIR}/${f.name}` })), ...extraFiles.map(inline)] } };
   }
   const { store, reader } = options;
   if (!store || !reader) throw new Error('CLOUD_STORAGE delivery needs the secret store and the node\'s reader');
-  const secrets: SecretFile[] = files.map((f) => {
-    store.addSecret(`${options.objectId}-${f.name.replace(/\.pem$/, '')}`, `${reader.prefix}${f.name}`, f.content);
-    return { object: f.name, path: `${ETCD_SSL_DIR}/${f.name}`, mode: f.mode, owner: f.owner };
-  });
-  return secretFetchSnippet({ bucket: store.bucketName, prefix: reader.prefix, secrets, requiredBy: options.requiredBy });
+  const entries = [
+    ...tlsFiles.map((f) => {
+      store.addSecret(`${options.objectId}-${f.name.replace(/\.pem$/, '')}`, `${reader.prefix}${f.name}`, f.content);
+      return { prefix: reader.prefix, object: f.name, path: `${ETCD_SSL_DIR}/${f.name}`, mode: f.mode, owner: f.owner };
+    }),
+    ...extraFiles.map((f) => {
+      if (f.storedUnder === undefined) store.addSecret(`${options.objectId}-secret-${f.object}`, `${reader.prefix}${f.object}`, f.content);
+      return { prefix: f.storedUnder ?? reader.prefix, object: f.object, path: f.path, mode: f.mode, owner: f.owner };
+    }),
+  ];
+  // The script takes one prefix: the node's own, or none and whole object names when it reads from two.
+  const prefix = entries.every((e) => e.prefix === reader.prefix) ? reader.prefix : '';
+  const secrets: SecretFile[] = entries.map((e) => ({ object: prefix === '' ? `${e.prefix}${e.object}` : e.object, path: e.path, mode: e.mode, owner: e.owner }));
+  return secretFetchSnippet({ bucket: store.bucketName, prefix, secrets, requiredBy: options.requiredBy });
+}
+
+/** A file's user or group for Ignition: by id when numeric, else by name. */
+function ownerOf(part: string): { id: number } | { name: string } {
+  return /^[0-9]+$/.test(part) ? { id: Number(part) } : { name: part };
 }
 
 /** The synth warning of USER_DATA delivery, once per construct. */

@@ -74,14 +74,16 @@ export function serviceAccountId(clusterName: string, role: string): string {
 
 /**
  * Construct ids: `bucket-suffix` (random_id), `bucket`, `<id>-account` and `<id>-grant` per reader,
- * and the ids given to addSecret. Adds a random provider to the stack unless it has one.
+ * `<id>-grant-<prefix>` per shared prefix granted to it, and the ids given to addSecret. Adds a random provider to the stack unless it has one.
  */
 export class ClusterSecretStore extends Construct {
   public readonly bucket: StorageBucket;
   /** The bucket's name (a Terraform reference: it ends in a random suffix). */
   public readonly bucketName: string;
   private readonly objects: { readonly name: string; readonly object: StorageBucketObject }[] = [];
-  private readonly readers: SecretReader[] = [];
+  private readonly readers: { readonly id: string; readonly reader: SecretReader }[] = [];
+  /** Grants beyond each reader's own prefix (grant()): prefixes several readers may share. */
+  private readonly sharedGrants: { readonly reader: SecretReader; readonly prefix: string; readonly grant: StorageBucketIamMember }[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
     super(scope, id);
@@ -112,24 +114,46 @@ export class ClusterSecretStore extends Construct {
   public addReader(id: string, options: { readonly accountId: string; readonly prefix: string; readonly description: string }): SecretReader {
     const problems = [
       ...(ACCOUNT_ID.test(options.accountId) ? [] : [`service account id "${options.accountId}" must be 6-30 characters of a-z, 0-9 and -, starting with a letter`]),
-      ...(PREFIX.test(options.prefix) ? [] : [`prefix "${options.prefix}" must be segments of a-z, 0-9, ".", "_", "-", each ending in "/"`]),
-      ...this.readers.filter((r) => options.prefix.startsWith(r.prefix) || r.prefix.startsWith(options.prefix)).map((r) => `prefix "${options.prefix}" overlaps "${r.prefix}": each reader needs a prefix of its own`),
+      ...prefixProblems(options.prefix),
+      ...this.readers.filter(({ reader: r }) => overlap(options.prefix, r.prefix)).map(({ reader: r }) => `prefix "${options.prefix}" overlaps "${r.prefix}": each reader needs a prefix of its own`),
+      ...this.sharedPrefixes()
+        .filter((shared) => overlap(options.prefix, shared))
+        .map((shared) => `prefix "${options.prefix}" overlaps "${shared}", which is shared: each reader needs a prefix of its own`),
     ];
     if (problems.length > 0) throw new ConstructError(this, `ClusterSecretStore ${this.node.path}`, problems.join('; '));
     const serviceAccount = new ServiceAccount(this, `${id}-account`, { accountId: options.accountId, displayName: options.description.slice(0, 100) });
-    const grant = new StorageBucketIamMember(this, `${id}-grant`, {
-      bucket: this.bucketName,
-      role: SECRET_READER_ROLE,
-      member: `serviceAccount:${serviceAccount.email}`,
-      condition: {
-        title: `${options.prefix} only`,
-        description: `Objects under ${options.prefix}`,
-        expression: `resource.name.startsWith("projects/_/buckets/${this.bucketName}/objects/${options.prefix}")`,
-      },
-    });
+    const grant = this.readGrant(`${id}-grant`, serviceAccount.email, options.prefix);
     const reader = { prefix: options.prefix, email: serviceAccount.email, serviceAccount, grant };
-    this.readers.push(reader);
+    this.readers.push({ id, reader });
     return reader;
+  }
+
+  /**
+   * Lets `reader` read the objects under `prefix` too, a prefix several readers share (e.g. a key
+   * every etcd member needs, stored once): a second conditioned grant for the same account, with
+   * construct id `<reader id>-grant-<prefix>`. A shared prefix may not reach into any reader's own
+   * prefix, nor nest in another shared one, so that what a reader's own prefix holds stays its own.
+   */
+  public grant(reader: SecretReader, prefix: string): StorageBucketIamMember {
+    const entry = this.readers.find((r) => r.reader === reader);
+    const problems = [
+      ...(entry ? [] : [`grant: the reader of "${reader.prefix}" is not this store's (add it with addReader)`]),
+      ...prefixProblems(prefix),
+      ...this.readers.filter(({ reader: r }) => overlap(prefix, r.prefix)).map(({ reader: r }) => `shared prefix "${prefix}" overlaps "${r.prefix}", a reader's own: share a prefix apart from every reader's`),
+      ...this.sharedPrefixes()
+        .filter((shared) => shared !== prefix && overlap(prefix, shared))
+        .map((shared) => `shared prefix "${prefix}" overlaps "${shared}": share the same prefix, or one apart from it`),
+      ...(this.sharedGrants.some((g) => g.reader === reader && g.prefix === prefix) ? [`the reader of "${reader.prefix}" is granted "${prefix}" twice`] : []),
+    ];
+    if (!entry || problems.length > 0) throw new ConstructError(this, `ClusterSecretStore ${this.node.path}`, problems.join('; '));
+    const grant = this.readGrant(`${entry.id}-grant-${prefix.replace(/\/$/, '')}`, reader.email, prefix);
+    this.sharedGrants.push({ reader, prefix, grant });
+    return grant;
+  }
+
+  /** The prefixes `reader` may read: its own, then those granted to it. */
+  public prefixesOf(reader: SecretReader): string[] {
+    return [reader.prefix, ...this.sharedGrants.filter((g) => g.reader === reader).map((g) => g.prefix)];
   }
 
   /** An object `name` holding `content` (a Terraform reference such as a key's `private_key_pem`). */
@@ -142,8 +166,40 @@ export class ClusterSecretStore extends Construct {
     return object;
   }
 
-  /** The grant and the objects under `prefix`: what a node reading it should be created after. */
+  /** The reader's grants and the objects under its prefixes: what a node reading them should be created after. */
   public dependablesOf(reader: SecretReader): ITerraformDependable[] {
-    return [reader.grant, ...this.objects.filter((o) => o.name.startsWith(reader.prefix)).map((o) => o.object)];
+    const prefixes = this.prefixesOf(reader);
+    return [
+      reader.grant,
+      ...this.sharedGrants.filter((g) => g.reader === reader).map((g) => g.grant),
+      ...this.objects.filter((o) => prefixes.some((prefix) => o.name.startsWith(prefix))).map((o) => o.object),
+    ];
   }
+
+  private sharedPrefixes(): string[] {
+    return [...new Set(this.sharedGrants.map((g) => g.prefix))];
+  }
+
+  /** SECRET_READER_ROLE for `email`, conditioned on `prefix` (conditions need uniform bucket-level access, which the bucket has). */
+  private readGrant(id: string, email: string, prefix: string): StorageBucketIamMember {
+    return new StorageBucketIamMember(this, id, {
+      bucket: this.bucketName,
+      role: SECRET_READER_ROLE,
+      member: `serviceAccount:${email}`,
+      condition: {
+        title: `${prefix} only`,
+        description: `Objects under ${prefix}`,
+        expression: `resource.name.startsWith("projects/_/buckets/${this.bucketName}/objects/${prefix}")`,
+      },
+    });
+  }
+}
+
+function prefixProblems(prefix: string): string[] {
+  return PREFIX.test(prefix) ? [] : [`prefix "${prefix}" must be segments of a-z, 0-9, ".", "_", "-", each ending in "/"`];
+}
+
+/** One prefix holds the other (or they are equal): a grant on either reaches objects of the other. */
+function overlap(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
 }
