@@ -15,6 +15,11 @@ import { ComputeFirewall, ComputeNetwork, ComputeRouter, ComputeRouterNat, Compu
 export const IAP_SOURCE_RANGE = '35.235.240.0/20';
 /** Where Google Cloud health checks (and autohealing probes) come from. */
 export const HEALTH_CHECK_SOURCE_RANGES: readonly string[] = ['35.191.0.0/16', '130.211.0.0/22'];
+/**
+ * Where the health checks of an external passthrough Network Load Balancer come from instead (the
+ * three ranges Typhoon's `network.tf` admits for its ingress load balancer's checks).
+ */
+export const EXTERNAL_PASSTHROUGH_HEALTH_CHECK_SOURCE_RANGES: readonly string[] = ['35.191.0.0/16', '209.85.152.0/22', '209.85.204.0/22'];
 export const DEFAULT_SUBNET_CIDR = '10.10.0.0/20';
 export const ETCD_CLIENT_PORT = 2379;
 export const ETCD_PEER_PORT = 2380;
@@ -52,6 +57,13 @@ export interface ClusterNetworkProps {
    * @default ['35.235.240.0/20'] (IAP TCP forwarding)
    */
   readonly sshSourceRanges?: readonly string[];
+  /**
+   * Make the rules an EtcdCluster's members need: peers 2380 between `etcdTag`, clients 2379 from
+   * `etcdTag` and `workerTag`. A Kubernetes cluster turns them off: its etcd runs on the
+   * controllers and only they may reach it (kubernetesFirewall).
+   * @default true
+   */
+  readonly etcdRules?: boolean;
 }
 
 /** Ports (tcp unless said otherwise) from some tags or ranges to a target tag. */
@@ -81,10 +93,12 @@ export interface FirewallRuleOptions {
 }
 
 /**
- * A cluster's VPC. Every node carries `nodeTag`; etcd members also `etcdTag`, workers `workerTag`.
- * Rules made here: SSH from `sshSourceRanges` to nodes (`<cluster>-ssh`), etcd peers 2380 between
- * members (`<cluster>-etcd-peer`), etcd clients 2379 from members and workers, the roles with an
- * etcd client certificate, to members (`<cluster>-etcd-client`). Pools add their health-check rule with `allowHealthChecks`.
+ * A cluster's VPC. Every node carries `nodeTag`; etcd members also `etcdTag`, workers `workerTag`,
+ * a Kubernetes cluster's controllers `controllerTag`.
+ * Rules made here: SSH from `sshSourceRanges` to nodes (`<cluster>-ssh`), and unless `etcdRules`
+ * is false, etcd peers 2380 between members (`<cluster>-etcd-peer`) and etcd clients 2379 from
+ * members and workers, the roles with an etcd client certificate, to members
+ * (`<cluster>-etcd-client`). Pools add their health-check rule with `allowHealthChecks`.
  */
 export class ClusterNetwork extends Construct {
   /** The network's name, for `network` arguments. */
@@ -98,6 +112,10 @@ export class ClusterNetwork extends Construct {
   public readonly etcdTag: string;
   /** Tag of the workers. */
   public readonly workerTag: string;
+  /** Tag of a Kubernetes cluster's controllers (`<cluster>-controller`). */
+  public readonly controllerTag: string;
+  /** Whether the etcd rules of EtcdCluster were made (prop `etcdRules`). */
+  public readonly etcdRules: boolean;
   /** The new network (undefined when adopted). */
   public readonly network?: ComputeNetwork;
   /** The new subnetwork (undefined when adopted). */
@@ -114,6 +132,8 @@ export class ClusterNetwork extends Construct {
     this.nodeTag = `${props.clusterName}-node`;
     this.etcdTag = `${props.clusterName}-etcd`;
     this.workerTag = `${props.clusterName}-worker`;
+    this.controllerTag = `${props.clusterName}-controller`;
+    this.etcdRules = props.etcdRules ?? true;
 
     this.claim('cluster network', props.clusterName);
     if (props.existingNetworkName !== undefined && props.existingSubnetworkName !== undefined) {
@@ -150,9 +170,11 @@ export class ClusterNetwork extends Construct {
     if (sshRanges.includes('0.0.0.0/0')) {
       Annotations.of(this).addWarning('sshSourceRanges includes 0.0.0.0/0: SSH is open to the internet; prefer IAP (35.235.240.0/20)');
     }
-    this.allow('EtcdPeer', 'etcd-peer', { ports: [ETCD_PEER_PORT], sourceTags: [this.etcdTag], targetTags: [this.etcdTag] });
-    // Only the roles that hold an etcd client certificate: members (etcdctl, their own certificate) and workers (flannel).
-    this.allow('EtcdClient', 'etcd-client', { ports: [ETCD_CLIENT_PORT], sourceTags: [this.etcdTag, this.workerTag], targetTags: [this.etcdTag] });
+    if (this.etcdRules) {
+      this.allow('EtcdPeer', 'etcd-peer', { ports: [ETCD_PEER_PORT], sourceTags: [this.etcdTag], targetTags: [this.etcdTag] });
+      // Only the roles that hold an etcd client certificate: members (etcdctl, their own certificate) and workers (flannel).
+      this.allow('EtcdClient', 'etcd-client', { ports: [ETCD_CLIENT_PORT], sourceTags: [this.etcdTag, this.workerTag], targetTags: [this.etcdTag] });
+    }
   }
 
   /** Admits Google's health checkers to `port` on nodes tagged `targetTag` (`<cluster>-<name>`). */
