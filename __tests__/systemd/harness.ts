@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_TARGET } from './fixtures/flatcar-image';
 import { verify, type VerifyResult } from './analyze';
-import { buildStubRoot, type StubRoot, type StubRootOptions } from './stub-root';
+import { buildStubRoot, ignitionUnits, type StubRoot, type StubRootOptions } from './stub-root';
 import { checkGraph, loadUnits, type GraphFindings } from './unit-graph';
 
 export interface RoleAnalysis {
@@ -46,7 +46,9 @@ type Json = any;
 export function analyzeIgnition(ignition: Json, options: AnalyzeOptions = {}): RoleAnalysis {
   const root = buildStubRoot(ignition, loadUnits, options);
   try {
-    const startUnits = [DEFAULT_TARGET, ...root.rendered.filter((name) => name !== DEFAULT_TARGET)];
+    // A masked unit is one the config turns off (locksmithd on Kubernetes nodes): nothing starts it.
+    const masked = new Set(ignitionUnits(ignition).filter((unit) => unit.mask).map((unit) => unit.name));
+    const startUnits = [DEFAULT_TARGET, ...root.rendered.filter((name) => name !== DEFAULT_TARGET && !masked.has(name))];
     const graph = checkGraph(root, startUnits);
     if (graph.unresolved.length > 0 && !options.allowUnresolved) throw new UnresolvedReferenceError(graph.unresolved);
     const result = options.runVerify === false ? undefined : verify(root, startUnits);
