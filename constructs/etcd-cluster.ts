@@ -137,10 +137,11 @@ export interface EtcdClusterProps extends InstanceProps {
    * More secret files for each member, e.g. a Kubernetes controller's keys: called once per member.
    * With CLOUD_STORAGE they become objects (per member under its prefix, `shared` ones once under
    * sharedSecretPrefix, with a second grant for each member's account) that the member's one
-   * fetch-secrets.service installs with its etcd files; with USER_DATA, inline files.
+   * fetch-secrets.service installs with its etcd files; with USER_DATA, inline files. The cluster
+   * is passed for its `pki` (e.g. a client role's certificate).
    * @default - none: the etcd files only
    */
-  readonly memberSecrets?: (member: EtcdMemberName) => readonly MemberSecret[];
+  readonly memberSecrets?: (member: EtcdMemberName, cluster: EtcdCluster) => readonly MemberSecret[];
   /**
    * Groups every member gets, so that owners of memberSecrets which Flatcar does not have (e.g.
    * `root:kube-pki`) can be set. Ignition stops the boot on a group that exists already (`etcd`,
@@ -396,7 +397,8 @@ export class EtcdCluster extends Construct {
     else warnKeysInUserData(this, 'the etcd members\' private keys');
     if (fromBucket) this.sharedSecretPrefix = `etcd/${this.memberNamePrefix}-shared/`;
 
-    const memberSecrets = identities.map((identity, index) => props.memberSecrets?.({ name: identity.name, index }) ?? []);
+    // The hook gets the cluster too: its PKI (clientRoles' certificates) exists by now.
+    const memberSecrets = identities.map((identity, index) => props.memberSecrets?.({ name: identity.name, index }, this) ?? []);
     this.refuse(memberSecretProblems(identities.map((m) => m.name), memberSecrets));
     // A shared secret is one object, made before any member reads it (their depends_on lists it).
     const sharedPrefix = this.sharedSecretPrefix;
