@@ -1,7 +1,8 @@
 /**
  * The default app: the product's original example, one CoreOS instance on Google Cloud (stack
- * `coreos`), and a Container Linux cluster (stack `cluster`). `npx cdktf synth` (which runs
- * scripts/app-launcher.js: rebuild what changed, then `main()`) writes `cdktf.out/stacks/<stack>/cdk.tf.json`.
+ * `coreos`), a Container Linux cluster (stack `cluster`) and Kubernetes on Flatcar (stack
+ * `kubernetes`). `npx cdktf synth` (which runs scripts/app-launcher.js: rebuild what changed, then
+ * `main()`) writes `cdktf.out/stacks/<stack>/cdk.tf.json`.
  */
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,7 @@ import { ContainerLinuxCluster } from './constructs/container-linux-cluster';
 import { CoreOSInstance } from './constructs/coreos-instance';
 import { GoogleProvider } from './constructs/google';
 import { Image } from './constructs/image';
+import { KubernetesCluster } from './constructs/kubernetes/kubernetes-cluster';
 import { synthesizeApp } from './constructs/synthesize-app';
 
 /** The directory holding cdktf.json, found from here so that `dist/main.js` and `main.ts` agree. */
@@ -136,6 +138,49 @@ export class ClusterStack extends TerraformStack {
   }
 }
 
+export interface KubernetesStackProps {
+  /**
+   * The project id. Tests and tools pass a literal.
+   * @default - the Terraform variable `project`
+   */
+  readonly project?: string;
+  /**
+   * The region.
+   * @default 'us-central1'
+   */
+  readonly region?: string;
+}
+
+/**
+ * Kubernetes on Flatcar (docs/kubernetes.md): one controller and one worker, as Typhoon's
+ * defaults, the API on an internal load balancer, no SSH, every secret fetched at boot.
+ */
+export class KubernetesStack extends TerraformStack {
+  public readonly cluster: KubernetesCluster;
+
+  constructor(scope: Construct, id: string, props: KubernetesStackProps = {}) {
+    super(scope, id);
+    const region = props.region ?? 'us-central1';
+    const project = props.project ?? projectVariable(this).stringValue;
+    new GoogleProvider(this, 'google', { project, region });
+    this.cluster = new KubernetesCluster(this, 'kubernetes', { clusterName: 'yavin', region, project });
+    new TerraformOutput(this, 'kubeconfig_admin', {
+      value: this.cluster.adminKubeconfig,
+      sensitive: true,
+      description: 'Admin kubeconfig (group cdktf-coreos:cluster-admins, bound to cluster-admin): terraform output -raw kubeconfig_admin',
+    });
+    new TerraformOutput(this, 'kubeconfig_bootstrap', {
+      value: this.cluster.bootstrapKubeconfig,
+      sensitive: true,
+      description: 'The kubelets\' bootstrap kubeconfig (a bootstrap token), for worker pools defined elsewhere',
+    });
+    new TerraformOutput(this, 'api_endpoint', { value: this.cluster.apiEndpoint, description: 'The API server on the internal load balancer' });
+    new TerraformOutput(this, 'network_name', { value: this.cluster.network.networkName, description: 'The cluster\'s VPC network' });
+    new TerraformOutput(this, 'network_self_link', { value: this.cluster.network.network?.selfLink, description: 'Self link of the cluster\'s VPC network' });
+    new TerraformOutput(this, 'worker_instance_group', { value: this.cluster.workers.instanceGroup, description: 'The workers\' regional managed instance group' });
+  }
+}
+
 /**
  * Keeps state in a GCS bucket when one is configured (env `TF_STATE_BUCKET`, or context
  * `stateBucket`), under `<prefix>/<stack>`; otherwise state stays local (`terraform.<stack>.tfstate`).
@@ -144,10 +189,10 @@ export function useStateBucket(stack: TerraformStack, bucket: string | undefined
   if (bucket) new GcsBackend(stack, { bucket, prefix: `${prefix}/${stack.node.id}` });
 }
 
-/** The app's stacks: `coreos` (the original instance) and `cluster`, with state where configured. */
-export function addStacks(app: App, env: NodeJS.ProcessEnv = process.env): [CoreOSStack, ClusterStack] {
+/** The app's stacks: `coreos` (the original instance), `cluster` and `kubernetes`, with state where configured. */
+export function addStacks(app: App, env: NodeJS.ProcessEnv = process.env): [CoreOSStack, ClusterStack, KubernetesStack] {
   const bucket = env.TF_STATE_BUCKET || (app.node.tryGetContext('stateBucket') as string | undefined);
-  const stacks: [CoreOSStack, ClusterStack] = [new CoreOSStack(app, 'coreos'), new ClusterStack(app, 'cluster')];
+  const stacks: [CoreOSStack, ClusterStack, KubernetesStack] = [new CoreOSStack(app, 'coreos'), new ClusterStack(app, 'cluster'), new KubernetesStack(app, 'kubernetes')];
   for (const stack of stacks) useStateBucket(stack, bucket);
   return stacks;
 }

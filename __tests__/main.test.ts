@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { transpile } from '../transpiler';
 import { ComputeInstance, GoogleProvider } from '../constructs/google';
-import { addStacks, ClusterStack, CoreOSStack, projectRoot } from '../main';
+import { addStacks, ClusterStack, CoreOSStack, KubernetesStack, projectRoot } from '../main';
 import { evaluateTerraformTemplate } from './constructs/evaluate-terraform-template';
 
 // cdktf's matchers (toHaveResourceWithProperties, ...), registered only where they are used: loading
@@ -185,6 +185,23 @@ describe('the cluster stack', () => {
   });
 });
 
+describe('the kubernetes stack', () => {
+  const stack = new KubernetesStack(Testing.app(), 'kubernetes', { project: 'proof-project' });
+  const json = JSON.parse(Testing.synth(stack));
+
+  test('outputs the admin and bootstrap kubeconfigs as sensitive, the API endpoint, the network and the worker group', () => {
+    expect(Object.keys(json.output).sort()).toEqual(['api_endpoint', 'kubeconfig_admin', 'kubeconfig_bootstrap', 'network_name', 'network_self_link', 'worker_instance_group']);
+    expect([json.output.kubeconfig_admin.sensitive, json.output.kubeconfig_bootstrap.sensitive]).toEqual([true, true]);
+    expect(json.output.api_endpoint.value).toMatch(/^https:\/\/\$\{google_compute_address\.[A-Za-z0-9_-]+\.address\}:6443$/);
+  });
+
+  test('one controller and one worker, as Typhoon\'s defaults; no SSH rule', () => {
+    expect(Object.values(json.resource.google_compute_instance).map((i: any) => i.name)).toEqual(['yavin-controller-0']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.values(json.resource.google_compute_region_instance_group_manager).map((g: any) => g.target_size)).toEqual([1]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.values(json.resource.google_compute_firewall).map((r: any) => r.name)).not.toContain('yavin-ssh'); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
+});
+
 describe('the app', () => {
   test('synthesizes both stacks with one warning only, the retired image, naming the fix', () => {
     const outdir = mkdtempSync(path.join(tmpdir(), 'coreos-app-'));
@@ -194,10 +211,11 @@ describe('the app', () => {
       app.synth();
       const manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
       const annotations = (stack: string): { level: string; message: string }[] => manifest.stacks[stack].annotations;
-      expect(Object.keys(manifest.stacks).sort()).toEqual(['cluster', 'coreos']);
+      expect(Object.keys(manifest.stacks).sort()).toEqual(['cluster', 'coreos', 'kubernetes']);
       // the product's original image is retired: the warning says what to use instead
       expect(annotations('coreos')).toEqual([{ constructPath: 'coreos/us-central1-c--f1-micro', level: '@cdktf/warn', message: expect.stringContaining("image: Image.flatcar('stable')") }]);
       expect(annotations('cluster')).toEqual([]);
+      expect(annotations('kubernetes')).toEqual([]);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -218,7 +236,7 @@ describe('the app', () => {
       const app = new App({ outdir, stackTraces: false });
       addStacks(app, env);
       app.synth();
-      return new Map(['coreos', 'cluster'].map((stack) => [stack, readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')]));
+      return new Map(['coreos', 'cluster', 'kubernetes'].map((stack) => [stack, readFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')]));
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -226,7 +244,7 @@ describe('the app', () => {
 
   test('synthesizes both stacks with local state by default, and GCS state when TF_STATE_BUCKET is set', () => {
     const local = synthApp({});
-    expect([...local.keys()]).toEqual(['coreos', 'cluster']);
+    expect([...local.keys()]).toEqual(['coreos', 'cluster', 'kubernetes']);
     for (const json of local.values()) expect(Object.keys(JSON.parse(json).terraform.backend)).toEqual(['local']);
     const gcs = synthApp({ TF_STATE_BUCKET: 'my-state' });
     expect(JSON.parse(gcs.get('coreos') as string).terraform.backend).toEqual({ gcs: { bucket: 'my-state', prefix: 'cdktf-coreos/coreos' } });
