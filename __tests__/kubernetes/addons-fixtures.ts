@@ -20,7 +20,6 @@ export const VARIANTS: Readonly<Record<string, AddonOptions>> = {
     podCidr: '10.128.0.0/16',
     clusterDomain: 'corp.example',
     controllerCount: 3,
-    daemonsetTolerations: ['gpu', 'example.com/dedicated'],
     nodeSelfDelete: true,
     bootstrapToken: { id: TOKEN_ID, secret: TOKEN_SECRET, extraGroups: ['system:bootstrappers:pool-a'], expiration: '2030-01-01T00:00:00Z', signing: true },
   },
@@ -28,7 +27,6 @@ export const VARIANTS: Readonly<Record<string, AddonOptions>> = {
     ...BASE,
     networking: 'flannel',
     controllerCount: 5,
-    daemonsetTolerations: ['gpu'],
     nodeSelfDelete: true,
   },
 };

@@ -109,12 +109,6 @@ export interface AddonOptions {
    */
   readonly components?: AddonComponents;
   /**
-   * Taint keys (e.g. of worker pools' taints) every add-on DaemonSet tolerates besides the
-   * controllers' and not-ready. A node whose taint is not here runs no CNI and no kube-proxy.
-   * @default none
-   */
-  readonly daemonsetTolerations?: readonly string[];
-  /**
    * How many controllers the cluster has: CoreDNS runs max(2, this) replicas.
    * @default 1
    */
@@ -144,7 +138,6 @@ export interface ResolvedAddonOptions {
   readonly clusterDomain: string;
   readonly networking: AddonNetworking;
   readonly components: Required<AddonComponents>;
-  readonly daemonsetTolerations: readonly string[];
   readonly controllerCount: number;
   readonly nodeSelfDelete: boolean;
   readonly images: AddonImages;
@@ -152,8 +145,6 @@ export interface ResolvedAddonOptions {
 
 const TOKEN_ID = /^[a-z0-9]{6}$/;
 const TOKEN_SECRET = /^[a-z0-9]{16}$/;
-// A label or taint key: optional DNS-subdomain prefix, then a name of at most 63 characters.
-const TAINT_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /** Fills in the defaults and refuses what cannot work, naming every problem at once. */
 export function resolveAddonOptions(options: AddonOptions): ResolvedAddonOptions {
@@ -173,9 +164,6 @@ export function resolveAddonOptions(options: AddonOptions): ResolvedAddonOptions
   if (options.apiServerHost === '') problems.push('apiServerHost must name the API load balancer');
   problems.push(...cidrProblems(serviceCidr, podCidr));
   problems.push(...tokenProblems(options.bootstrapToken));
-  for (const key of options.daemonsetTolerations ?? []) {
-    if (!hasToken(key) && !TAINT_KEY.test(key)) problems.push(`daemonsetTolerations: "${key}" is not a taint key (e.g. "gpu" or "example.com/dedicated")`);
-  }
   refuseProblems('Kubernetes add-ons', problems);
 
   return {
@@ -192,7 +180,6 @@ export function resolveAddonOptions(options: AddonOptions): ResolvedAddonOptions
       kubeProxy: options.components?.kubeProxy ?? networking !== 'cilium',
       cni: options.components?.cni ?? true,
     },
-    daemonsetTolerations: [...new Set(options.daemonsetTolerations ?? [])],
     controllerCount,
     nodeSelfDelete: options.nodeSelfDelete ?? false,
     images: {

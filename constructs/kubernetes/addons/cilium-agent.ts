@@ -38,7 +38,7 @@ export function ciliumAgentDaemonSet(options: ResolvedAddonOptions): KubeObject 
           automountServiceAccountToken: true,
           enableServiceLinks: false,
           securityContext: RUNTIME_DEFAULT_SECCOMP,
-          tolerations: daemonSetTolerations(options.daemonsetTolerations),
+          tolerations: daemonSetTolerations(),
           initContainers: [
             {
               name: 'install-cni',

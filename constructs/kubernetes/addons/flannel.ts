@@ -73,7 +73,7 @@ function daemonSet(options: ResolvedAddonOptions): KubeObject {
           serviceAccountName: NAME,
           automountServiceAccountToken: true,
           securityContext: RUNTIME_DEFAULT_SECCOMP,
-          tolerations: daemonSetTolerations(options.daemonsetTolerations),
+          tolerations: daemonSetTolerations(),
           initContainers: [
             {
               name: 'install-cni',

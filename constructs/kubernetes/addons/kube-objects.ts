@@ -2,8 +2,6 @@
  * The shapes every add-on repeats (service accounts, bindings, config maps, DaemonSet
  * tolerations), as plain JSON-able objects. Pure (no cdktf): values may be cdktf token strings.
  */
-import { CONTROLLER_TAINT } from '../cluster-settings';
-
 /** Where every add-on object lives. */
 export const ADDON_NAMESPACE = 'kube-system';
 
@@ -23,7 +21,8 @@ export interface ObjectMeta {
 }
 
 export interface Toleration {
-  readonly key: string;
+  /** The taint's key; without one, with operator Exists, every taint. */
+  readonly key?: string;
   readonly operator: 'Exists';
   readonly effect?: 'NoSchedule';
 }
@@ -78,11 +77,13 @@ export function configMap(name: string, data: Readonly<Record<string, string>>, 
 }
 
 /**
- * What every add-on DaemonSet tolerates, as Typhoon's: the controllers' taint, nodes not yet ready
- * (the CNI is what makes them ready), and each extra taint key the cluster names.
+ * What every add-on DaemonSet tolerates: every taint. They are the node's networking (the CNI,
+ * kube-proxy), without which a node never turns Ready; Typhoon lists the taints to tolerate, so a
+ * pool with a taint not on its list never gets a CNI and autohealing replaces its nodes again and
+ * again. Cilium's chart and kubeadm's kube-proxy tolerate everything, as here.
  */
-export function daemonSetTolerations(extraKeys: readonly string[]): Toleration[] {
-  return [CONTROLLER_TAINT, 'node.kubernetes.io/not-ready', ...extraKeys].map((key) => ({ key, operator: 'Exists' }));
+export function daemonSetTolerations(): Toleration[] {
+  return [{ operator: 'Exists' }];
 }
 
 /** A hostPath volume. */

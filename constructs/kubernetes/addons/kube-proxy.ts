@@ -71,7 +71,7 @@ function daemonSet(options: ResolvedAddonOptions): KubeObject {
           securityContext: RUNTIME_DEFAULT_SECCOMP,
           serviceAccountName: NAME,
           automountServiceAccountToken: true,
-          tolerations: daemonSetTolerations(options.daemonsetTolerations),
+          tolerations: daemonSetTolerations(),
           containers: [
             {
               name: NAME,
