@@ -39,6 +39,13 @@ export interface WorkerPoolProps extends InstanceProps {
    */
   readonly spot?: boolean;
   /**
+   * GPUs on each instance, e.g. `[{ type: 'nvidia-l4', count: 1 }]` (with a machine type that takes
+   * them, e.g. `g2-standard-8`). Instances with GPUs cannot live-migrate: they stop for host
+   * maintenance (`on_host_maintenance` TERMINATE).
+   * @default - none
+   */
+  readonly accelerators?: readonly WorkerPoolAccelerator[];
+  /**
    * The port autohealing probes (TCP, or HTTP with healthCheckPath). On 22 sshd (socket-activated)
    * answers on every booted Container Linux, even one whose services are dead: probe your
    * service's port instead when it has one. A ContainerLinuxCluster's pools probe the workers'
@@ -66,6 +73,14 @@ export interface WorkerPoolProps extends InstanceProps {
    * @default 0
    */
   readonly maxUnavailable?: number;
+}
+
+/** A kind of GPU and how many of it each instance gets. */
+export interface WorkerPoolAccelerator {
+  /** The accelerator type, e.g. `nvidia-l4`, `nvidia-tesla-t4`. */
+  readonly type: string;
+  /** How many per instance. */
+  readonly count: number;
 }
 
 /**
@@ -117,9 +132,8 @@ export class WorkerPool extends ConfigOwner {
       labels: props.labels,
       metadata: { ...props.metadata, 'user-data': this.lazyUserData() },
       serviceAccount: serviceAccountOf(props),
-      scheduling: props.spot
-        ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, instanceTerminationAction: 'STOP' }
-        : undefined,
+      guestAccelerator: props.accelerators?.map((a) => ({ type: a.type, count: a.count })),
+      scheduling: schedulingOf(props),
       lifecycle: {
         // A template cannot change in place: the new one must exist before the group moves to it.
         createBeforeDestroy: true,
@@ -161,6 +175,16 @@ export class WorkerPool extends ConfigOwner {
   }
 }
 
+/** Spot and GPUs both shape scheduling: Spot stops rather than deletes; GPUs cannot live-migrate. */
+function schedulingOf(props: WorkerPoolProps): Record<string, unknown> | undefined {
+  const gpus = (props.accelerators?.length ?? 0) > 0;
+  if (!props.spot && !gpus) return undefined;
+  return {
+    ...(props.spot ? { provisioningModel: 'SPOT', preemptible: true, automaticRestart: false, instanceTerminationAction: 'STOP' } : {}),
+    ...(gpus ? { onHostMaintenance: 'TERMINATE' } : {}),
+  };
+}
+
 /** What is wrong with the props only a pool has (instancePropsProblems checks the shared ones). */
 function poolPropsProblems(props: WorkerPoolProps, zones: readonly string[], maxSurge: number, maxUnavailable: number): string[] {
   const size = props.size ?? 1;
@@ -172,6 +196,10 @@ function poolPropsProblems(props: WorkerPoolProps, zones: readonly string[], max
     ...validateRegion(props.region, props.zones !== undefined),
     ...(validateRegion(props.region, true).length === 0 ? validateZones(props.region, zones) : []),
     ...(Number.isInteger(size) && size >= 0 ? [] : [`size must be a whole number, 0 or more (got ${size})`]),
+    ...(props.accelerators ?? []).flatMap((a, i) => [
+      ...(/^[a-z0-9][a-z0-9-]*$/.test(a.type) ? [] : [`accelerators[${i}].type "${a.type}" is not an accelerator type such as "nvidia-l4"`]),
+      ...(Number.isInteger(a.count) && a.count >= 1 ? [] : [`accelerators[${i}].count must be a whole number, at least 1 (got ${a.count})`]),
+    ]),
     ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [`healthCheckPort must be a port number, 1 to 65535 (got ${port})`]),
     ...(props.healthCheckPath === undefined || props.healthCheckPath.startsWith('/') ? [] : [`healthCheckPath "${props.healthCheckPath}" must start with /`]),
     ...(fits(maxSurge) && fits(maxUnavailable)

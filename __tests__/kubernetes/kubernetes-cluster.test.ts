@@ -110,3 +110,44 @@ describe('a KubernetesCluster with 3 controllers and 2 workers', () => {
 test('refuses a controller count without a majority', () => {
   expect(() => synth({ controllerCount: 2 })).toThrow(/controllerCount must be 1, 3 or 5, so that etcd keeps a majority \(got 2\)/);
 });
+
+describe('addWorkerPool', () => {
+  const stack = new TerraformStack(Testing.app(), 'pools');
+  new GoogleProvider(stack, 'google', { project: 'proof-project' });
+  const cluster = new KubernetesCluster(stack, 'k8s', { clusterName: 'demo', region: 'us-central1', project: 'proof-project' });
+  const gpu = cluster.addWorkerPool('gpu', {
+    name: 'demo-gpu',
+    size: 2,
+    machineType: 'g2-standard-8',
+    spot: true,
+    accelerators: [{ type: 'nvidia-l4', count: 1 }],
+    nodeLabels: ['gpu=true'],
+    nodeTaints: ['gpu=true:NoSchedule'],
+  });
+  const json = JSON.parse(Testing.synth(stack, true));
+  const template = json.resource.google_compute_region_instance_template[gpu.template.friendlyUniqueId];
+  const defaultTemplate = json.resource.google_compute_region_instance_template[cluster.workers.template.friendlyUniqueId];
+
+  test('a GPU pool: accelerators, Spot that stops, no live migration, its own tag', () => {
+    expect(template.guest_accelerator).toEqual([{ type: 'nvidia-l4', count: 1 }]);
+    expect(template.scheduling).toEqual({ provisioning_model: 'SPOT', preemptible: true, automatic_restart: false, instance_termination_action: 'STOP', on_host_maintenance: 'TERMINATE' });
+    expect(template.tags).toEqual(['demo-node', 'demo-worker', 'demo-gpu-pool']);
+    expect(cluster.workerPools.map((p) => p.name)).toEqual(['demo-workers', 'demo-gpu']);
+  });
+
+  test('its kubelet registers the labels and the taint; it shares the workers\' account, objects and grant', () => {
+    const ignition = JSON.parse(evaluateTerraformTemplate(template.metadata['user-data'], {}));
+    const kubelet = (ignition.systemd.units as Json[]).find((u) => u.name === 'kubelet.service' && u.contents)?.contents as string;
+    expect(kubelet).toContain('--node-labels=node.kubernetes.io/node=,gpu=true');
+    expect(kubelet).toContain('--register-with-taints=gpu=true:NoSchedule');
+    expect(template.service_account).toEqual(defaultTemplate.service_account);
+    expect(template.depends_on).toEqual(defaultTemplate.depends_on);
+    expect(Object.keys(json.resource.google_service_account)).toHaveLength(2);
+  });
+
+  test('refuses what Compute Engine would', () => {
+    expect(() => cluster.addWorkerPool('bad', { name: 'demo-bad', accelerators: [{ type: 'NVIDIA L4', count: 0 }] })).toThrow(
+      /accelerators\[0\]\.type "NVIDIA L4" is not an accelerator type such as "nvidia-l4".*accelerators\[0\]\.count must be a whole number, at least 1 \(got 0\)/,
+    );
+  });
+});

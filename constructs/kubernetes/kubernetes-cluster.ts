@@ -15,8 +15,8 @@ import { defaultZones } from '../gce-location';
 import { Image } from '../image';
 import type { ButaneConfig, ContainerLinuxConfig } from '../../transpiler';
 import { secretFetchSnippet } from '../secret-fetch';
-import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE } from '../secret-store';
-import { WorkerPool } from '../worker-pool';
+import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from '../secret-store';
+import { WorkerPool, type WorkerPoolAccelerator } from '../worker-pool';
 import { addonObjects, KUBE_PROXY_HEALTH_PORT } from './addons';
 import { ApiLoadBalancer, type ApiExternalAccess } from './api-load-balancer';
 import { BOOTSTRAP_DIR, BOOTSTRAP_UNIT, bootstrapPlan } from './bootstrap';
@@ -40,6 +40,57 @@ const ADMIN_CERT = `${PKI_DIR}/admin.crt`;
 const ADMIN_KEY = `${PKI_DIR}/admin.key`;
 
 export type KubernetesNetworking = 'cilium' | 'flannel';
+
+/** A pool of workers (KubernetesCluster.addWorkerPool). */
+export interface KubernetesWorkerPoolProps {
+  /** The group's name and its instances' base name, 1-36 characters; its tag is `<name>-pool`. */
+  readonly name: string;
+  /**
+   * Number of instances.
+   * @default 1
+   */
+  readonly size?: number;
+  /**
+   * Machine type.
+   * @default 'e2-standard-2'
+   */
+  readonly machineType?: string;
+  /**
+   * Spot VMs.
+   * @default false
+   */
+  readonly spot?: boolean;
+  /**
+   * GPUs per instance, e.g. `[{ type: 'nvidia-l4', count: 1 }]`.
+   * @default - none
+   */
+  readonly accelerators?: readonly WorkerPoolAccelerator[];
+  /**
+   * Node labels, `key=value` (not in the kubernetes.io / k8s.io namespaces the kubelet may not set).
+   * @default - `node.kubernetes.io/node` only
+   */
+  readonly nodeLabels?: readonly string[];
+  /**
+   * Node taints, `key=value:Effect`.
+   * @default - none
+   */
+  readonly nodeTaints?: readonly string[];
+  /**
+   * Boot disk size in GB.
+   * @default - the image's
+   */
+  readonly bootDiskSizeGb?: number;
+  /**
+   * Boot disk type.
+   * @default - Compute Engine's default
+   */
+  readonly bootDiskType?: string;
+  /**
+   * Zones to spread over.
+   * @default - the cluster's
+   */
+  readonly zones?: readonly string[];
+}
 
 export interface KubernetesClusterProps {
   /** Prefix of every resource name and tag, 1-30 characters of a-z, 0-9, -. */
@@ -114,7 +165,7 @@ export interface KubernetesClusterProps {
 
 /**
  * Construct ids: `network`, `secrets`, `apiserver` (ApiLoadBalancer), `pki` (KubernetesPki),
- * `controllers` (EtcdCluster), `workers` (WorkerPool).
+ * `controllers` (EtcdCluster), `workers` (the default WorkerPool) and one id per added pool.
  */
 export class KubernetesCluster extends Construct {
   public readonly network: ClusterNetwork;
@@ -129,6 +180,12 @@ export class KubernetesCluster extends Construct {
   public readonly adminKubeconfig: string;
   /** The kubelet's bootstrap kubeconfig (sensitive): for pools defined elsewhere. */
   public readonly bootstrapKubeconfig: string;
+  /** Every pool, the default one (`workers`) first. */
+  public readonly workerPools: WorkerPool[] = [];
+  private readonly props: KubernetesClusterProps;
+  private readonly zones: readonly string[];
+  private readonly image: Image;
+  private workerSecretsMade?: { readonly reader: SecretReader; readonly snippet: ContainerLinuxConfig };
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
@@ -239,40 +296,73 @@ export class KubernetesCluster extends Construct {
     });
     for (const member of this.controllers.members) lb.addController({ name: member.name, zone: member.zone, selfLink: member.instance.selfLink });
 
-    // Workers: the CA and the bootstrap kubeconfig (the token) from the bucket, not the template's metadata.
-    const reader = this.secretStore.addReader('workers', {
-      accountId: serviceAccountId(props.clusterName, 'worker'),
-      prefix: 'kubernetes/worker/',
-      description: `${props.clusterName} workers: read their bootstrap kubeconfig from the cluster's secret bucket`,
-    });
-    const workerFiles = [
-      { object: 'ca.crt', path: PKI_FILES.ca, mode: 0o644, owner: 'root:root', content: pki.ca.certPem },
-      { object: 'bootstrap-kubeconfig', path: KUBECONFIGS.bootstrap, mode: 0o600, owner: 'root:root', content: this.bootstrapKubeconfig },
-    ];
-    for (const f of workerFiles) this.secretStore.addSecret(`worker-${f.object.replace(/\./g, '-')}`, `${reader.prefix}${f.object}`, f.content);
-    this.workers = new WorkerPool(this, 'workers', {
-      name: `${props.clusterName}-workers`,
+    this.props = props;
+    this.zones = zones;
+    this.image = image;
+    this.workers = this.addWorkerPool('workers', { name: `${props.clusterName}-workers`, size: props.workerCount ?? 1, machineType: props.workerMachineType });
+  }
+
+  /**
+   * Adds a pool of workers (a regional managed instance group) that joins the cluster through TLS
+   * bootstrap: its nodes run as the workers' service account and fetch the bootstrap kubeconfig from
+   * the bucket. The networking DaemonSets tolerate every taint, so tainted pools get their CNI.
+   */
+  public addWorkerPool(id: string, pool: KubernetesWorkerPoolProps): WorkerPool {
+    const props = this.props;
+    const secrets = this.workerSecrets();
+    const workers = new WorkerPool(this, id, {
+      name: pool.name,
       region: props.region,
-      zones,
-      size: props.workerCount ?? 1,
-      machineType: props.workerMachineType ?? 'e2-standard-2',
-      image,
+      zones: pool.zones ?? this.zones,
+      size: pool.size ?? 1,
+      machineType: pool.machineType ?? 'e2-standard-2',
+      spot: pool.spot,
+      accelerators: pool.accelerators,
+      bootDiskSizeGb: pool.bootDiskSizeGb,
+      bootDiskType: pool.bootDiskType,
+      image: this.image,
       network: this.network.networkName,
       subnetwork: this.network.subnetworkName,
-      tags: [this.network.nodeTag, this.network.workerTag],
-      serviceAccountEmail: reader.email,
+      tags: [this.network.nodeTag, this.network.workerTag, `${pool.name}-pool`],
+      serviceAccountEmail: secrets.reader.email,
       scopes: [STORAGE_READ_SCOPE],
       // kube-proxy's (or Cilium's) health endpoint: autohealing replaces a node whose pod network is down.
       healthCheckPort: KUBE_PROXY_HEALTH_PORT,
       healthCheckPath: '/healthz',
       config: props.config,
     });
-    const origin = `addSnippet() from KubernetesCluster ${this.node.path}`;
-    this.workers.addSnippet(
-      secretFetchSnippet({ bucket: this.secretStore.bucketName, prefix: reader.prefix, secrets: workerFiles.map(({ content: _content, ...f }) => f), requiredBy: [KUBELET_UNIT] }),
+    const origin = `addWorkerPool() of KubernetesCluster ${this.node.path}`;
+    workers.addSnippet(secrets.snippet, origin);
+    workers.addSnippet(
+      nodeConfigSnippet({
+        role: 'worker',
+        kubeletAfter: ['fetch-secrets.service'],
+        kubelet: { serviceCidr: props.serviceCidr ?? DEFAULT_SERVICE_CIDR },
+        labelsAndTaints: { nodeLabels: pool.nodeLabels, nodeTaints: pool.nodeTaints },
+      }),
       origin,
     );
-    this.workers.addSnippet(nodeConfigSnippet({ role: 'worker', kubeletAfter: ['fetch-secrets.service'], kubelet: { serviceCidr } }), origin);
-    this.workers.template.dependsOn = this.secretStore.dependablesOf(reader).map((d) => dependable(d));
+    // A new template (and so new instances) only once the grant and the objects exist.
+    workers.template.dependsOn = this.secretStore.dependablesOf(secrets.reader).map((d) => dependable(d));
+    this.workerPools.push(workers);
+    return workers;
+  }
+
+  /** The workers' CA and bootstrap kubeconfig (the token), from the bucket: made once, for every pool. */
+  private workerSecrets(): { readonly reader: SecretReader; readonly snippet: ContainerLinuxConfig } {
+    if (this.workerSecretsMade) return this.workerSecretsMade;
+    const reader = this.secretStore.addReader('workers', {
+      accountId: serviceAccountId(this.props.clusterName, 'worker'),
+      prefix: 'kubernetes/worker/',
+      description: `${this.props.clusterName} workers: read their bootstrap kubeconfig from the cluster's secret bucket`,
+    });
+    const files = [
+      { object: 'ca.crt', path: PKI_FILES.ca, mode: 0o644, owner: 'root:root', content: this.pki.ca.certPem },
+      { object: 'bootstrap-kubeconfig', path: KUBECONFIGS.bootstrap, mode: 0o600, owner: 'root:root', content: this.bootstrapKubeconfig },
+    ];
+    for (const f of files) this.secretStore.addSecret(`worker-${f.object.replace(/\./g, '-')}`, `${reader.prefix}${f.object}`, f.content);
+    const snippet = secretFetchSnippet({ bucket: this.secretStore.bucketName, prefix: reader.prefix, secrets: files.map(({ content: _content, ...f }) => f), requiredBy: [KUBELET_UNIT] });
+    this.workerSecretsMade = { reader, snippet };
+    return this.workerSecretsMade;
   }
 }
