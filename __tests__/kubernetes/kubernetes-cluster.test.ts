@@ -151,3 +151,16 @@ describe('addWorkerPool', () => {
     );
   });
 });
+
+test('components leave out exactly their add-on from what the controllers apply', () => {
+  const objectNames = (props: Partial<KubernetesClusterProps>) =>
+    Object.values(synth(props).json.resource.google_storage_bucket_object as Record<string, Json>)
+      .map((o) => o.name as string)
+      .filter((name) => name.includes('/bootstrap/0'));
+  const all = objectNames({});
+  const withoutDns = objectNames({ components: { coredns: false } });
+  expect(all.some((n) => n.includes('coredns'))).toBe(true);
+  expect(withoutDns.some((n) => n.includes('coredns'))).toBe(false);
+  expect(withoutDns.length).toBeLessThan(all.length);
+  expect(() => synth({ components: { kubeProxy: true } })).toThrow(/kube-proxy/);
+});

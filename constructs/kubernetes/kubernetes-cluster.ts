@@ -18,6 +18,7 @@ import { secretFetchSnippet } from '../secret-fetch';
 import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from '../secret-store';
 import { WorkerPool, type WorkerPoolAccelerator } from '../worker-pool';
 import { addonObjects, KUBE_PROXY_HEALTH_PORT } from './addons';
+import type { AddonComponents } from './addons/addon-options';
 import { ApiLoadBalancer, type ApiExternalAccess } from './api-load-balancer';
 import { BOOTSTRAP_DIR, BOOTSTRAP_UNIT, bootstrapPlan } from './bootstrap';
 import {
@@ -145,6 +146,12 @@ export interface KubernetesClusterProps {
    */
   readonly serviceCidr?: string;
   /**
+   * Which add-ons the controllers apply once (Typhoon's `components`): CoreDNS, kube-proxy (with
+   * flannel only), the CNI. Leave one out to bring your own.
+   * @default - all that fit the networking
+   */
+  readonly components?: AddonComponents;
+  /**
    * Reach the API from outside the VPC through a regional external load balancer, from these
    * ranges only.
    * @default - internal load balancer only
@@ -224,6 +231,7 @@ export class KubernetesCluster extends Construct {
         podCidr,
         networking,
         controllerCount,
+        components: props.components,
       }),
     );
     const pki = this.pki;
