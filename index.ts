@@ -46,7 +46,7 @@ export {
   type ClusterSecretStoreProps,
   type SecretReader,
 } from './constructs/secret-store';
-export { WorkerPool, type WorkerPoolProps } from './constructs/worker-pool';
+export { WorkerPool, type WorkerPoolAccelerator, type WorkerPoolProps } from './constructs/worker-pool';
 export {
   ContainerLinuxCluster,
   DEFAULT_FLANNEL_VERSION,
@@ -54,6 +54,18 @@ export {
   type ClusterWorkerPoolProps,
   type ContainerLinuxClusterProps,
 } from './constructs/container-linux-cluster';
+export {
+  KubernetesCluster,
+  type KubernetesClusterProps,
+  type KubernetesNetworking,
+  type KubernetesWorkerPoolProps,
+} from './constructs/kubernetes/kubernetes-cluster';
+export { KubernetesPki, type KubernetesPkiKeyAlgorithm, type KubernetesPkiProps } from './constructs/kubernetes/kubernetes-pki';
+export { ApiLoadBalancer, type ApiExternalAccess, type ApiLoadBalancerController, type ApiLoadBalancerProps } from './constructs/kubernetes/api-load-balancer';
+export { kubernetesFirewall, type KubernetesFirewallOptions } from './constructs/kubernetes/kubernetes-firewall';
+export type { AddonComponents } from './constructs/kubernetes/addons/addon-options';
+export { KUBERNETES_VERSION } from './constructs/kubernetes/versions';
+export { type MemberGroup, type MemberSecret } from './constructs/etcd-cluster';
 export type { ClcSnippet } from './constructs/config-composition';
 export { renderUserData, type RenderedUserData, type RenderUserDataOptions } from './constructs/render-user-data';
 export type { ConfigCheckProps } from './constructs/config-check-props';
