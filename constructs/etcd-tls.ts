@@ -12,7 +12,6 @@ import { Annotations } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ContainerLinuxConfig, EtcdConfig, FileConfig } from '../transpiler';
 import type { ClusterSecretStore, SecretReader } from './secret-store';
-import { secretFetchSnippet, type SecretFile } from './secret-fetch';
 
 /** How a node's private keys reach it. */
 export enum SecretDelivery {
@@ -178,20 +177,14 @@ export function tlsDeliverySnippet(material: NodeTlsMaterial, options: TlsDelive
   }
   const { store, reader } = options;
   if (!store || !reader) throw new Error('CLOUD_STORAGE delivery needs the secret store and the node\'s reader');
-  const entries = [
-    ...tlsFiles.map((f) => {
-      store.addSecret(`${options.objectId}-${f.name.replace(/\.pem$/, '')}`, `${reader.prefix}${f.name}`, f.content);
-      return { prefix: reader.prefix, object: f.name, path: `${ETCD_SSL_DIR}/${f.name}`, mode: f.mode, owner: f.owner };
-    }),
-    ...extraFiles.map((f) => {
-      if (f.storedUnder === undefined) store.addSecret(`${options.objectId}-secret-${f.object}`, `${reader.prefix}${f.object}`, f.content);
-      return { prefix: f.storedUnder ?? reader.prefix, object: f.object, path: f.path, mode: f.mode, owner: f.owner };
-    }),
-  ];
-  // The script takes one prefix: the node's own, or none and whole object names when it reads from two.
-  const prefix = entries.every((e) => e.prefix === reader.prefix) ? reader.prefix : '';
-  const secrets: SecretFile[] = entries.map((e) => ({ object: prefix === '' ? `${e.prefix}${e.object}` : e.object, path: e.path, mode: e.mode, owner: e.owner }));
-  return secretFetchSnippet({ bucket: store.bucketName, prefix, secrets, requiredBy: options.requiredBy });
+  return store.fetchSnippet(
+    reader,
+    [
+      ...tlsFiles.map((f) => ({ ...f, id: `${options.objectId}-${f.name.replace(/\.pem$/, '')}`, object: f.name, path: `${ETCD_SSL_DIR}/${f.name}` })),
+      ...extraFiles.map((f) => ({ ...f, id: `${options.objectId}-secret-${f.object}` })),
+    ],
+    options.requiredBy,
+  );
 }
 
 /** A file's user or group for Ignition: by id when numeric, else by name. */

@@ -14,7 +14,9 @@ import { Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import { ServiceAccount, StorageBucket, StorageBucketIamMember, StorageBucketObject } from './google';
+import type { ContainerLinuxConfig } from '../transpiler';
 import { ensureProvider } from './pki-common';
+import { secretFetchSnippet } from './secret-fetch';
 import { RandomId, RandomProvider } from './pki-providers';
 
 /** The scope a node needs to read its objects, and no more (its IAM grant narrows it to a prefix). */
@@ -44,6 +46,27 @@ export interface ClusterSecretStoreProps {
    * @default - none
    */
   readonly labels?: { readonly [key: string]: string };
+}
+
+/** A file a node fetches from the store: its object (stored here unless `storedUnder` says where it already is) and where it goes. */
+export interface StoredSecretFile {
+  /** Construct id of its object. */
+  readonly id: string;
+  /** Object name, relative to the reader's prefix, or to `storedUnder`. */
+  readonly object: string;
+  /** Absolute path on the node. */
+  readonly path: string;
+  /** Permission bits, e.g. `0o600`. */
+  readonly mode: number;
+  /** `user:group`, by name or numeric id. */
+  readonly owner: string;
+  /** The contents (a Terraform reference or a literal). */
+  readonly content: string;
+  /**
+   * The prefix the object is already stored under (a shared one the reader was granted).
+   * @default - stored here, under the reader's prefix
+   */
+  readonly storedUnder?: string;
 }
 
 /** A role's service account and its conditioned grant. */
@@ -164,6 +187,21 @@ export class ClusterSecretStore extends Construct {
     const object = new StorageBucketObject(this, id, { bucket: this.bucketName, name, content, contentType: 'application/x-pem-file' });
     this.objects.push({ name, object });
     return object;
+  }
+
+  /**
+   * Stores the files (each under the reader's prefix, unless already stored under a shared one)
+   * and returns the node's fetch unit that installs them before `requiredBy` (secret-fetch.ts).
+   */
+  public fetchSnippet(reader: SecretReader, files: readonly StoredSecretFile[], requiredBy: readonly string[]): ContainerLinuxConfig {
+    const entries = files.map((f) => {
+      if (f.storedUnder === undefined) this.addSecret(f.id, `${reader.prefix}${f.object}`, f.content);
+      return { prefix: f.storedUnder ?? reader.prefix, object: f.object, path: f.path, mode: f.mode, owner: f.owner };
+    });
+    // The script takes one prefix: the node's own, or none and whole object names when it reads from two.
+    const prefix = entries.every((e) => e.prefix === reader.prefix) ? reader.prefix : '';
+    const secrets = entries.map((e) => ({ object: prefix === '' ? `${e.prefix}${e.object}` : e.object, path: e.path, mode: e.mode, owner: e.owner }));
+    return secretFetchSnippet({ bucket: this.bucketName, prefix, secrets, requiredBy });
   }
 
   /** The reader's grants and the objects under its prefixes: what a node reading them should be created after. */

@@ -14,7 +14,6 @@ import { EtcdCluster, type MemberSecret } from '../etcd-cluster';
 import { defaultZones } from '../gce-location';
 import { Image } from '../image';
 import type { ButaneConfig, ContainerLinuxConfig } from '../../transpiler';
-import { secretFetchSnippet } from '../secret-fetch';
 import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from '../secret-store';
 import { WorkerPool, type WorkerPoolAccelerator } from '../worker-pool';
 import { addonObjects, KUBE_PROXY_HEALTH_PORT } from './addons';
@@ -364,12 +363,14 @@ export class KubernetesCluster extends Construct {
       prefix: 'kubernetes/worker/',
       description: `${this.props.clusterName} workers: read their bootstrap kubeconfig from the cluster's secret bucket`,
     });
-    const files = [
-      { object: 'ca.crt', path: PKI_FILES.ca, mode: 0o644, owner: 'root:root', content: this.pki.ca.certPem },
-      { object: 'bootstrap-kubeconfig', path: KUBECONFIGS.bootstrap, mode: 0o600, owner: 'root:root', content: this.bootstrapKubeconfig },
-    ];
-    for (const f of files) this.secretStore.addSecret(`worker-${f.object.replace(/\./g, '-')}`, `${reader.prefix}${f.object}`, f.content);
-    const snippet = secretFetchSnippet({ bucket: this.secretStore.bucketName, prefix: reader.prefix, secrets: files.map(({ content: _content, ...f }) => f), requiredBy: [KUBELET_UNIT] });
+    const snippet = this.secretStore.fetchSnippet(
+      reader,
+      [
+        { id: 'worker-ca-crt', object: 'ca.crt', path: PKI_FILES.ca, mode: 0o644, owner: 'root:root', content: this.pki.ca.certPem },
+        { id: 'worker-bootstrap-kubeconfig', object: 'bootstrap-kubeconfig', path: KUBECONFIGS.bootstrap, mode: 0o600, owner: 'root:root', content: this.bootstrapKubeconfig },
+      ],
+      [KUBELET_UNIT],
+    );
     this.workerSecretsMade = { reader, snippet };
     return this.workerSecretsMade;
   }
