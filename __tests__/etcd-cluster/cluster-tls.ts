@@ -6,7 +6,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { mint, OPENSSL_BINARY, tlsPlan, type MintedCert, type TlsPlan } from '../etcd-tls/openssl-from-tls';
-import { etcdUnavailable, type ClientFiles } from './local-cluster';
+import { etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, type EtcdInvocation, type MemberMachine } from './etcd-member';
+import { etcdUnavailable, LocalCluster, type ClientFiles, type HostMapping } from './local-cluster';
 import type { Json } from './member-configs';
 import { fetchedSecrets, installSecrets, tlsResourcesAsApplied, withExtraIpSans, type FetchedSecret } from './node-tls';
 import { parseEnvironmentFile } from './systemd-exec';
@@ -87,4 +88,29 @@ export function clientFilesOf(environment: ReadonlyMap<string, string>, node: No
     return file;
   };
   return { ca: local('ETCDCTL_CACERT'), cert: local('ETCDCTL_CERT'), key: local('ETCDCTL_KEY') };
+}
+
+/**
+ * Starts the members as etcd-member.service runs them: each one's etcd flags read from its
+ * rendered drop-ins, and its installed /etc/ssl/etcd mounted where etcd-wrapper mounts
+ * $ETCD_SSL_DIR. `args` replaces a member's flags (e.g. a copy the test edits).
+ */
+export function startRenderedMembers(
+  members: readonly { readonly name: string; readonly ignition: Json }[],
+  machines: readonly MemberMachine[],
+  nodes: ReadonlyMap<string, NodeFiles>,
+  options: { hostMapping: HostMapping; client?: ClientFiles; otherHosts?: ReadonlyMap<string, string>; args?: (index: number) => readonly string[] },
+): { cluster: LocalCluster; invocations: EtcdInvocation[] } {
+  const invocations = members.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
+  const root = (i: number) => {
+    const node = nodes.get(members[i].name);
+    if (!node) throw new Error(`no installed files for ${members[i].name}`);
+    return node.root;
+  };
+  const cluster = LocalCluster.startMachines(
+    machines,
+    (i) => ({ args: options.args?.(i) ?? invocations[i].args, mounts: [etcdWrapperSslMount(invocations[i], root(i))] }),
+    { hostMapping: options.hostMapping, client: options.client, otherHosts: options.otherHosts },
+  );
+  return { cluster, invocations };
 }

@@ -13,9 +13,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { certificateFacts, mintFromAnotherCa, plannedFacts, type MintedCert } from '../etcd-tls/openssl-from-tls';
-import { clientFilesOf, etcdctlEnvironment, etcdTlsUnavailable, provisionClusterTls, type ClusterTls, type NodeFiles } from './cluster-tls';
+import { clientFilesOf, etcdctlEnvironment, etcdTlsUnavailable, provisionClusterTls, startRenderedMembers, type ClusterTls, type NodeFiles } from './cluster-tls';
 import { describeIfAvailable } from './gate';
-import { ETCD_WRAPPER_SSL_MOUNT, etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, flagValue, type EtcdInvocation, type MemberMachine } from './etcd-member';
+import { ETCD_WRAPPER_SSL_MOUNT, etcdWrapperSslMount, flagValue, type EtcdInvocation, type MemberMachine } from './etcd-member';
 import { bindWildcardTo, ETCDCTL_BINARY, hostMappingHere, httpGet, LocalCluster, peerRequest, rewriteMounted, type ClientFiles, type HostMapping } from './local-cluster';
 import { synthesizedMembers, TEST_VARIABLES, type RenderedMember } from './member-configs';
 
@@ -59,14 +59,9 @@ describeIfAvailable('a three-member etcd cluster with mutual TLS from the synthe
     pki = provisionClusterTls(synthesized, members, dir, hostMapping === 'rewrite' ? new Map(machines.map((m) => [m.name, m.ip])) : new Map());
     mkdirSync(path.join(dir, 'stranger'));
     stranger = mintFromAnotherCa(pki.plan, WORKER_ROLE, path.join(dir, 'stranger'));
-    invocations = members.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
     // etcdctl as on member 0 (`sudo -i etcdctl`): its etcdctl.env's files.
     onMember0 = clientFilesOf(etcdctlEnvironment(members[0].ignition, ETCDCTL_ENV_FILE), node(0));
-    cluster = LocalCluster.startMachines(machines, (i) => ({ args: invocations[i].args, mounts: [etcdWrapperSslMount(invocations[i], node(i).root)] }), {
-      hostMapping,
-      client: onMember0,
-      otherHosts: new Map([[OUTSIDER.name, OUTSIDER.ip]]),
-    });
+    ({ cluster, invocations } = startRenderedMembers(members, machines, pki.nodes, { hostMapping, client: onMember0, otherHosts: new Map([[OUTSIDER.name, OUTSIDER.ip]]) }));
   }, 30_000);
 
   afterAll(async () => {

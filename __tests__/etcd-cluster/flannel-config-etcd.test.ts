@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { transpile } from '../../transpiler';
-import { clientFilesOf, etcdTlsUnavailable, ignitionFileText, provisionClusterTls, type NodeFiles } from './cluster-tls';
+import { clientFilesOf, etcdTlsUnavailable, ignitionFileText, provisionClusterTls, startRenderedMembers, type NodeFiles } from './cluster-tls';
 import { describeIfAvailable } from './gate';
-import { etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, type MemberMachine } from './etcd-member';
+import type { MemberMachine } from './etcd-member';
 import { canMapHosts, ETCDCTL_BINARY, LocalCluster, type ReadOnlyMount, type RunResult } from './local-cluster';
 import { synthesizedMembers, type Json, type RenderedMember } from './member-configs';
 import { parseUnitFile, serviceCommands } from './systemd-exec';
@@ -73,13 +73,8 @@ describeIfAvailable("flannel-config.service's command against a real etcd with m
     unit = unitFiles(worker, UNIT);
     const [command] = serviceCommands(unit, 'ExecStart', (file) => ignitionFileText(worker, file));
     put = { argv: command.argv, env: Object.fromEntries(command.env) };
-    const invocations = members.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
-    cluster = LocalCluster.startMachines(
-      machines,
-      (i) => ({ args: invocations[i].args, mounts: [etcdWrapperSslMount(invocations[i], (pki.nodes.get(members[i].name) as NodeFiles).root)] }),
-      // etcdctl() below presents the worker's files, as its etcdctl.env names them.
-      { hostMapping: 'hosts', client: clientFilesOf(new Map(Object.entries(put.env)), workerFiles) },
-    );
+    // etcdctl() below presents the worker's files, as its etcdctl.env names them.
+    ({ cluster } = startRenderedMembers(members, machines, pki.nodes, { hostMapping: 'hosts', client: clientFilesOf(new Map(Object.entries(put.env)), workerFiles) }));
     await cluster.waitHealthy(HEALTH_DEADLINE_MS);
   }, HEALTH_DEADLINE_MS + 30_000);
 

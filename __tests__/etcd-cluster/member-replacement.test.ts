@@ -18,9 +18,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { clientFilesOf, etcdctlEnvironment, etcdTlsUnavailable, provisionClusterTls, type NodeFiles } from './cluster-tls';
+import { clientFilesOf, etcdctlEnvironment, etcdTlsUnavailable, provisionClusterTls, startRenderedMembers, type NodeFiles } from './cluster-tls';
 import { describeIfAvailable } from './gate';
-import { etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, flagValue, type MemberMachine } from './etcd-member';
+import { etcdInvocation, etcdMemberDropins, flagValue, type MemberMachine } from './etcd-member';
 import { hostMappingHere, httpGet, LocalCluster, type HostMapping } from './local-cluster';
 import { synthesizedEtcdCluster, type RenderedMember } from './member-configs';
 
@@ -79,11 +79,10 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
     // Both stacks' members fetch the same objects; a replacement VM gets the same files again.
     const pki = provisionClusterTls(synthesized, fresh, dir, hostMapping === 'rewrite' ? new Map(machines.map((m) => [m.name, m.ip])) : new Map());
     const node = (i: number) => pki.nodes.get(fresh[i].name) as NodeFiles;
-    const invocations = fresh.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
-    newFlags = invocations.map((inv) => [...inv.args]);
+    newFlags = fresh.map((m, i) => [...etcdInvocation(etcdMemberDropins(m.ignition), machines[i]).args]);
     existingFlags = joining.map((m, i) => [...etcdInvocation(etcdMemberDropins(m.ignition), machines[i]).args]);
     const client = clientFilesOf(etcdctlEnvironment(fresh[0].ignition, '/etc/etcd/etcdctl.env'), node(0));
-    cluster = LocalCluster.startMachines(machines, (i) => ({ args: newFlags[i], mounts: [etcdWrapperSslMount(invocations[i], node(i).root)] }), { hostMapping, client });
+    ({ cluster } = startRenderedMembers(fresh, machines, pki.nodes, { hostMapping, client, args: (i) => newFlags[i] }));
   }, 30_000);
 
   afterAll(async () => {

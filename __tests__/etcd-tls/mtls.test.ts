@@ -13,9 +13,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EtcdMemberAddressing } from '../../constructs/etcd-cluster';
-import { etcdTlsUnavailable, provisionClusterTls, type ClusterTls, type NodeFiles } from '../etcd-cluster/cluster-tls';
+import { etcdTlsUnavailable, provisionClusterTls, startRenderedMembers, type ClusterTls } from '../etcd-cluster/cluster-tls';
 import { describeIfAvailable } from '../etcd-cluster/gate';
-import { etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, flagValue, type EtcdInvocation, type MemberMachine } from '../etcd-cluster/etcd-member';
+import { etcdWrapperSslMount, flagValue, type EtcdInvocation, type MemberMachine } from '../etcd-cluster/etcd-member';
 import { hostMappingHere, httpGet, LocalCluster, peerRequest, type HostMapping } from '../etcd-cluster/local-cluster';
 import { synthesizedEtcdCluster, type RenderedMember } from '../etcd-cluster/member-configs';
 import { certificateFacts, mintFromAnotherCa, plannedFacts, type MintedCert } from './openssl-from-tls';
@@ -54,13 +54,11 @@ describeIfAvailable('etcd with mutual TLS from a synthesized EtcdCluster on rese
     pki = provisionClusterTls(synthesized, members, dir);
     mkdirSync(path.join(dir, 'stranger'));
     stranger = mintFromAnotherCa(pki.plan, ROLE, path.join(dir, 'stranger'));
-    invocations = members.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
-    const node = (i: number) => pki.nodes.get(members[i].name) as NodeFiles;
-    cluster = LocalCluster.startMachines(machines, (i) => ({ args: invocations[i].args, mounts: [etcdWrapperSslMount(invocations[i], node(i).root)] }), {
+    ({ cluster, invocations } = startRenderedMembers(members, machines, pki.nodes, {
       hostMapping,
       client: { ca: pki.caFile, cert: minted(ROLE).certFile, key: minted(ROLE).keyFile },
       otherHosts: new Map([[OUTSIDER.name, OUTSIDER.ip]]),
-    });
+    }));
   }, 30_000);
 
   afterAll(async () => {
