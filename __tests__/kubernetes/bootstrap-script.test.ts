@@ -7,11 +7,11 @@
  * only so that the failing cases end.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { LoopbackHttpFake } from '../loopback-http-fake';
 import { BOOTSTRAP_FIELD_MANAGER, BOOTSTRAP_MARKER, BOOTSTRAP_SH, bootstrapPlan, bootstrapUnit, restPathOf, type KubernetesObject } from '../../constructs/kubernetes/bootstrap';
 
 const MARKER = `/api/v1/namespaces/${BOOTSTRAP_MARKER.namespace}/configmaps/${BOOTSTRAP_MARKER.name}`;
@@ -26,7 +26,7 @@ const OBJECTS: KubernetesObject[] = [
 type Plan = number | 'ok';
 
 /** The fake apiserver: `/readyz` answers as told, objects are stored by path. */
-class FakeApiServer {
+class FakeApiServer extends LoopbackHttpFake {
   readonly stored = new Map<string, string>();
   readonly log: string[] = [];
   /** Statuses /readyz gives before 200. */
@@ -34,20 +34,8 @@ class FakeApiServer {
   /** Per path: statuses PATCH gives before it stores ('ok'), or one status for ever. */
   readonly patchPlans = new Map<string, Plan[]>();
   readonly failForever = new Map<string, number>();
-  private server?: Server;
-  url = '';
 
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -3,14 +3,14 @@
  * object metadata and media GETs, for the real fetch script (constructs/secret-fetch.ts): tokens,
  * 401 for unknown or revoked ones, generations, planned failures and truncated bodies.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackHttpFake } from '../loopback-http-fake';
 
 /** What the fake does on the next metadata request for an object (then `ok`). */
 export type Behaviour = 'ok' | 403 | 404 | 500 | 'truncate-with-length' | 'truncate-chunked';
 
 /** Loopback fakes of the metadata server and the GCS JSON API. */
-export class FakeGcp {
+export class FakeGcp extends LoopbackHttpFake {
   readonly objects = new Map<string, { data: Buffer; generation: string }>();
   readonly plans = new Map<string, Behaviour[]>();
   /** Tokens the fake has issued; those in `revoked` get 401. */
@@ -22,20 +22,10 @@ export class FakeGcp {
   private truncateNext = new Map<string, Behaviour>();
   /** Object requests in order: `metadata NAME` or `media NAME`. */
   readonly requests: string[] = [];
-  private server?: Server;
-  url = '';
 
   /** @param bucket the one bucket it serves; other buckets are 404 */
-  constructor(private readonly bucket: string) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  constructor(private readonly bucket: string) {
+    super();
   }
 
   put(name: string, data: string | Buffer, plan: Behaviour[] = []): void {
@@ -43,7 +33,7 @@ export class FakeGcp {
     this.plans.set(name, [...plan]);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     this.log.push(`${req.method} ${req.url}`);
     if (url.pathname === '/computeMetadata/v1/instance/service-accounts/default/token') {
