@@ -9,15 +9,10 @@
 import { Token, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
-import { ensureProvider, validityProblems } from './pki-common';
+import { DEFAULT_CA_VALIDITY_HOURS, DEFAULT_CERT_VALIDITY_HOURS, DEFAULT_EARLY_RENEWAL_HOURS, ensureProvider, validityProblems, type PkiValidityProps } from './pki-common';
 import { TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from './pki-providers';
 
-/** 10 years: the CA must outlive the cluster, since replacing it means re-issuing and redistributing every certificate at once. */
-export const DEFAULT_CA_VALIDITY_HOURS = 10 * 365 * 24;
-/** 1 year: short enough that a leaked member or client key stops working, long enough for yearly applies. */
-export const DEFAULT_CERT_VALIDITY_HOURS = 365 * 24;
-/** 30 days: any `terraform apply` in a certificate's last 30 days replaces it with a fresh one. */
-export const DEFAULT_EARLY_RENEWAL_HOURS = 30 * 24;
+export { DEFAULT_CA_VALIDITY_HOURS, DEFAULT_CERT_VALIDITY_HOURS, DEFAULT_EARLY_RENEWAL_HOURS } from './pki-common';
 
 /** How each key is generated: `ECDSA` is P-256, `RSA` is 2048 bits. */
 export type EtcdPkiKeyAlgorithm = 'ECDSA' | 'RSA';
@@ -44,7 +39,7 @@ export interface EtcdPkiMember {
   readonly ipAddress?: string;
 }
 
-export interface EtcdPkiProps {
+export interface EtcdPkiProps extends PkiValidityProps {
   /** The cluster's name: the CA's common name is `<clusterName>-etcd-ca`, and every subject's organization is the cluster name. */
   readonly clusterName: string;
   /** The members, each of which gets a server+peer certificate. */
@@ -62,30 +57,6 @@ export interface EtcdPkiProps {
    * counts in user-data (GCE metadata values are limited to 256 KB)
    */
   readonly keyAlgorithm?: EtcdPkiKeyAlgorithm;
-  /**
-   * The CA certificate's validity, in hours.
-   * @default DEFAULT_CA_VALIDITY_HOURS (10 years): the CA should outlive the cluster; replacing it
-   * re-issues every certificate at once
-   */
-  readonly caValidityHours?: number;
-  /**
-   * `early_renewal_hours` of the CA: an apply this close to its end replaces it, and with it every
-   * certificate it signed (they are re-signed in the same apply).
-   * @default 0: renewing the CA is a planned rotation of the whole cluster (`terraform apply
-   * -replace`), not something a routine apply should start
-   */
-  readonly caEarlyRenewalHours?: number;
-  /**
-   * Validity of the member and client certificates, in hours; at most caValidityHours.
-   * @default DEFAULT_CERT_VALIDITY_HOURS (1 year)
-   */
-  readonly certValidityHours?: number;
-  /**
-   * `early_renewal_hours` of the member and client certificates: an apply within this many hours
-   * of a certificate's end replaces it (the key stays). Less than certValidityHours.
-   * @default DEFAULT_EARLY_RENEWAL_HOURS (30 days): a monthly apply keeps every certificate valid
-   */
-  readonly earlyRenewalHours?: number;
 }
 
 /** The PKI's key algorithm, validity and renewal settings, as a cluster construct passes them on. */

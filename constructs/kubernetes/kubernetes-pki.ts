@@ -13,9 +13,9 @@
  */
 import { Fn, Token, type TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
-import { CA_USES, CLIENT_USES, DEFAULT_CA_VALIDITY_HOURS, DEFAULT_CERT_VALIDITY_HOURS, DEFAULT_EARLY_RENEWAL_HOURS, type EtcdPkiKeyAlgorithm } from '../cluster-pki';
+import { CA_USES, CLIENT_USES, type EtcdPkiKeyAlgorithm } from '../cluster-pki';
 import { ConstructError } from '../construct-error';
-import { ensureProvider, validityProblems } from '../pki-common';
+import { DEFAULT_CA_VALIDITY_HOURS, DEFAULT_CERT_VALIDITY_HOURS, DEFAULT_EARLY_RENEWAL_HOURS, ensureProvider, validityProblems, type PkiValidityProps } from '../pki-common';
 import { RandomPassword, RandomProvider, TlsCertRequest, TlsLocallySignedCert, TlsPrivateKey, TlsProvider, TlsSelfSignedCert } from '../pki-providers';
 import {
   ADMIN_GROUP,
@@ -58,7 +58,7 @@ export function serverUses(algorithm: KubernetesPkiKeyAlgorithm): readonly strin
   return algorithm === 'RSA' ? ['digital_signature', 'key_encipherment', 'server_auth'] : ['digital_signature', 'server_auth'];
 }
 
-export interface KubernetesPkiProps {
+export interface KubernetesPkiProps extends PkiValidityProps {
   /** The cluster's name (a literal): the CAs' common names are `<clusterName>-kubernetes-ca` and `<clusterName>-front-proxy-ca`, and the kubeconfigs name their cluster so. */
   readonly clusterName: string;
   /**
@@ -93,29 +93,6 @@ export interface KubernetesPkiProps {
    * RS256 is the one algorithm OpenID Connect Discovery 1.0 §3 requires every provider to offer
    */
   readonly serviceAccountKeyAlgorithm?: KubernetesPkiKeyAlgorithm;
-  /**
-   * The CAs' validity, in hours.
-   * @default DEFAULT_CA_VALIDITY_HOURS (10 years): a CA should outlive the cluster (Typhoon's expire
-   * with their leaves after one year, and the cluster with them)
-   */
-  readonly caValidityHours?: number;
-  /**
-   * `early_renewal_hours` of the CAs: an apply this close to a CA's end replaces it and re-signs
-   * every certificate it signed.
-   * @default 0: renewing a CA is a planned rotation (`terraform apply -replace`)
-   */
-  readonly caEarlyRenewalHours?: number;
-  /**
-   * Validity of every leaf certificate, in hours; at most caValidityHours.
-   * @default DEFAULT_CERT_VALIDITY_HOURS (1 year)
-   */
-  readonly certValidityHours?: number;
-  /**
-   * `early_renewal_hours` of the leaf certificates: an apply within this many hours of a
-   * certificate's end replaces it. Less than certValidityHours.
-   * @default DEFAULT_EARLY_RENEWAL_HOURS (30 days): a monthly apply keeps every certificate valid
-   */
-  readonly earlyRenewalHours?: number;
 }
 
 /** The CAs of the PKI, by the name descriptions use as `issuer`. */
