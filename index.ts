@@ -54,12 +54,13 @@ export {
   type ClusterWorkerPoolProps,
   type ContainerLinuxClusterProps,
 } from './constructs/container-linux-cluster';
+export { KubernetesCluster, type KubernetesClusterProps, type KubernetesNetworking } from './constructs/kubernetes/kubernetes-cluster';
 export {
-  KubernetesCluster,
-  type KubernetesClusterProps,
-  type KubernetesNetworking,
+  KubernetesWorkerPool,
+  type KubernetesClusterReference,
+  type KubernetesWorkerPoolJoinProps,
   type KubernetesWorkerPoolProps,
-} from './constructs/kubernetes/kubernetes-cluster';
+} from './constructs/kubernetes/kubernetes-worker-pool';
 export { KubernetesPki, type KubernetesPkiKeyAlgorithm, type KubernetesPkiProps } from './constructs/kubernetes/kubernetes-pki';
 export { ApiLoadBalancer, type ApiExternalAccess, type ApiLoadBalancerController, type ApiLoadBalancerProps } from './constructs/kubernetes/api-load-balancer';
 export { kubernetesFirewall, type KubernetesFirewallOptions } from './constructs/kubernetes/kubernetes-firewall';

@@ -178,6 +178,10 @@ export class KubernetesStack extends TerraformStack {
     new TerraformOutput(this, 'network_name', { value: this.cluster.network.networkName, description: 'The cluster\'s VPC network' });
     new TerraformOutput(this, 'network_self_link', { value: this.cluster.network.network?.selfLink, description: 'Self link of the cluster\'s VPC network' });
     new TerraformOutput(this, 'worker_instance_group', { value: this.cluster.workers.instanceGroup, description: 'The workers\' regional managed instance group' });
+    // What a KubernetesWorkerPool in another Terraform configuration needs (KubernetesClusterReference); none of it is secret.
+    new TerraformOutput(this, 'subnetwork_name', { value: this.cluster.network.subnetworkName, description: 'The cluster\'s subnetwork' });
+    new TerraformOutput(this, 'worker_service_account', { value: this.cluster.workerReader.email, description: 'The workers\' service account: it may read the workers\' objects in the secrets bucket' });
+    new TerraformOutput(this, 'secrets_bucket', { value: this.cluster.secretStore.bucketName, description: 'The bucket the nodes fetch their secrets from at boot (docs/security.md)' });
   }
 }
 

@@ -189,9 +189,21 @@ describe('the kubernetes stack', () => {
   const stack = new KubernetesStack(Testing.app(), 'kubernetes', { project: 'proof-project' });
   const json = JSON.parse(Testing.synth(stack));
 
-  test('outputs the admin and bootstrap kubeconfigs as sensitive, the API endpoint, the network and the worker group', () => {
-    expect(Object.keys(json.output).sort()).toEqual(['api_endpoint', 'kubeconfig_admin', 'kubeconfig_bootstrap', 'network_name', 'network_self_link', 'worker_instance_group']);
-    expect([json.output.kubeconfig_admin.sensitive, json.output.kubeconfig_bootstrap.sensitive]).toEqual([true, true]);
+  test('outputs the admin and bootstrap kubeconfigs as sensitive, the API endpoint, the network, the worker group, and what a pool defined elsewhere needs', () => {
+    expect(Object.keys(json.output).sort()).toEqual([
+      'api_endpoint',
+      'kubeconfig_admin',
+      'kubeconfig_bootstrap',
+      'network_name',
+      'network_self_link',
+      'secrets_bucket',
+      'subnetwork_name',
+      'worker_instance_group',
+      'worker_service_account',
+    ]);
+    expect(Object.entries(json.output).filter(([, o]) => (o as { sensitive?: boolean }).sensitive).map(([name]) => name).sort()).toEqual(['kubeconfig_admin', 'kubeconfig_bootstrap']);
+    expect(json.output.worker_service_account.value).toMatch(/^\$\{google_service_account\.[A-Za-z0-9_-]+\.email\}$/);
+    expect(json.output.secrets_bucket.value).toMatch(/^\$\{google_storage_bucket\.[A-Za-z0-9_-]+\.name\}$/);
     expect(json.output.api_endpoint.value).toMatch(/^https:\/\/\$\{google_compute_address\.[A-Za-z0-9_-]+\.address\}:6443$/);
   });
 

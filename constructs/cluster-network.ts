@@ -92,6 +92,11 @@ export interface FirewallRuleOptions {
   readonly sourceRanges?: readonly string[];
 }
 
+/** The network tags of a cluster's nodes, by role: its firewall rules target them. */
+export function clusterTags(clusterName: string): { readonly nodeTag: string; readonly etcdTag: string; readonly workerTag: string; readonly controllerTag: string } {
+  return { nodeTag: `${clusterName}-node`, etcdTag: `${clusterName}-etcd`, workerTag: `${clusterName}-worker`, controllerTag: `${clusterName}-controller` };
+}
+
 /**
  * A cluster's VPC. Every node carries `nodeTag`; etcd members also `etcdTag`, workers `workerTag`,
  * a Kubernetes cluster's controllers `controllerTag`.
@@ -129,10 +134,7 @@ export class ClusterNetwork extends Construct {
     this.refuse(propsProblems(props));
     this.clusterName = props.clusterName;
     this.region = props.region;
-    this.nodeTag = `${props.clusterName}-node`;
-    this.etcdTag = `${props.clusterName}-etcd`;
-    this.workerTag = `${props.clusterName}-worker`;
-    this.controllerTag = `${props.clusterName}-controller`;
+    ({ nodeTag: this.nodeTag, etcdTag: this.etcdTag, workerTag: this.workerTag, controllerTag: this.controllerTag } = clusterTags(props.clusterName));
     this.etcdRules = props.etcdRules ?? true;
 
     this.claim('cluster network', props.clusterName);

@@ -14,9 +14,9 @@ import { EtcdCluster, type MemberSecret } from '../etcd-cluster';
 import { defaultZones } from '../gce-location';
 import { Image } from '../image';
 import type { ButaneConfig, ContainerLinuxConfig } from '../../transpiler';
-import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from '../secret-store';
-import { WorkerPool, type WorkerPoolAccelerator } from '../worker-pool';
-import { addonObjects, KUBE_PROXY_HEALTH_PORT } from './addons';
+import { ClusterSecretStore, serviceAccountId, type SecretReader } from '../secret-store';
+import type { WorkerPool } from '../worker-pool';
+import { addonObjects } from './addons';
 import type { AddonComponents } from './addons/addon-options';
 import { ApiLoadBalancer, type ApiExternalAccess } from './api-load-balancer';
 import { BOOTSTRAP_DIR, BOOTSTRAP_UNIT, bootstrapPlan } from './bootstrap';
@@ -34,63 +34,19 @@ import { kubernetesFirewall } from './kubernetes-firewall';
 import { KubernetesPki } from './kubernetes-pki';
 import { nodeConfigSnippet } from './node-config';
 import { KUBELET_UNIT } from './node-units';
+import {
+  KubernetesWorkerPool,
+  WORKER_SECRET_FILES,
+  WORKER_SECRETS_PREFIX,
+  type KubernetesClusterReference,
+  type KubernetesWorkerPoolProps,
+} from './kubernetes-worker-pool';
 
 /** The admin's certificate and key on controllers, for the add-on bootstrap's server-side apply. */
 const ADMIN_CERT = `${PKI_DIR}/admin.crt`;
 const ADMIN_KEY = `${PKI_DIR}/admin.key`;
 
 export type KubernetesNetworking = 'cilium' | 'flannel';
-
-/** A pool of workers (KubernetesCluster.addWorkerPool). */
-export interface KubernetesWorkerPoolProps {
-  /** The group's name and its instances' base name, 1-36 characters; its tag is `<name>-pool`. */
-  readonly name: string;
-  /**
-   * Number of instances.
-   * @default 1
-   */
-  readonly size?: number;
-  /**
-   * Machine type.
-   * @default 'e2-standard-2'
-   */
-  readonly machineType?: string;
-  /**
-   * Spot VMs.
-   * @default false
-   */
-  readonly spot?: boolean;
-  /**
-   * GPUs per instance, e.g. `[{ type: 'nvidia-l4', count: 1 }]`.
-   * @default - none
-   */
-  readonly accelerators?: readonly WorkerPoolAccelerator[];
-  /**
-   * Node labels, `key=value` (not in the kubernetes.io / k8s.io namespaces the kubelet may not set).
-   * @default - `node.kubernetes.io/node` only
-   */
-  readonly nodeLabels?: readonly string[];
-  /**
-   * Node taints, `key=value:Effect`.
-   * @default - none
-   */
-  readonly nodeTaints?: readonly string[];
-  /**
-   * Boot disk size in GB.
-   * @default - the image's
-   */
-  readonly bootDiskSizeGb?: number;
-  /**
-   * Boot disk type.
-   * @default - Compute Engine's default
-   */
-  readonly bootDiskType?: string;
-  /**
-   * Zones to spread over.
-   * @default - the cluster's
-   */
-  readonly zones?: readonly string[];
-}
 
 export interface KubernetesClusterProps {
   /** Prefix of every resource name and tag, 1-30 characters of a-z, 0-9, -. */
@@ -188,10 +144,10 @@ export class KubernetesCluster extends Construct {
   public readonly bootstrapKubeconfig: string;
   /** Every pool, the default one (`workers`) first. */
   public readonly workerPools: WorkerPool[] = [];
-  private readonly props: KubernetesClusterProps;
-  private readonly zones: readonly string[];
-  private readonly image: Image;
-  private workerSecretsMade?: { readonly reader: SecretReader; readonly snippet: ContainerLinuxConfig };
+  /** The workers' service account: it may read the workers' objects (WORKER_SECRETS_PREFIX) only. */
+  public readonly workerReader: SecretReader;
+  /** What a KubernetesWorkerPool needs to join this cluster, in this stack or another one of the app. */
+  public readonly reference: KubernetesClusterReference;
 
   constructor(scope: Construct, id: string, props: KubernetesClusterProps) {
     super(scope, id);
@@ -303,75 +259,46 @@ export class KubernetesCluster extends Construct {
     });
     for (const member of this.controllers.members) lb.addController({ name: member.name, zone: member.zone, selfLink: member.instance.selfLink });
 
-    this.props = props;
-    this.zones = zones;
-    this.image = image;
+    this.workerReader = this.storeWorkerSecrets(props.clusterName);
+    this.reference = {
+      clusterName: props.clusterName,
+      region: props.region,
+      networkName: this.network.networkName,
+      subnetworkName: this.network.subnetworkName,
+      workerServiceAccountEmail: this.workerReader.email,
+      secretsBucket: this.secretStore.bucketName,
+      serviceCidr,
+      zones,
+      image,
+      config: props.config,
+    };
     this.workers = this.addWorkerPool('workers', { name: `${props.clusterName}-workers`, size: props.workerCount ?? 1, machineType: props.workerMachineType });
   }
 
   /**
    * Adds a pool of workers (a regional managed instance group) that joins the cluster through TLS
    * bootstrap: its nodes run as the workers' service account and fetch the bootstrap kubeconfig from
-   * the bucket. The networking DaemonSets tolerate every taint, so tainted pools get their CNI.
+   * the bucket. The networking DaemonSets tolerate every taint, so tainted pools get their CNI. For
+   * a pool in another stack, make a KubernetesWorkerPool there with `cluster: this.reference`.
    */
   public addWorkerPool(id: string, pool: KubernetesWorkerPoolProps): WorkerPool {
-    const props = this.props;
-    const secrets = this.workerSecrets();
-    const workers = new WorkerPool(this, id, {
-      name: pool.name,
-      region: props.region,
-      zones: pool.zones ?? this.zones,
-      size: pool.size ?? 1,
-      machineType: pool.machineType ?? 'e2-standard-2',
-      spot: pool.spot,
-      accelerators: pool.accelerators,
-      bootDiskSizeGb: pool.bootDiskSizeGb,
-      bootDiskType: pool.bootDiskType,
-      image: this.image,
-      network: this.network.networkName,
-      subnetwork: this.network.subnetworkName,
-      tags: [this.network.nodeTag, this.network.workerTag, `${pool.name}-pool`],
-      serviceAccountEmail: secrets.reader.email,
-      scopes: [STORAGE_READ_SCOPE],
-      // kube-proxy's (or Cilium's) health endpoint: autohealing replaces a node whose pod network is down.
-      healthCheckPort: KUBE_PROXY_HEALTH_PORT,
-      healthCheckPath: '/healthz',
-      config: props.config,
-    });
-    const origin = `addWorkerPool() of KubernetesCluster ${this.node.path}`;
-    workers.addSnippet(secrets.snippet, origin);
-    workers.addSnippet(
-      nodeConfigSnippet({
-        role: 'worker',
-        kubeletAfter: ['fetch-secrets.service'],
-        kubelet: { serviceCidr: props.serviceCidr ?? DEFAULT_SERVICE_CIDR },
-        labelsAndTaints: { nodeLabels: pool.nodeLabels, nodeTaints: pool.nodeTaints },
-      }),
-      origin,
-    );
-    // A new template (and so new instances) only once the grant and the objects exist.
-    workers.template.dependsOn = this.secretStore.dependablesOf(secrets.reader).map((d) => dependable(d));
+    const workers = new KubernetesWorkerPool(this, id, { ...pool, cluster: this.reference });
+    // A new template (and so new instances) only once the grant and the objects exist; a pool in
+    // another stack gets the same order from the stack dependency.
+    workers.template.dependsOn = this.secretStore.dependablesOf(this.workerReader).map((d) => dependable(d));
     this.workerPools.push(workers);
     return workers;
   }
 
-  /** The workers' CA and bootstrap kubeconfig (the token), from the bucket: made once, for every pool. */
-  private workerSecrets(): { readonly reader: SecretReader; readonly snippet: ContainerLinuxConfig } {
-    if (this.workerSecretsMade) return this.workerSecretsMade;
+  /** The workers' account, and the CA and bootstrap kubeconfig (the token) every pool fetches. */
+  private storeWorkerSecrets(clusterName: string): SecretReader {
     const reader = this.secretStore.addReader('workers', {
-      accountId: serviceAccountId(this.props.clusterName, 'worker'),
-      prefix: 'kubernetes/worker/',
-      description: `${this.props.clusterName} workers: read their bootstrap kubeconfig from the cluster's secret bucket`,
+      accountId: serviceAccountId(clusterName, 'worker'),
+      prefix: WORKER_SECRETS_PREFIX,
+      description: `${clusterName} workers: read their bootstrap kubeconfig from the cluster's secret bucket`,
     });
-    const snippet = this.secretStore.fetchSnippet(
-      reader,
-      [
-        { id: 'worker-ca-crt', object: 'ca.crt', path: PKI_FILES.ca, mode: 0o644, owner: 'root:root', content: this.pki.ca.certPem },
-        { id: 'worker-bootstrap-kubeconfig', object: 'bootstrap-kubeconfig', path: KUBECONFIGS.bootstrap, mode: 0o600, owner: 'root:root', content: this.bootstrapKubeconfig },
-      ],
-      [KUBELET_UNIT],
-    );
-    this.workerSecretsMade = { reader, snippet };
-    return this.workerSecretsMade;
+    const contents: Record<string, string> = { 'ca.crt': this.pki.ca.certPem, 'bootstrap-kubeconfig': this.bootstrapKubeconfig };
+    for (const file of WORKER_SECRET_FILES) this.secretStore.addSecret(`worker-${file.object.replace(/\./g, '-')}`, `${WORKER_SECRETS_PREFIX}${file.object}`, contents[file.object]);
+    return reader;
   }
 }
