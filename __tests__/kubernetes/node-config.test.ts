@@ -5,10 +5,12 @@
  * on the image), `ignition-validate` on the 3.3.0 translation Flatcar makes at boot, and the real
  * Ignition applying it to a scratch root.
  */
+import { execFileSync } from 'node:child_process';
 import { runIgnitionValidate } from '../../scripts/conformance';
 import { FETCH_SECRETS_UNIT } from '../../constructs/secret-fetch';
 import { BOOTSTRAP_SCRIPT, BOOTSTRAP_SH, BOOTSTRAP_UNIT } from '../../constructs/kubernetes/bootstrap';
-import { KUBELET_CONFIG_FILE, PKI_DIR } from '../../constructs/kubernetes/cluster-settings';
+import { RESTART_CONTROL_PLANE_SCRIPT, SECRETS_GENERATION_ANNOTATION } from '../../constructs/kubernetes/control-plane-restart';
+import { KUBELET_CONFIG_FILE, MANIFESTS_DIR, PKI_DIR } from '../../constructs/kubernetes/cluster-settings';
 import { nodeConfigSnippet, type NodeConfigOptions } from '../../constructs/kubernetes/node-config';
 import { STATIC_POD_MANIFESTS } from '../../constructs/kubernetes/static-pods';
 import { transpile } from '../../transpiler';
@@ -55,6 +57,7 @@ test('controllers get the static pods and the bootstrap; workers get neither; bo
     '/etc/sysctl.d/max-user-watches.conf',
     ...Object.values(STATIC_POD_MANIFESTS),
     BOOTSTRAP_SCRIPT,
+    RESTART_CONTROL_PLANE_SCRIPT,
   ]);
   expect(paths(worker)).toEqual([KUBELET_CONFIG_FILE, '/etc/systemd/logind.conf.d/inhibitors.conf', '/etc/sysctl.d/max-user-watches.conf']);
   const units = (s: typeof controller) => (s.systemd?.units ?? []).map((u) => u.name);
@@ -99,5 +102,16 @@ describeWithIgnition('real Ignition applies a Kubernetes controller node', () =>
     expect(root.node(BOOTSTRAP_SCRIPT)).toMatchObject({ type: 'file', mode: 0o755 });
     expect(root.text('/etc/systemd/system/kubelet.service')).toContain('ExecStart=/usr/bin/docker logs -f kubelet\n');
     expect(root.node('/etc/systemd/system/locksmithd.service')).toMatchObject({ type: 'symlink' });
+  });
+
+  test('the restart after a renewal recreates every static pod Ignition wrote (its annotation changes, nothing else)', () => {
+    expect(root.node(RESTART_CONTROL_PLANE_SCRIPT)).toMatchObject({ type: 'file', mode: 0o755, uid: 0 });
+    const before = Object.values(STATIC_POD_MANIFESTS).map((m) => JSON.parse(root.text(m)));
+    execFileSync('sh', [root.at(RESTART_CONTROL_PLANE_SCRIPT), root.at(MANIFESTS_DIR)], { stdio: 'ignore' });
+    Object.values(STATIC_POD_MANIFESTS).forEach((m, i) => {
+      const after = JSON.parse(root.text(m));
+      expect(after.metadata.annotations[SECRETS_GENERATION_ANNOTATION]).not.toBe(before[i].metadata.annotations[SECRETS_GENERATION_ANNOTATION]);
+      expect({ ...after, metadata: { ...after.metadata, annotations: {} } }).toEqual({ ...before[i], metadata: { ...before[i].metadata, annotations: {} } });
+    });
   });
 });

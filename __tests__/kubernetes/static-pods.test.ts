@@ -4,6 +4,7 @@
  * deliberate), Typhoon's flags kept or replaced for a written reason, every file a flag names
  * mounted read-only and nothing else mounted, byte-identical renders, bad options refused.
  */
+import { SECRETS_GENERATION_ANNOTATION, SECRETS_GENERATION_AT_BOOT } from '../../constructs/kubernetes/control-plane-restart';
 import { Lazy } from 'cdktf';
 import { KUBECONFIGS, PKI_FILES } from '../../constructs/kubernetes/cluster-settings';
 import { renderJson } from '../../constructs/kubernetes/json-manifest';
@@ -233,7 +234,12 @@ describe('renderStaticPods', () => {
 
   it.each(CONTROL_PLANE_COMPONENTS)('%s runs unprivileged, on the host network, as a node-critical pod', (component) => {
     const pod = pods[component];
-    expect(pod.metadata).toEqual({ name: component, namespace: 'kube-system', labels: { 'k8s-app': component, tier: 'control-plane' } });
+    expect(pod.metadata).toEqual({
+      name: component,
+      namespace: 'kube-system',
+      labels: { 'k8s-app': component, tier: 'control-plane' },
+      annotations: { [SECRETS_GENERATION_ANNOTATION]: SECRETS_GENERATION_AT_BOOT },
+    });
     expect(pod.spec.hostNetwork).toBe(true);
     expect(pod.spec.priorityClassName).toBe('system-node-critical');
     expect(pod.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, supplementalGroups: [1401], seccompProfile: { type: 'RuntimeDefault' } });

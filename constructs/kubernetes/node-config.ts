@@ -2,13 +2,15 @@
  * A Kubernetes node's non-secret config as a Container Linux Config snippet (the form every
  * construct here composes): Typhoon's node units (docker on, locksmithd masked, wait-for-dns, the
  * kubelet), the kubelet's configuration, the graceful-shutdown and inotify settings, and on
- * controllers the static pods and the one-time add-on bootstrap. Secrets (keys, kubeconfigs with
- * keys, the bootstrap token) are not here: they come from the cluster's bucket (docs/security.md).
+ * controllers the static pods, their restart after a certificate renewal, and the one-time add-on
+ * bootstrap. Secrets (keys, kubeconfigs with keys, the bootstrap token) are not here: they come
+ * from the cluster's bucket (docs/security.md).
  * Pure module (no cdktf).
  */
 import type { ContainerLinuxConfig, FileConfig, SystemdUnitConfig } from '../../transpiler';
 import { BOOTSTRAP_SCRIPT, BOOTSTRAP_SH, BOOTSTRAP_UNIT, bootstrapUnit } from './bootstrap';
 import { KUBELET_CONFIG_FILE } from './cluster-settings';
+import { RESTART_CONTROL_PLANE_SCRIPT, RESTART_CONTROL_PLANE_SH } from './control-plane-restart';
 import { renderJson } from './json-manifest';
 import { kubeletFlags, renderKubeletConfig, type KubeletConfigOptions, type KubeletFlagsOptions, type NodeRole } from './kubelet-config';
 import { KUBELET_UNIT, LOGIND_INHIBITORS, MAX_USER_WATCHES, WAIT_FOR_DNS_UNIT, kubeletUnit, waitForDnsUnit } from './node-units';
@@ -75,6 +77,8 @@ export function nodeConfigSnippet(options: NodeConfigOptions): ContainerLinuxCon
   if (controller && options.staticPods && options.bootstrap) {
     files.push(...renderStaticPodManifests(options.staticPods).map((m) => file(m.path, m.contents, 0o644)));
     files.push(file(BOOTSTRAP_SCRIPT, BOOTSTRAP_SH, 0o755));
+    // Run by the secret refresh after a renewal (KubernetesCluster's secretRefresh).
+    files.push(file(RESTART_CONTROL_PLANE_SCRIPT, RESTART_CONTROL_PLANE_SH, 0o755));
     units.push({ name: BOOTSTRAP_UNIT, enabled: true, contents: bootstrapUnit(options.bootstrap) });
   }
   return { storage: { files }, systemd: { units } };

@@ -18,6 +18,7 @@
  * - non-root (65534, with the kube-pki group for the keys), no privilege escalation, no
  *   capabilities, read-only root filesystem, seccomp RuntimeDefault, system-node-critical.
  */
+import { SECRETS_GENERATION_ANNOTATION, SECRETS_GENERATION_AT_BOOT } from './control-plane-restart';
 import {
   API_SERVER_PORT,
   CLUSTER_DOMAIN,
@@ -132,6 +133,8 @@ export interface StaticPod {
     readonly name: ControlPlaneComponent;
     readonly namespace: 'kube-system';
     readonly labels: { readonly 'k8s-app': ControlPlaneComponent; readonly tier: 'control-plane' };
+    /** SECRETS_GENERATION_ANNOTATION: rewritten to recreate the pod after a certificate renewal. */
+    readonly annotations: { readonly [key: string]: string };
   };
   readonly spec: {
     readonly hostNetwork: true;
@@ -299,7 +302,12 @@ function staticPod(component: ControlPlaneComponent, version: string, command: s
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: component, namespace: 'kube-system', labels: { 'k8s-app': component, tier: 'control-plane' } },
+    metadata: {
+      name: component,
+      namespace: 'kube-system',
+      labels: { 'k8s-app': component, tier: 'control-plane' },
+      annotations: { [SECRETS_GENERATION_ANNOTATION]: SECRETS_GENERATION_AT_BOOT },
+    },
     spec: {
       hostNetwork: true,
       priorityClassName: 'system-node-critical',
