@@ -39,6 +39,7 @@ export {
   type EtcdPkiProps,
 } from './constructs/cluster-pki';
 export { SecretDelivery, ETCD_SSL_DIR, ETCDCTL_ENV_FILE } from './constructs/etcd-tls';
+export type { SecretRefresh } from './constructs/secret-fetch';
 export {
   ClusterSecretStore,
   SECRET_READER_ROLE,

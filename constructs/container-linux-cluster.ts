@@ -311,6 +311,9 @@ export class ContainerLinuxCluster extends Construct {
         files: CLIENT_TLS_FILES,
         keyOwner: 'root:root',
         requiredBy: [FLANNEL_CONFIG_UNIT, FLANNELD_UNIT],
+        // flannel-config is a oneshot that has written the network config to etcd already: only
+        // flanneld, the daemon holding the client certificate, needs the renewed one.
+        refresh: this.secretStore ? { restart: [FLANNELD_UNIT] } : undefined,
         store: this.secretStore,
         reader,
         objectId: 'worker',

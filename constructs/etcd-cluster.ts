@@ -39,7 +39,7 @@ import { ComputeAddress, type ComputeDisk } from './google';
 import { dialectOf, Image, ImageDistribution } from './image';
 import { assignsExternalIp, configSourceOf, instancePropsProblems, type InstanceProps } from './instance-props';
 import { claimName } from './name-registry';
-import { secretFetchProblems, type SecretFile } from './secret-fetch';
+import { secretFetchProblems, type SecretFile, type SecretRefresh } from './secret-fetch';
 import { ClusterSecretStore, serviceAccountId, STORAGE_READ_SCOPE, type SecretReader } from './secret-store';
 
 export { EtcdMemberAddressing } from './etcd-addressing';
@@ -163,6 +163,16 @@ export interface EtcdClusterProps extends InstanceProps {
    * @default - none
    */
   readonly requiredBySecrets?: readonly string[];
+  /**
+   * What a member does when its twice-daily refresh (`fetch-secrets-refresh.timer`, CLOUD_STORAGE)
+   * finds a file changed in the bucket, e.g. a certificate a `terraform apply` renewed: `restart`
+   * lists the units to restart if running (`systemctl try-restart`), `command` a program to run
+   * after them. The members' timers fire at random within an hour, so they do not restart together.
+   * Refused with USER_DATA: the files are in the user-data, so a renewed certificate reaches a
+   * member only when the member is replaced (docs/security.md §5).
+   * @default - restart etcd-member.service and the units of requiredBySecrets, run no command
+   */
+  readonly secretRefresh?: SecretRefresh;
   /** The region, e.g. `us-central1`: a literal, since zones and DNS names are built from it. */
   readonly region: string;
   /**
@@ -450,6 +460,7 @@ export class EtcdCluster extends Construct {
           files: MEMBER_TLS_FILES,
           keyOwner: `${ETCD_USER}:${ETCD_USER}`,
           requiredBy,
+          refresh: props.secretRefresh,
           store: this.secretStore,
           reader,
           objectId: `member-${i}`,
@@ -541,7 +552,12 @@ function secretDeliveryProblems(props: EtcdClusterProps, delivery: SecretDeliver
     return [`secretDelivery must be SecretDelivery.CLOUD_STORAGE or SecretDelivery.USER_DATA (got "${String(delivery)}")`];
   }
   if (delivery === SecretDelivery.USER_DATA) {
-    return props.secretStore ? ['secretStore is for SecretDelivery.CLOUD_STORAGE; with USER_DATA the keys are in the user-data'] : [];
+    return [
+      ...(props.secretStore ? ['secretStore is for SecretDelivery.CLOUD_STORAGE; with USER_DATA the keys are in the user-data'] : []),
+      ...(props.secretRefresh
+        ? ['secretRefresh is for SecretDelivery.CLOUD_STORAGE: with USER_DATA there is no fetch to refresh, and a renewed certificate reaches a member only when it is replaced (terraform apply -replace)']
+        : []),
+    ];
   }
   return props.serviceAccountEmail !== undefined
     ? [
@@ -609,6 +625,9 @@ function memberHookProblems(props: EtcdClusterProps): string[] {
   if (props.requiredBySecrets?.length) {
     const etcdFiles = memberTlsSecretFiles();
     problems.push(...secretFetchProblems({ bucket: STAND_IN_BUCKET, secrets: etcdFiles, requiredBy: props.requiredBySecrets }).map((p) => `requiredBySecrets: ${p.replace(/^requiredBy: /, '')}`));
+  }
+  if (props.secretRefresh) {
+    problems.push(...secretFetchProblems({ bucket: STAND_IN_BUCKET, secrets: memberTlsSecretFiles(), refresh: props.secretRefresh }).map((p) => `secret${p.replace(/^r/, 'R')}`));
   }
   return problems;
 }

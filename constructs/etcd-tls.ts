@@ -11,6 +11,7 @@
 import { Annotations } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ContainerLinuxConfig, EtcdConfig, FileConfig } from '../transpiler';
+import type { SecretRefresh } from './secret-fetch';
 import type { ClusterSecretStore, SecretReader } from './secret-store';
 
 /** How a node's private keys reach it. */
@@ -133,6 +134,12 @@ export interface TlsDeliveryOptions {
    * @default - none
    */
   readonly extraFiles?: readonly ExtraSecretFile[];
+  /**
+   * What the fetch's twice-daily refresh does when a file changed in the bucket (CLOUD_STORAGE
+   * only: with USER_DATA nothing re-reads the files, and a renewed certificate needs a new instance).
+   * @default - restart the units of `requiredBy` that are running
+   */
+  readonly refresh?: SecretRefresh;
 }
 
 /** A secret file beyond a node's TLS files, e.g. a Kubernetes key on a controller that runs etcd. */
@@ -159,7 +166,8 @@ export interface ExtraSecretFile {
  * The snippet that puts a node's three files in ETCD_SSL_DIR, and its `extraFiles`. With
  * CLOUD_STORAGE the files become objects under the reader's prefix (an extra file with
  * `storedUnder` is already stored there) and the node gets one fetch-secrets.service for all of
- * them, which the `requiredBy` units require; with USER_DATA they are inline files.
+ * them, which the `requiredBy` units require, and the refresh timer that brings renewed files and
+ * restarts what `refresh` says; with USER_DATA they are inline files, and `refresh` is refused.
  */
 export function tlsDeliverySnippet(material: NodeTlsMaterial, options: TlsDeliveryOptions): ContainerLinuxConfig {
   const tlsFiles = [
@@ -169,6 +177,7 @@ export function tlsDeliverySnippet(material: NodeTlsMaterial, options: TlsDelive
   ];
   const extraFiles = options.extraFiles ?? [];
   if (options.delivery === SecretDelivery.USER_DATA) {
+    if (options.refresh !== undefined) throw new Error('refresh is for CLOUD_STORAGE delivery: with USER_DATA the files are in the user-data, and only a new instance gets renewed ones');
     const inline = (f: { path: string; mode: number; owner: string; content: string }): FileConfig => {
       const [user, group] = f.owner.split(':');
       return { filesystem: 'root', path: f.path, mode: f.mode, user: ownerOf(user), group: ownerOf(group), contents: { inline: f.content } };
@@ -184,6 +193,7 @@ export function tlsDeliverySnippet(material: NodeTlsMaterial, options: TlsDelive
       ...extraFiles.map((f) => ({ ...f, id: `${options.objectId}-secret-${f.object}` })),
     ],
     options.requiredBy,
+    options.refresh,
   );
 }
 

@@ -1,9 +1,13 @@
 /**
  * Secrets delivered without SSH and without instance metadata (issue 15): a boot-time oneshot,
  * `fetch-secrets.service`, downloads a node's secrets (TLS keys) from the cluster's Cloud Storage
- * bucket with the node's service account, and installs them before the units that need them.
+ * bucket with the node's service account, and installs them before the units that need them. It
+ * runs at every boot, so a reboot picks up whatever the bucket holds. A running node picks up
+ * renewed certificates through `fetch-secrets-refresh.timer`, which runs the same script in refresh
+ * mode (`fetch-secrets-refresh.service`) twice a day.
  *
  *   network-online.target → fetch-secrets.service → etcd-member.service (and any other unit given)
+ *   fetch-secrets-refresh.timer → fetch-secrets-refresh.service → systemctl try-restart (if changed)
  *
  * The script (`/opt/bin/fetch-secrets`: Flatcar's `/usr` is read-only) is POSIX `sh` and `curl`:
  *
@@ -27,6 +31,12 @@
  *   (`mv`, one rename(2) in one directory, so a reader sees the old file or the new one). On any
  *   failure the temporary files are removed, no target is touched, and the script exits 1: the unit
  *   fails, and the units that `Requires=` it do not start.
+ * - refresh mode (`FETCH_SECRETS_MODE=refresh`): the same downloads, then each is compared with its
+ *   installed file (`sha256sum`). All equal: the temporary files go, nothing is touched, exit 0. Any
+ *   different or missing: every file is installed as above, then `systemctl try-restart` of the
+ *   units in `FETCH_SECRETS_RESTART` (only those running: a stopped one reads the files when it
+ *   starts), then the command in `FETCH_SECRETS_ON_CHANGE`; a failure of either exits 1, with the
+ *   files installed.
  *
  * Missing target directories are created (mode 0755, root's); the files' modes protect the keys.
  * Objects must be stored as they are (no `Content-Encoding: gzip`: GCS would serve them decompressed,
@@ -36,6 +46,10 @@ import { Token } from 'cdktf';
 import type { ContainerLinuxConfig, SystemdUnitConfig } from '../transpiler';
 
 export const FETCH_SECRETS_UNIT = 'fetch-secrets.service';
+/** The refresh run of the script: re-fetches, and restarts the units given if a file changed. */
+export const FETCH_SECRETS_REFRESH_UNIT = 'fetch-secrets-refresh.service';
+/** Starts FETCH_SECRETS_REFRESH_UNIT an hour after boot, then every 12 hours. */
+export const FETCH_SECRETS_REFRESH_TIMER = 'fetch-secrets-refresh.timer';
 export const FETCH_SECRETS_SCRIPT = '/opt/bin/fetch-secrets';
 /** The drop-in each dependent unit gets: `Requires=` and `After=` fetch-secrets.service. */
 export const FETCH_SECRETS_DROPIN = '20-fetch-secrets.conf';
@@ -44,6 +58,15 @@ export const DEFAULT_SECRET_DEADLINE_SECONDS = 600;
 export const DEFAULT_BACKOFF_INITIAL_SECONDS = 1;
 export const DEFAULT_BACKOFF_MAX_SECONDS = 32;
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
+
+/**
+ * The refresh timer's schedule (systemd time spans). Certificates are renewed by an apply in their
+ * last 30 days, so twice a day reaches a node with weeks to spare while costing a few requests; the
+ * random delay spreads a cluster's nodes over an hour, so that its members do not restart together.
+ */
+export const REFRESH_ON_BOOT = '1h';
+export const REFRESH_INTERVAL = '12h';
+export const REFRESH_RANDOMIZED_DELAY = '1h';
 
 /** One secret: an object under the prefix, installed at `path`. */
 export interface SecretFile {
@@ -55,6 +78,22 @@ export interface SecretFile {
   readonly mode: number;
   /** `user:group` by name (`etcd:etcd`) or by id (`232:232`). */
   readonly owner: string;
+}
+
+/** What a node does when a refresh finds its secrets changed in the bucket (renewed certificates). */
+export interface SecretRefresh {
+  /**
+   * Units to restart (`systemctl try-restart`: only those running) once the new files are installed,
+   * e.g. `etcd-member.service`. Empty: none.
+   * @default - the units of `requiredBy`
+   */
+  readonly restart?: readonly string[];
+  /**
+   * An absolute path of a program on the node, run (without arguments) after the restarts, e.g. one
+   * that makes static pods re-read their files.
+   * @default - none
+   */
+  readonly command?: string;
 }
 
 export interface SecretFetchOptions {
@@ -74,6 +113,11 @@ export interface SecretFetchOptions {
   readonly backoffMaxSeconds?: number;
   /** Longest single HTTP request (also bounded by the time left). @default 30 */
   readonly requestTimeoutSeconds?: number;
+  /**
+   * What the refresh run (fetch-secrets-refresh.timer, twice a day) does when a file changed.
+   * @default - restart the units of `requiredBy`, run no command
+   */
+  readonly refresh?: SecretRefresh;
 }
 
 const OBJECT = /^[A-Za-z0-9._~-][A-Za-z0-9._~/-]*$/;
@@ -82,6 +126,13 @@ const PATH = /^(\/[A-Za-z0-9._@+-]+)+$/;
 const BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
 const OWNER_PART = /^([a-z_][a-z0-9_-]*\$?|[0-9]+)$/;
 const UNIT = /^[A-Za-z0-9:_.@-]+\.(service|socket|target|mount|timer|path)$/;
+/** Restarting these from the refresh run would re-run the fetch, or wait on itself. */
+const OWN_UNITS = [FETCH_SECRETS_UNIT, FETCH_SECRETS_REFRESH_UNIT, FETCH_SECRETS_REFRESH_TIMER];
+
+/** An absolute path of letters, digits, ".", "_", "@", "+" and "-", without "." or ".." segments. */
+function isPlainAbsolutePath(value: string): boolean {
+  return PATH.test(value) && !value.split('/').some((s) => s === '.' || s === '..');
+}
 
 /** What is wrong with the options (empty when nothing is); token values are not checked. */
 export function secretFetchProblems(options: SecretFetchOptions): string[] {
@@ -94,7 +145,7 @@ export function secretFetchProblems(options: SecretFetchOptions): string[] {
   for (const secret of options.secrets) {
     const where = `secret "${secret.object}"`;
     if (!OBJECT.test(secret.object)) problems.push(`${where}: object names may hold only letters, digits, ".", "_", "~", "-" and "/" (not first)`);
-    if (!PATH.test(secret.path) || secret.path.split('/').some((s) => s === '.' || s === '..')) {
+    if (!isPlainAbsolutePath(secret.path)) {
       problems.push(`${where}: path "${secret.path}" must be absolute, without "." or ".." segments, of letters, digits, ".", "_", "@", "+" and "-"`);
     } else if (secret.path === '/usr' || secret.path.startsWith('/usr/')) {
       problems.push(`${where}: path "${secret.path}" is under /usr, which is read-only on Flatcar`);
@@ -109,6 +160,14 @@ export function secretFetchProblems(options: SecretFetchOptions): string[] {
     if (!UNIT.test(unit)) problems.push(`requiredBy: "${unit}" is not a unit name such as "etcd-member.service"`);
     if (unit === FETCH_SECRETS_UNIT) problems.push(`requiredBy: ${FETCH_SECRETS_UNIT} cannot require itself`);
   }
+  for (const unit of options.refresh?.restart ?? []) {
+    if (!UNIT.test(unit)) problems.push(`refresh.restart: "${unit}" is not a unit name such as "etcd-member.service"`);
+    if (OWN_UNITS.includes(unit)) problems.push(`refresh.restart: ${unit} is the fetch's own unit`);
+  }
+  const command = options.refresh?.command;
+  if (command !== undefined && !isPlainAbsolutePath(command)) {
+    problems.push(`refresh.command "${command}" must be an absolute path, without "." or ".." segments, of letters, digits, ".", "_", "@", "+" and "-"`);
+  }
   const timing: [string, number | undefined, number][] = [
     ['deadlineSeconds', options.deadlineSeconds, 1],
     ['backoffInitialSeconds', options.backoffInitialSeconds, 1],
@@ -122,14 +181,17 @@ export function secretFetchProblems(options: SecretFetchOptions): string[] {
 }
 
 /**
- * The CLC snippet: the script, `fetch-secrets.service`, and a drop-in for each unit of
- * `requiredBy`. Throws when the options are wrong.
+ * The CLC snippet: the script, `fetch-secrets.service` (enabled), `fetch-secrets-refresh.service`
+ * and its timer (enabled), and a drop-in for each unit of `requiredBy`. Throws when the options are
+ * wrong.
  */
 export function secretFetchSnippet(options: SecretFetchOptions): ContainerLinuxConfig {
   const problems = secretFetchProblems(options);
   if (problems.length > 0) throw new Error(`secret fetch: ${problems.join('; ')}`);
   const units: SystemdUnitConfig[] = [
     { name: FETCH_SECRETS_UNIT, enabled: true, contents: fetchSecretsUnit(options) },
+    { name: FETCH_SECRETS_REFRESH_UNIT, contents: fetchSecretsRefreshUnit(options) },
+    { name: FETCH_SECRETS_REFRESH_TIMER, enabled: true, contents: fetchSecretsRefreshTimer() },
     ...(options.requiredBy ?? []).map((name) => ({ name, dropins: [{ name: FETCH_SECRETS_DROPIN, contents: requiresFetchDropin() }] })),
   ];
   return {
@@ -143,11 +205,24 @@ function octal(mode: number): string {
   return mode.toString(8).padStart(4, '0');
 }
 
-export function fetchSecretsUnit(options: SecretFetchOptions): string {
+/** The [Service] lines both runs of the script share: the time-out, the environment and ExecStart, with `more` environment before ExecStart. */
+function serviceLines(options: SecretFetchOptions, more = ''): string {
   const deadline = options.deadlineSeconds ?? DEFAULT_SECRET_DEADLINE_SECONDS;
   const request = options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS;
-  const before = options.requiredBy?.length ? `Before=${options.requiredBy.join(' ')}\n` : '';
   const args = options.secrets.map((s) => ` \\\n  ${s.object} ${s.path} ${octal(s.mode)} ${s.owner}`).join('');
+  return `TimeoutStartSec=${deadline + 3 * request + 30}
+Environment=FETCH_SECRETS_BUCKET=${options.bucket}
+Environment=FETCH_SECRETS_PREFIX=${options.prefix ?? ''}
+Environment=FETCH_SECRETS_DEADLINE=${deadline}
+Environment=FETCH_SECRETS_BACKOFF_INITIAL=${options.backoffInitialSeconds ?? DEFAULT_BACKOFF_INITIAL_SECONDS}
+Environment=FETCH_SECRETS_BACKOFF_MAX=${options.backoffMaxSeconds ?? DEFAULT_BACKOFF_MAX_SECONDS}
+Environment=FETCH_SECRETS_REQUEST_TIMEOUT=${request}
+${more}ExecStart=${FETCH_SECRETS_SCRIPT}${args}
+`;
+}
+
+export function fetchSecretsUnit(options: SecretFetchOptions): string {
+  const before = options.requiredBy?.length ? `Before=${options.requiredBy.join(' ')}\n` : '';
   return `[Unit]
 Description=Install this node's secrets from Cloud Storage
 Wants=network-online.target
@@ -156,17 +231,53 @@ ${before}
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-TimeoutStartSec=${deadline + 3 * request + 30}
-Environment=FETCH_SECRETS_BUCKET=${options.bucket}
-Environment=FETCH_SECRETS_PREFIX=${options.prefix ?? ''}
-Environment=FETCH_SECRETS_DEADLINE=${deadline}
-Environment=FETCH_SECRETS_BACKOFF_INITIAL=${options.backoffInitialSeconds ?? DEFAULT_BACKOFF_INITIAL_SECONDS}
-Environment=FETCH_SECRETS_BACKOFF_MAX=${options.backoffMaxSeconds ?? DEFAULT_BACKOFF_MAX_SECONDS}
-Environment=FETCH_SECRETS_REQUEST_TIMEOUT=${request}
-ExecStart=${FETCH_SECRETS_SCRIPT}${args}
-
+${serviceLines(options)}
 [Install]
 WantedBy=multi-user.target
+`;
+}
+
+/** The units a refresh restarts: `refresh.restart`, else `requiredBy`. */
+export function refreshRestartUnits(options: SecretFetchOptions): readonly string[] {
+  return options.refresh?.restart ?? options.requiredBy ?? [];
+}
+
+/**
+ * The refresh run: the boot unit's script, arguments and environment, in refresh mode. Started by
+ * its timer only (no [Install]), after the boot run so that the two never install at once. No
+ * RemainAfterExit: the timer starts it again only once it is inactive.
+ */
+export function fetchSecretsRefreshUnit(options: SecretFetchOptions): string {
+  // Quoted: systemd splits an unquoted Environment= value at spaces.
+  const more = `Environment=FETCH_SECRETS_MODE=refresh
+Environment="FETCH_SECRETS_RESTART=${refreshRestartUnits(options).join(' ')}"
+Environment=FETCH_SECRETS_ON_CHANGE=${options.refresh?.command ?? ''}
+`;
+  return `[Unit]
+Description=Re-fetch this node's secrets from Cloud Storage; restart their users if any changed
+Wants=network-online.target
+After=${FETCH_SECRETS_UNIT} network-online.target
+
+[Service]
+Type=oneshot
+${serviceLines(options, more)}`;
+}
+
+/**
+ * Twice a day, an hour after boot and then 12 hours after each run, each time after a random delay
+ * of up to an hour (REFRESH_* above). A reboot needs no timer: fetch-secrets.service runs at every boot.
+ */
+export function fetchSecretsRefreshTimer(): string {
+  return `[Unit]
+Description=Re-fetch this node's secrets twice a day, for renewed certificates
+
+[Timer]
+OnBootSec=${REFRESH_ON_BOOT}
+OnUnitActiveSec=${REFRESH_INTERVAL}
+RandomizedDelaySec=${REFRESH_RANDOMIZED_DELAY}
+
+[Install]
+WantedBy=timers.target
 `;
 }
 
@@ -178,13 +289,17 @@ export function requiresFetchDropin(): string {
 /**
  * The script. Arguments: groups of `OBJECT PATH MODE OWNER`. Environment: FETCH_SECRETS_BUCKET
  * (required), FETCH_SECRETS_PREFIX, FETCH_SECRETS_DEADLINE, FETCH_SECRETS_BACKOFF_INITIAL,
- * FETCH_SECRETS_BACKOFF_MAX, FETCH_SECRETS_REQUEST_TIMEOUT (seconds), and, for tests,
+ * FETCH_SECRETS_BACKOFF_MAX, FETCH_SECRETS_REQUEST_TIMEOUT (seconds), FETCH_SECRETS_MODE (`boot`,
+ * the default, or `refresh`), FETCH_SECRETS_RESTART (unit names, space-separated) and
+ * FETCH_SECRETS_ON_CHANGE (an absolute path; both checked always, used in refresh mode only), and, for tests,
  * FETCH_SECRETS_ROOT (put before every target path), GCE_METADATA_URL and GCS_API_URL (scheme and
  * host of the metadata server and of the JSON API).
  */
 export const FETCH_SECRETS_SH = `#!/bin/sh
 # fetch-secrets: installs this node's secrets from Cloud Storage (cdktf-coreos, secret-fetch.ts).
 # Usage: fetch-secrets OBJECT PATH MODE OWNER [OBJECT PATH MODE OWNER]...
+# FETCH_SECRETS_MODE=refresh: install only if something changed, then restart FETCH_SECRETS_RESTART
+# and run FETCH_SECRETS_ON_CHANGE.
 set -u
 umask 077
 
@@ -197,6 +312,9 @@ request_timeout=\${FETCH_SECRETS_REQUEST_TIMEOUT:-${DEFAULT_REQUEST_TIMEOUT_SECO
 root=\${FETCH_SECRETS_ROOT:-}
 metadata=\${GCE_METADATA_URL:-http://metadata.google.internal}
 api=\${GCS_API_URL:-https://storage.googleapis.com}
+run_mode=\${FETCH_SECRETS_MODE:-boot}
+restart=\${FETCH_SECRETS_RESTART:-}
+on_change=\${FETCH_SECRETS_ON_CHANGE:-}
 
 log() { printf 'fetch-secrets: %s\\n' "$*" >&2; }
 now() { date +%s; }
@@ -209,6 +327,20 @@ trap 'exit 1' HUP INT TERM
 
 case "$bucket" in ''|*[!a-z0-9._-]*) log "bad bucket name: $bucket"; exit 2;; esac
 case "$prefix" in *[!A-Za-z0-9._~/-]*) log "bad prefix: $prefix"; exit 2;; esac
+case "$run_mode" in boot|refresh) ;; *) log "bad FETCH_SECRETS_MODE: $run_mode (boot or refresh)"; exit 2;; esac
+# Checked whole before it is split into words, so that no glob or other character gets through.
+case "$restart" in *[!A-Za-z0-9:_.@\\ -]*) log "bad FETCH_SECRETS_RESTART: $restart"; exit 2;; esac
+for unit in $restart; do
+  case "$unit" in
+    ?*.service|?*.socket|?*.target|?*.mount|?*.timer|?*.path) ;;
+    *) log "not a unit name in FETCH_SECRETS_RESTART: $unit"; exit 2;;
+  esac
+done
+case "$on_change" in
+  '') ;;
+  /*) case "$on_change" in *[!A-Za-z0-9._@+/-]*) log "bad FETCH_SECRETS_ON_CHANGE: $on_change"; exit 2;; esac;;
+  *) log "FETCH_SECRETS_ON_CHANGE is not an absolute path: $on_change"; exit 2;;
+esac
 if [ $# -eq 0 ] || [ $(( $# % 4 )) -ne 0 ]; then
   log "usage: fetch-secrets OBJECT PATH MODE OWNER [OBJECT PATH MODE OWNER]..."; exit 2
 fi
@@ -316,6 +448,27 @@ while [ $# -gt 0 ]; do
   shift 4
 done
 
+# same TMP TARGET: TARGET exists and holds TMP's bytes (a file that cannot be read counts as changed).
+same() {
+  [ -f "$2" ] || return 1
+  new_sum=$(sha256sum < "$1") || return 1
+  old_sum=$(sha256sum < "$2") || return 1
+  [ "$new_sum" = "$old_sum" ]
+}
+
+# A refresh installs nothing, and restarts nothing, unless some file changed (or is missing).
+changed=''
+if [ "$run_mode" = refresh ]; then
+  j=0
+  while [ "$j" -lt "$i" ]; do
+    eval "tmp=\\$tmp_$j target=\\$target_$j"
+    same "$tmp" "$target" || changed="$changed $target"
+    j=$(( j + 1 ))
+  done
+  if [ -z "$changed" ]; then log "unchanged: $i secret(s) as installed"; exit 0; fi
+  log "changed:$changed"
+fi
+
 # Then owners and modes on the temporary files (chown first: it may clear set-id bits), and only
 # once all are set, the renames.
 j=0
@@ -333,4 +486,19 @@ while [ "$j" -lt "$i" ]; do
 done
 temps=''
 log "installed $i secret(s)"
+[ "$run_mode" = refresh ] || exit 0
+
+# The files stay installed whatever happens next: they are the bucket's, and a unit that is
+# started later reads them.
+status=0
+if [ -n "$restart" ]; then
+  # try-restart: running units only; a stopped or failed one reads the new files when it starts.
+  # $restart unquoted: split into the unit names checked above.
+  if systemctl try-restart -- $restart; then log "restarted $restart"; else log "systemctl try-restart -- $restart: exit $?"; status=1; fi
+fi
+if [ -n "\${FETCH_SECRETS_ON_CHANGE:-}" ]; then
+  # Run by the variable the unit sets, so that the unit says which program runs.
+  if "$FETCH_SECRETS_ON_CHANGE"; then log "ran $FETCH_SECRETS_ON_CHANGE"; else log "$FETCH_SECRETS_ON_CHANGE: exit $?"; status=1; fi
+fi
+exit "$status"
 `;

@@ -16,7 +16,7 @@ import { ConstructError } from './construct-error';
 import { ServiceAccount, StorageBucket, StorageBucketIamMember, StorageBucketObject } from './google';
 import type { ContainerLinuxConfig } from '../transpiler';
 import { ensureProvider } from './pki-common';
-import { secretFetchSnippet } from './secret-fetch';
+import { secretFetchSnippet, type SecretRefresh } from './secret-fetch';
 import { RandomId, RandomProvider } from './pki-providers';
 
 /** The scope a node needs to read its objects, and no more (its IAM grant narrows it to a prefix). */
@@ -191,9 +191,11 @@ export class ClusterSecretStore extends Construct {
 
   /**
    * Stores the files (each under the reader's prefix, unless already stored under a shared one)
-   * and returns the node's fetch unit that installs them before `requiredBy` (secret-fetch.ts).
+   * and returns the node's fetch unit that installs them before `requiredBy`, with the refresh
+   * timer that re-fetches them twice a day and does what `refresh` says when one changed
+   * (secret-fetch.ts; by default it restarts the running units of `requiredBy`).
    */
-  public fetchSnippet(reader: SecretReader, files: readonly StoredSecretFile[], requiredBy: readonly string[]): ContainerLinuxConfig {
+  public fetchSnippet(reader: SecretReader, files: readonly StoredSecretFile[], requiredBy: readonly string[], refresh?: SecretRefresh): ContainerLinuxConfig {
     const entries = files.map((f) => {
       if (f.storedUnder === undefined) this.addSecret(f.id, `${reader.prefix}${f.object}`, f.content);
       return { prefix: f.storedUnder ?? reader.prefix, object: f.object, path: f.path, mode: f.mode, owner: f.owner };
@@ -201,7 +203,7 @@ export class ClusterSecretStore extends Construct {
     // The script takes one prefix: the node's own, or none and whole object names when it reads from two.
     const prefix = entries.every((e) => e.prefix === reader.prefix) ? reader.prefix : '';
     const secrets = entries.map((e) => ({ object: prefix === '' ? `${e.prefix}${e.object}` : e.object, path: e.path, mode: e.mode, owner: e.owner }));
-    return secretFetchSnippet({ bucket: this.bucketName, prefix, secrets, requiredBy });
+    return secretFetchSnippet({ bucket: this.bucketName, prefix, secrets, requiredBy, refresh });
   }
 
   /** The reader's grants and the objects under its prefixes: what a node reading them should be created after. */

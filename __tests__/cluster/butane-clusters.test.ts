@@ -12,6 +12,9 @@ import { WorkerPool, type WorkerPoolProps } from '../../constructs/worker-pool';
 import { transpileButane } from '../../transpiler';
 import { decodeUserData, dropinOf, newStack, resourceNamed, resourcesOf, synthJson, withBucketStandIn, type Json } from './cluster-helpers';
 
+/** A member's units, in order: the user's, etcd's, its data disk's, and the secret fetch's. */
+const MEMBER_UNITS = ['app.service', 'etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service', 'fetch-secrets-refresh.service', 'fetch-secrets-refresh.timer'];
+
 const FLATCAR = Image.flatcar('stable');
 const ETCD: EtcdClusterProps = { clusterName: 'demo', region: 'us-central1', project: 'my-project', size: 3 };
 const POOL: WorkerPoolProps = { name: 'demo-workers', region: 'us-central1' };
@@ -106,7 +109,7 @@ describe('an EtcdCluster on a Butane config', () => {
       const own = withBucketStandIn(clc.members[i].instance.ignition, clc.secretStore!.bucketName);
       const storage = { ...ALONE().storage, files: [...ALONE().storage.files, ...withoutEmpty(own.storage.files)], filesystems: [DATA_FILESYSTEM] };
       expect(ignition).toEqual({ ...ALONE(), storage, systemd: { units: [...unitsOf(ALONE()), ...unitsOf(own)] } });
-      expect(unitsOf(own).map((u) => u.name)).toEqual(['etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service']);
+      expect(unitsOf(own).map((u) => u.name)).toEqual(['etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service', 'fetch-secrets-refresh.service', 'fetch-secrets-refresh.timer']);
       expect(own.storage.files.map((f: Json) => f.path)).toEqual(CLUSTER_FILES);
       expect(withBucketStandIn(etcd.members[i].instance.ignition, etcd.secretStore!.bucketName)).toEqual(ignition);
     });
@@ -153,9 +156,9 @@ describe('an EtcdCluster on a Butane config', () => {
     const member = decodeUserData(resourceNamed(synthJson(stack11), 'google_compute_instance', 'demo-etcd-0').metadata['user-data']);
     expect(member.ignition.version).toBe('3.4.0');
     expect(withoutUnits(withoutClusterFiles(withoutDataDisk(member)))).toEqual(withoutUnits(ALONE('1.1.0')));
-    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service']);
+    expect(unitsOf(member).map((u) => u.name)).toEqual(MEMBER_UNITS);
     expect(unitNamed(member, 'etcd-member.service')).toEqual(unitNamed(members[0], 'etcd-member.service'));
-    expect(unitNamed(member, 'fetch-secrets.service')).toEqual(unitNamed(members[0], 'fetch-secrets.service'));
+    for (const name of ['fetch-secrets.service', 'fetch-secrets-refresh.service', 'fetch-secrets-refresh.timer']) expect(unitNamed(member, name)).toEqual(unitNamed(members[0], name));
   });
 });
 
@@ -236,9 +239,10 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
     const spec3 = withBucketStandIn(clc33.ignition, clc.secretStore!.bucketName);
     expect(unitsOf(worker)).toEqual([...unitsOf(ALONE()), ...unitsOf(spec3)]);
     expect(worker.storage.files.slice(-CLUSTER_FILES.length)).toEqual(withoutEmpty(spec3.storage.files));
-    const units = ['fetch-secrets.service', 'flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
+    const units = ['fetch-secrets.service', 'fetch-secrets-refresh.service', 'fetch-secrets-refresh.timer', 'flannel-config.service', 'flanneld.service', 'docker.service', 'worker-health.service'];
     expect(unitsOf(worker).map((u) => u.name)).toEqual(['app.service', ...units]);
-    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name)).toEqual(['app.service', ...units]);
+    // The refresh service has no [Install]: its timer starts it.
+    expect(unitsOf(worker).filter((u) => u.enabled).map((u) => u.name)).toEqual(['app.service', ...units.filter((u) => u !== 'fetch-secrets-refresh.service')]);
     for (const name of ['flannel-config.service', 'flanneld.service']) expect(unitNamed(worker, name).dropins).toEqual([{ name: '20-fetch-secrets.conf', contents: REQUIRES_FETCH }]);
   });
 
@@ -253,7 +257,7 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
   test('etcd members are Ignition 3.3.0 with the etcd-member drop-in and the user\'s config', () => {
     expect(member.ignition.version).toBe('3.3.0');
     expect(withoutUnits(withoutClusterFiles(withoutDataDisk(member)))).toEqual(withoutUnits(ALONE()));
-    expect(unitsOf(member).map((u) => u.name)).toEqual(['app.service', 'etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service']);
+    expect(unitsOf(member).map((u) => u.name)).toEqual(MEMBER_UNITS);
     const clcMember = clc.etcd.members[0].instance.ignition;
     expect(unitNamed(member, 'etcd-member.service').dropins).toEqual(
       ['20-clct-etcd-member.conf', '30-etcd-data-disk.conf', '20-fetch-secrets.conf', '30-etcd-tls.conf'].map((name) => ({ name, contents: dropinOf(clcMember, 'etcd-member.service', name) })),

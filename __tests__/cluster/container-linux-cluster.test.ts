@@ -137,10 +137,10 @@ describe('a default cluster', () => {
     expect(workers.network_interface[0].subnetwork).toMatch(/^\$\{google_compute_subnetwork\./);
   });
 
-  test('workers get exactly the secret fetch and the runtime units, all enabled, and none of ct\'s flannel or docker sections', () => {
+  test('workers get exactly the secret fetch, its refresh and the runtime units, all enabled but the refresh service (its timer starts it), and none of ct\'s flannel or docker sections', () => {
     expect(cluster.etcd.clientEndpoints.join(',')).toBe(ENDPOINTS);
-    expect(ignition.systemd.units.map((u: Json) => u.name)).toEqual(['fetch-secrets.service', ...RUNTIME_UNITS]);
-    expect(ignition.systemd.units.filter((u: Json) => u.enable || u.enabled).map((u: Json) => u.name)).toEqual(['fetch-secrets.service', ...RUNTIME_UNITS]);
+    expect(ignition.systemd.units.map((u: Json) => u.name)).toEqual(['fetch-secrets.service', 'fetch-secrets-refresh.service', 'fetch-secrets-refresh.timer', ...RUNTIME_UNITS]);
+    expect(ignition.systemd.units.filter((u: Json) => u.enable || u.enabled).map((u: Json) => u.name)).toEqual(['fetch-secrets.service', 'fetch-secrets-refresh.timer', ...RUNTIME_UNITS]);
     expect(unitNamed(ignition, 'docker.service')).toEqual({ name: 'docker.service', enabled: true, dropins: [{ name: '40-flannel.conf', contents: expect.any(String) }] });
     // The two units that talk to etcd start only once the client certificate is in place.
     for (const name of ['flannel-config.service', 'flanneld.service']) expect(unitNamed(ignition, name).dropins).toEqual([{ name: '20-fetch-secrets.conf', contents: REQUIRES_FETCH }]);
@@ -359,6 +359,26 @@ describe('a default cluster', () => {
     expect(cluster.secretDelivery).toBe(SecretDelivery.CLOUD_STORAGE);
     const workerObjects = resourcesOf(terraform, 'google_storage_bucket_object').filter(([, o]) => o.name.startsWith('worker/'));
     expect(workerObjects.map(([, o]) => o.name).sort()).toEqual(['worker/ca.pem', 'worker/client-key.pem', 'worker/client.pem']);
+  });
+
+  test('the refresh run: the boot fetch\'s argv and environment in refresh mode; workers restart only flanneld.service on a change, members etcd-member.service', () => {
+    const [boot] = serviceCommands(files('fetch-secrets.service'), 'ExecStart');
+    const [refresh] = serviceCommands(files('fetch-secrets-refresh.service'), 'ExecStart');
+    expect(refresh.argv).toEqual(boot.argv);
+    // flannel-config is a oneshot that has already written the network config: only flanneld holds the certificate.
+    expect(Object.fromEntries(refresh.env)).toEqual({
+      ...Object.fromEntries(boot.env),
+      FETCH_SECRETS_MODE: 'refresh',
+      FETCH_SECRETS_RESTART: 'flanneld.service',
+      FETCH_SECRETS_ON_CHANGE: '',
+    });
+    expect(unitNamed(ignition, 'fetch-secrets-refresh.timer').enabled).toBe(true);
+    for (const name of ['demo-etcd-0', 'demo-etcd-1', 'demo-etcd-2']) {
+      const member = decodeUserData(resourceNamed(terraform, 'google_compute_instance', name).metadata['user-data']);
+      const [memberRefresh] = serviceCommands(unitFiles(member, 'fetch-secrets-refresh.service'), 'ExecStart');
+      expect({ name, restart: memberRefresh.env.get('FETCH_SECRETS_RESTART'), mode: memberRefresh.env.get('FETCH_SECRETS_MODE') }).toEqual({ name, restart: 'etcd-member.service', mode: 'refresh' });
+      expect(unitNamed(member, 'fetch-secrets-refresh.timer').enabled).toBe(true);
+    }
   });
 
   test('every pool runs as the cluster\'s one worker service account, with the read-only storage scope, its template made after the grant and objects', () => {

@@ -1,8 +1,8 @@
 /**
  * EtcdCluster's hooks for services co-located with etcd (e.g. Kubernetes controllers):
  * memberNamePrefix (names end to end), memberSecrets (per member and shared, one fetch per node,
- * a second conditioned grant for the shared prefix), memberGroups, memberSnippet and
- * requiredBySecrets. The real fetch script installs a member's etcd and shared files from two
+ * a second conditioned grant for the shared prefix), memberGroups, memberSnippet,
+ * requiredBySecrets and secretRefresh. The real fetch script installs a member's etcd and shared files from two
  * prefixes in one run, against loopback fakes of the metadata server and the Cloud Storage JSON API.
  */
 import 'cdktf/lib/testing/adapters/jest';
@@ -55,12 +55,15 @@ function unitContents(ignition: Json, name: string): string {
   return found[0].contents;
 }
 
-/** ExecStart= of fetch-secrets.service as words (its continuation lines joined), and its Environment=. */
-function fetchUnitOf(ignition: Json): { args: string[]; env: Record<string, string>; before: string[] } {
-  const assignments = parseUnitFile(unitContents(ignition, 'fetch-secrets.service'));
+/** ExecStart= of fetch-secrets.service (or the refresh unit) as words (its continuation lines joined), and its Environment=. */
+function fetchUnitOf(ignition: Json, unit = 'fetch-secrets.service'): { args: string[]; env: Record<string, string>; before: string[] } {
+  const assignments = parseUnitFile(unitContents(ignition, unit));
   const exec = assignments.find((a) => a.key === 'ExecStart')?.value.split(/\s+/) ?? [];
   expect(exec[0]).toBe(FETCH_SECRETS_SCRIPT);
-  const env = Object.fromEntries(assignments.filter((a) => a.key === 'Environment').map((a) => [a.value.slice(0, a.value.indexOf('=')), a.value.slice(a.value.indexOf('=') + 1)]));
+  const assignment = (value: string) => value.replace(/^"(.*)"$/, '$1');
+  const env = Object.fromEntries(
+    assignments.filter((a) => a.key === 'Environment').map((a) => assignment(a.value)).map((v) => [v.slice(0, v.indexOf('=')), v.slice(v.indexOf('=') + 1)]),
+  );
   return { args: exec.slice(1), env, before: assignments.filter((a) => a.key === 'Before').map((a) => a.value) };
 }
 
@@ -291,6 +294,13 @@ describe('memberSnippet and requiredBySecrets', () => {
     expect(fetchUnitOf(ignition).before).toEqual(['etcd-member.service kubelet.service']);
   });
 
+  test('by default the refresh restarts etcd-member.service and the units of requiredBySecrets (once each), and runs no command', () => {
+    const ignition = ignitionOf(terraform, NAMES[0]);
+    const refresh = fetchUnitOf(ignition, 'fetch-secrets-refresh.service');
+    expect(refresh.env).toMatchObject({ FETCH_SECRETS_MODE: 'refresh', FETCH_SECRETS_RESTART: 'etcd-member.service kubelet.service', FETCH_SECRETS_ON_CHANGE: '' });
+    expect(refresh.args).toEqual(fetchUnitOf(ignition).args);
+  });
+
   test('the graph as the harness reads it: fetch-secrets.service before kubelet.service, by both ends', () => {
     const analysis = analyzeIgnition(ignitionOf(terraform, NAMES[0]), { keepRoot: true, runVerify: false });
     try {
@@ -314,6 +324,44 @@ describe('memberSnippet and requiredBySecrets', () => {
         memberSnippet: () => ({ storage: { files: [{ filesystem: 'root', path: '/etc/etcd/etcdctl.env', mode: 0o644, contents: { inline: 'mine\n' } }] } }),
       }),
     ).toThrow(/memberSnippet\(\) of EtcdCluster stack\/etcd for demo-controller-0/);
+  });
+});
+
+describe('secretRefresh', () => {
+  test('restart and command reach every member\'s refresh unit, and nothing else', () => {
+    const secretRefresh = { restart: ['kubelet.service'], command: '/opt/bin/restart-static-pods' };
+    const { terraform } = synth({ requiredBySecrets: ['kubelet.service'], secretRefresh });
+    const plain = ignitionOf(synth({ requiredBySecrets: ['kubelet.service'] }).terraform, NAMES[0]);
+    NAMES.forEach((name) => {
+      const ignition = ignitionOf(terraform, name);
+      expect(fetchUnitOf(ignition, 'fetch-secrets-refresh.service').env).toMatchObject({
+        FETCH_SECRETS_RESTART: 'kubelet.service',
+        FETCH_SECRETS_ON_CHANGE: '/opt/bin/restart-static-pods',
+      });
+      // The boot fetch is as without secretRefresh.
+      expect(fetchUnitOf(ignition).env).toEqual({ ...fetchUnitOf(plain).env, FETCH_SECRETS_PREFIX: `etcd/${name}/` });
+    });
+    // An empty list restarts nothing.
+    const none = ignitionOf(synth({ size: 1, secretRefresh: { restart: [] } }).terraform, NAMES[0]);
+    expect(fetchUnitOf(none, 'fetch-secrets-refresh.service').env).toMatchObject({ FETCH_SECRETS_RESTART: '', FETCH_SECRETS_ON_CHANGE: '' });
+  });
+
+  test('bad unit names and commands are refused, naming the prop', () => {
+    const build = (secretRefresh: EtcdClusterProps['secretRefresh']) => () => new EtcdCluster(newStack(), 'etcd', { ...PROPS, size: 1, secretRefresh });
+    expect(build({ restart: ['kubelet'] })).toThrow('EtcdCluster stack/etcd: secretRefresh.restart: "kubelet" is not a unit name such as "etcd-member.service"');
+    expect(build({ restart: ['fetch-secrets-refresh.service'] })).toThrow('secretRefresh.restart: fetch-secrets-refresh.service is the fetch\'s own unit');
+    expect(build({ command: 'restart-pods' })).toThrow(
+      'secretRefresh.command "restart-pods" must be an absolute path, without "." or ".." segments, of letters, digits, ".", "_", "@", "+" and "-"',
+    );
+  });
+
+  test('refused with USER_DATA: there is no fetch, and only a replaced member gets renewed files', () => {
+    expect(() => new EtcdCluster(newStack(), 'etcd', { ...PROPS, size: 1, secretDelivery: SecretDelivery.USER_DATA, secretRefresh: { restart: ['etcd-member.service'] } })).toThrow(
+      'EtcdCluster stack/etcd: secretRefresh is for SecretDelivery.CLOUD_STORAGE: with USER_DATA there is no fetch to refresh, and a renewed certificate reaches a member only when it is replaced (terraform apply -replace)',
+    );
+    // Without it, USER_DATA members have no refresh units.
+    const ignition = ignitionOf(synth({ size: 1, secretDelivery: SecretDelivery.USER_DATA }).terraform, NAMES[0]);
+    expect((ignition.systemd?.units ?? []).filter((u: Json) => String(u.name).startsWith('fetch-secrets'))).toEqual([]);
   });
 });
 

@@ -4,7 +4,8 @@
  * stand-in bucket name) pass `ignition-validate` and are applied by the real Ignition to a
  * Flatcar-like root. With SecretDelivery.CLOUD_STORAGE (the default) no key is in the config: the
  * node gets /opt/bin/fetch-secrets, fetch-secrets.service (enabled) and the drop-ins that make its
- * units wait for it, and /etc/ssl/etcd stays empty until boot. With USER_DATA the three files are
+ * units wait for it, fetch-secrets-refresh.service and its timer (enabled into timers.target), and
+ * /etc/ssl/etcd stays empty until boot. With USER_DATA the three files are
  * in the config, with their modes and owners, and there is no fetch unit.
  *
  * The clusters' configs are Ignition 2.3.0; Flatcar translates them to 3.x at boot and so do we
@@ -160,16 +161,46 @@ describeWithIgnition('real Ignition applies cluster nodes with SecretDelivery.CL
     }
   });
 
-  it('enables fetch-secrets.service through Ignition\'s preset', () => {
-    expect(presetLines(member)).toEqual(expect.arrayContaining(['enable fetch-secrets.service', 'enable etcd-member.service']));
-    expect(presetLines(worker)).toEqual(expect.arrayContaining(['enable fetch-secrets.service', 'enable flannel-config.service', 'enable flanneld.service']));
+  it('enables fetch-secrets.service and the refresh timer, not the refresh service, through Ignition\'s preset', () => {
+    expect(presetLines(member)).toEqual(expect.arrayContaining(['enable fetch-secrets.service', 'enable fetch-secrets-refresh.timer', 'enable etcd-member.service']));
+    expect(presetLines(worker)).toEqual(
+      expect.arrayContaining(['enable fetch-secrets.service', 'enable fetch-secrets-refresh.timer', 'enable flannel-config.service', 'enable flanneld.service']),
+    );
+    for (const root of [member, worker]) expect(presetLines(root).filter((line) => line.includes('fetch-secrets-refresh.service'))).toEqual([]);
+  });
+
+  it('writes the refresh service (the boot unit\'s script, files and environment, in refresh mode) and its timer', () => {
+    const refresh = (root: ScratchRoot) => root.text(`${UNITS}/fetch-secrets-refresh.service`);
+    const boot = (root: ScratchRoot) => root.text(`${UNITS}/fetch-secrets.service`);
+    for (const [root, restart] of [
+      [member, 'etcd-member.service'],
+      [worker, 'flanneld.service'],
+    ] as const) {
+      expect(refresh(root)).toContain('\nAfter=fetch-secrets.service network-online.target\n');
+      expect(refresh(root)).toContain(`\nEnvironment=FETCH_SECRETS_MODE=refresh\nEnvironment="FETCH_SECRETS_RESTART=${restart}"\nEnvironment=FETCH_SECRETS_ON_CHANGE=\n`);
+      const execStart = (unit: string) => unit.slice(unit.indexOf('\nExecStart=')).split('\n\n')[0].trimEnd();
+      expect(execStart(refresh(root))).toBe(execStart(boot(root)));
+      expect(refresh(root)).toContain(`\nEnvironment=FETCH_SECRETS_BUCKET=${BUCKET}\n`);
+      expect(root.text(`${UNITS}/fetch-secrets-refresh.timer`)).toMatch(/\n\[Timer\]\nOnBootSec=1h\nOnUnitActiveSec=12h\nRandomizedDelaySec=1h\n\n\[Install\]\nWantedBy=timers\.target\n$/);
+    }
   });
 
   describeIfAvailable('the preset, applied as systemd does at first boot', systemctlUnavailable(), () => {
-    it('makes the multi-user.target.wants link of fetch-secrets.service (and none where the image\'s "disable *" rules)', () => {
+    it('makes the multi-user.target.wants link of fetch-secrets.service and the timers.target.wants link of the refresh timer (and none where the image\'s "disable *" rules)', () => {
       for (const root of [member, worker]) {
-        const links = applyPreset(root, ['fetch-secrets.service', 'unlisted.service']);
-        expect(links).toEqual({ 'fetch-secrets.service': `${UNITS}/fetch-secrets.service`, 'unlisted.service': undefined });
+        const links = applyPreset(root, {
+          'fetch-secrets.service': 'multi-user.target',
+          'fetch-secrets-refresh.timer': 'timers.target',
+          'fetch-secrets-refresh.service': 'multi-user.target',
+          'unlisted.service': 'multi-user.target',
+        });
+        expect(links).toEqual({
+          'fetch-secrets.service': `${UNITS}/fetch-secrets.service`,
+          'fetch-secrets-refresh.timer': `${UNITS}/fetch-secrets-refresh.timer`,
+          // No [Install]: nothing to link; the timer starts it.
+          'fetch-secrets-refresh.service': undefined,
+          'unlisted.service': undefined,
+        });
       }
     });
   });
@@ -238,6 +269,8 @@ describeWithIgnition('real Ignition applies cluster nodes with SecretDelivery.US
     for (const root of [member, worker]) {
       expect(existsSync(root.at('/opt/bin/fetch-secrets'))).toBe(false);
       expect(existsSync(root.at(`${UNITS}/fetch-secrets.service`))).toBe(false);
+      expect(existsSync(root.at(`${UNITS}/fetch-secrets-refresh.service`))).toBe(false);
+      expect(existsSync(root.at(`${UNITS}/fetch-secrets-refresh.timer`))).toBe(false);
       expect(presetLines(root).filter((line) => line.includes('fetch-secrets'))).toEqual([]);
     }
     expect(member.list(`${UNITS}/etcd-member.service.d`)).not.toContain('20-fetch-secrets.conf');
@@ -260,15 +293,20 @@ function systemctlUnavailable(): string | undefined {
 /**
  * `systemctl --root=ROOT preset UNIT...` over the scratch root, with the image's default preset
  * (systemd's `99-default.preset`: `disable *`) so that only Ignition's preset can enable a unit.
- * Returns where each unit's multi-user.target.wants link points, if it made one.
+ * Returns where each unit's link in its target's .wants (given with the unit) points, if it made one.
  */
-function applyPreset(root: ScratchRoot, units: readonly string[]): Record<string, string | undefined> {
+function applyPreset(root: ScratchRoot, targets: Readonly<Record<string, string>>): Record<string, string | undefined> {
+  const units = Object.keys(targets);
   const vendor = root.at('/usr/lib/systemd/system-preset');
   mkdirSync(vendor, { recursive: true });
   writeFileSync(path.join(vendor, '99-default.preset'), 'disable *\n');
   writeFileSync(root.at(`${UNITS}/unlisted.service`), '[Service]\nExecStart=/usr/bin/true\n[Install]\nWantedBy=multi-user.target\n');
   const run = spawnSync('systemctl', [`--root=${root.dir}`, 'preset', ...units], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
   if (run.status !== 0) throw new Error(`systemctl preset failed (${run.status}): ${run.stderr}`);
-  const wants = `${UNITS}/multi-user.target.wants`;
-  return Object.fromEntries(units.map((unit) => [unit, existsSync(root.at(wants)) && root.list(wants).includes(unit) ? root.linkTarget(`${wants}/${unit}`) : undefined]));
+  return Object.fromEntries(
+    units.map((unit) => {
+      const wants = `${UNITS}/${targets[unit]}.wants`;
+      return [unit, existsSync(root.at(wants)) && root.list(wants).includes(unit) ? root.linkTarget(`${wants}/${unit}`) : undefined];
+    }),
+  );
 }

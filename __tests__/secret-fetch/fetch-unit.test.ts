@@ -1,20 +1,24 @@
 /**
  * The real `/opt/bin/fetch-secrets` (cut out of secretFetchSnippet's output) run with `sh` against
  * loopback fakes of the GCE metadata server's token endpoint and of the Cloud Storage JSON API,
- * with its arguments and environment taken from the generated `fetch-secrets.service`, and its
- * target paths under a temporary root (FETCH_SECRETS_ROOT). Also: the snippet transpiles (platform
- * gce), passes ignition-validate at spec 3.3.0, and the real Ignition installs a script that works.
+ * with its arguments and environment taken from the generated `fetch-secrets.service` (boot) or
+ * `fetch-secrets-refresh.service` (refresh), and its target paths under a temporary root
+ * (FETCH_SECRETS_ROOT). In refresh mode a stub `systemctl` first on PATH and a stub on-change
+ * command log their argv. Also: the snippet transpiles (platform gce), passes ignition-validate at
+ * spec 3.3.0, and the real Ignition installs a script that works and the units, timer enabled.
  *
  * What only GCE can show: how long IAM grants take to reach GCS, and GCS's real replies.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runIgnitionValidate } from '../../scripts/conformance';
 import { transpile, type ContainerLinuxConfig } from '../../transpiler';
 import {
   FETCH_SECRETS_DROPIN,
+  FETCH_SECRETS_REFRESH_TIMER,
+  FETCH_SECRETS_REFRESH_UNIT,
   FETCH_SECRETS_SCRIPT,
   FETCH_SECRETS_UNIT,
   secretFetchProblems,
@@ -37,14 +41,18 @@ interface Run {
 }
 
 /** The script, the unit's Environment= and its ExecStart= arguments, from a snippet. */
-function unpack(snippet: ContainerLinuxConfig): { script: string; env: Record<string, string>; args: string[] } {
+function unpack(snippet: ContainerLinuxConfig, unitName = FETCH_SECRETS_UNIT): { script: string; env: Record<string, string>; args: string[] } {
   const script = snippet.storage?.files?.find((f) => f.path === FETCH_SECRETS_SCRIPT)?.contents?.inline;
-  const unit = snippet.systemd?.units?.find((u) => u.name === FETCH_SECRETS_UNIT)?.contents;
+  const unit = snippet.systemd?.units?.find((u) => u.name === unitName)?.contents;
   if (script === undefined || unit === undefined) throw new Error('no script or unit in the snippet');
   const lines = unit.replace(/\\\n/g, ' ').split('\n');
   const env: Record<string, string> = {};
   for (const line of lines.filter((l) => l.startsWith('Environment='))) {
-    const [key, ...value] = line.slice('Environment='.length).split('=');
+    // One assignment a line; quoted when the value has spaces (systemd would split it otherwise).
+    const assignment = line.slice('Environment='.length).replace(/^"(.*)"$/, '$1');
+    // An unquoted value with a space would reach the script as two assignments.
+    if (!line.startsWith('Environment="')) expect({ line, space: /\s/.test(assignment) }).toEqual({ line, space: false });
+    const [key, ...value] = assignment.split('=');
     env[key] = value.join('=');
   }
   const exec = lines.find((l) => l.startsWith('ExecStart='))?.slice('ExecStart='.length).trim().split(/\s+/) ?? [];
@@ -222,6 +230,166 @@ describe('fetch-secrets against loopback fakes of the metadata server and GCS', 
     expect(run.stderr).not.toMatch(/retrying/);
     expect(filesUnder(root)).toEqual([]);
   });
+
+  describe('refresh mode (fetch-secrets-refresh.service)', () => {
+    let calls: string;
+    let stubs: string;
+    let onChange: string;
+
+    beforeEach(() => {
+      // A systemctl and an on-change command that log their argv, one line a call.
+      calls = path.join(work, 'calls.log');
+      stubs = path.join(work, 'bin');
+      mkdirSync(stubs);
+      onChange = path.join(work, 'on-change');
+      const stub = (name: string, exit: string) =>
+        `#!/bin/sh\n{ printf '%s' ${name}; for a in "$@"; do printf ' %s' "$a"; done; printf '\\n'; } >> '${calls}'\nexit ${exit}\n`;
+      writeFileSync(path.join(stubs, 'systemctl'), stub('systemctl', '${SYSTEMCTL_EXIT:-0}'), { mode: 0o755 });
+      writeFileSync(onChange, stub('on-change', '${ON_CHANGE_EXIT:-0}'), { mode: 0o755 });
+    });
+
+    const refreshOptions = (more: Partial<SecretFetchOptions> = {}) =>
+      options([PEER, CA], { requiredBy: ['etcd-member.service', 'flanneld.service'], refresh: { command: onChange }, ...more });
+
+    /** Runs the refresh unit's script, arguments and environment, with the stubs first on PATH. */
+    async function refresh(opts: SecretFetchOptions, env: Record<string, string> = {}): Promise<Run> {
+      const { script, env: unitEnv, args } = unpack(secretFetchSnippet(opts), FETCH_SECRETS_REFRESH_UNIT);
+      writeFileSync(scriptFile, script, { mode: 0o755 });
+      const base = { PATH: `${stubs}:${process.env.PATH ?? '/usr/bin:/bin'}`, FETCH_SECRETS_ROOT: root, GCE_METADATA_URL: fake.url, GCS_API_URL: fake.url };
+      return runScript(scriptFile, { ...base, ...unitEnv, ...env }, args);
+    }
+
+    const callLog = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').slice(0, -1) : []);
+    const stats = (): Record<string, Pick<BigIntStats, 'ino' | 'mtimeNs' | 'ctimeNs'>> =>
+      Object.fromEntries(
+        [PEER.path, CA.path].map((p) => {
+          const { ino, mtimeNs, ctimeNs } = statSync(path.join(root, p), { bigint: true });
+          return [p, { ino, mtimeNs, ctimeNs }];
+        }),
+      );
+
+    /** The boot run installs the objects, as on a node that has been up since. */
+    async function booted(): Promise<void> {
+      fake.put('etcd/peer.key', 'PRIVATE KEY\n');
+      fake.put('etcd/ca/ca.crt', 'CERTIFICATE 1\n');
+      expect(await fetch(refreshOptions())).toMatchObject({ code: 0 });
+      expect(callLog()).toEqual([]);
+    }
+
+    test('the unit runs the script in refresh mode, restarting requiredBy by default, with the command given', () => {
+      const { env, args } = unpack(secretFetchSnippet(refreshOptions()), FETCH_SECRETS_REFRESH_UNIT);
+      const boot = unpack(secretFetchSnippet(refreshOptions()));
+      expect(args).toEqual(boot.args);
+      expect(env).toEqual({
+        ...boot.env,
+        FETCH_SECRETS_MODE: 'refresh',
+        FETCH_SECRETS_RESTART: 'etcd-member.service flanneld.service',
+        FETCH_SECRETS_ON_CHANGE: onChange,
+      });
+      expect(boot.env).not.toHaveProperty('FETCH_SECRETS_MODE');
+    });
+
+    test('nothing changed: exit 0, "unchanged", the files untouched (inode, mtime, ctime), no restart, no command', async () => {
+      await booted();
+      const before = stats();
+      const run = await refresh(refreshOptions());
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/fetch-secrets: unchanged: 2 secret\(s\) as installed\n$/);
+      expect(stats()).toEqual(before);
+      expect(callLog()).toEqual([]);
+      expect(filesUnder(root)).toEqual(['etc/ssl/etcd/ca.crt', 'etc/ssl/etcd/peer.key']);
+      // It did fetch both (the comparison is with what the bucket holds now).
+      expect(fake.requests.slice(-4)).toEqual(['metadata etcd/peer.key', 'media etcd/peer.key', 'metadata etcd/ca/ca.crt', 'media etcd/ca/ca.crt']);
+      // The boot run, by contrast, installs anew whatever it finds.
+      expect(await fetch(refreshOptions())).toMatchObject({ code: 0 });
+      expect(stats()[PEER.path].ino).not.toBe(before[PEER.path].ino);
+    });
+
+    test('an object changed in the bucket: every file installed with its mode, then one try-restart of the units, then the command', async () => {
+      await booted();
+      fake.put('etcd/ca/ca.crt', 'CERTIFICATE 2, RENEWED\n');
+      const run = await refresh(refreshOptions());
+      expect(run.code).toBe(0);
+      expect(text(CA.path)).toBe('CERTIFICATE 2, RENEWED\n');
+      expect(text(PEER.path)).toBe('PRIVATE KEY\n');
+      expect(mode(CA.path)).toBe(0o644);
+      expect(mode(PEER.path)).toBe(0o600);
+      expect(filesUnder(root)).toEqual(['etc/ssl/etcd/ca.crt', 'etc/ssl/etcd/peer.key']);
+      // The log names the changed file only.
+      expect(run.stderr).toContain(`fetch-secrets: changed: ${root}${CA.path}\n`);
+      expect(run.stderr).toContain('fetch-secrets: installed 2 secret(s)\n');
+      expect(callLog()).toEqual(['systemctl try-restart -- etcd-member.service flanneld.service', 'on-change']);
+    });
+
+    test('a missing target is a change; refresh.restart replaces requiredBy, and an empty one restarts nothing', async () => {
+      await booted();
+      rmSync(path.join(root, PEER.path));
+      const run = await refresh(refreshOptions({ refresh: { restart: ['flanneld.service'] } }));
+      expect(run.code).toBe(0);
+      expect(run.stderr).toContain(`changed: ${root}${PEER.path}\n`);
+      expect(text(PEER.path)).toBe('PRIVATE KEY\n');
+      expect(callLog()).toEqual(['systemctl try-restart -- flanneld.service']);
+      fake.put('etcd/peer.key', 'NEW KEY\n');
+      expect(await refresh(refreshOptions({ refresh: { restart: [] } }))).toMatchObject({ code: 0 });
+      expect(text(PEER.path)).toBe('NEW KEY\n');
+      expect(callLog()).toEqual(['systemctl try-restart -- flanneld.service']);
+    });
+
+    test('a download that fails until the deadline: exit 1, nothing installed, no restart, no command', async () => {
+      await booted();
+      const before = stats();
+      fake.put('etcd/peer.key', 'NEW KEY\n');
+      fake.put('etcd/ca/ca.crt', 'NEW CA\n', Array(20).fill(404));
+      const run = await refresh(refreshOptions());
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/ca\.crt: HTTP 404: giving up, the deadline \(3s\) has passed/);
+      expect(text(PEER.path)).toBe('PRIVATE KEY\n');
+      expect(text(CA.path)).toBe('CERTIFICATE 1\n');
+      expect(stats()).toEqual(before);
+      expect(filesUnder(root)).toEqual(['etc/ssl/etcd/ca.crt', 'etc/ssl/etcd/peer.key']);
+      expect(callLog()).toEqual([]);
+    });
+
+    test('systemctl fails: exit 1, the files stay installed, and the command still runs', async () => {
+      await booted();
+      fake.put('etcd/peer.key', 'NEW KEY\n');
+      const run = await refresh(refreshOptions(), { SYSTEMCTL_EXIT: '5' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('fetch-secrets: systemctl try-restart -- etcd-member.service flanneld.service: exit 5\n');
+      expect(text(PEER.path)).toBe('NEW KEY\n');
+      expect(mode(PEER.path)).toBe(0o600);
+      expect(callLog()).toEqual(['systemctl try-restart -- etcd-member.service flanneld.service', 'on-change']);
+    });
+
+    test('the command fails: exit 1, the files stay installed', async () => {
+      await booted();
+      fake.put('etcd/ca/ca.crt', 'NEW CA\n');
+      const run = await refresh(refreshOptions(), { ON_CHANGE_EXIT: '7' });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`fetch-secrets: ${onChange}: exit 7\n`);
+      expect(text(CA.path)).toBe('NEW CA\n');
+      expect(callLog()).toEqual(['systemctl try-restart -- etcd-member.service flanneld.service', 'on-change']);
+    });
+
+    test.each([
+      ['FETCH_SECRETS_RESTART', 'etcd-member.service;reboot', /bad FETCH_SECRETS_RESTART/],
+      ['FETCH_SECRETS_RESTART', '*.service', /bad FETCH_SECRETS_RESTART/],
+      ['FETCH_SECRETS_RESTART', 'etcd-member.service\tflanneld.service', /bad FETCH_SECRETS_RESTART/],
+      ['FETCH_SECRETS_RESTART', 'etcd-member.service etcd-member', /not a unit name in FETCH_SECRETS_RESTART: etcd-member\n/],
+      ['FETCH_SECRETS_ON_CHANGE', 'opt/bin/relative', /FETCH_SECRETS_ON_CHANGE is not an absolute path/],
+      ['FETCH_SECRETS_ON_CHANGE', '/opt/bin/x $(reboot)', /bad FETCH_SECRETS_ON_CHANGE/],
+      ['FETCH_SECRETS_MODE', 'sometimes', /bad FETCH_SECRETS_MODE: sometimes \(boot or refresh\)/],
+    ])('%s=%j: exit 2 before any request', async (name, value, message) => {
+      fake.put('etcd/peer.key', 'KEY');
+      fake.put('etcd/ca/ca.crt', 'CA');
+      const run = await refresh(refreshOptions(), { [name]: value });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(fake.log).toEqual([]);
+      expect(filesUnder(root)).toEqual([]);
+      expect(callLog()).toEqual([]);
+    });
+  });
 });
 
 describe('the snippet', () => {
@@ -241,12 +409,51 @@ describe('the snippet', () => {
     expect(unit?.contents).toMatch(/^Wants=network-online.target\nAfter=network-online.target\nBefore=etcd-member.service flanneld.service$/m);
     expect(unit?.contents).toMatch(/^Type=oneshot\nRemainAfterExit=yes\nTimeoutStartSec=720$/m);
     expect(unit?.contents).toContain('ExecStart=/opt/bin/fetch-secrets \\\n  peer.key /etc/ssl/etcd/peer.key 0600 etcd:etcd \\\n  ca.crt /etc/ssl/etcd/ca.crt 0644 232:232\n');
-    expect(snippet.systemd?.units?.slice(1)).toEqual(
+    expect(snippet.systemd?.units?.map((u) => [u.name, u.enabled])).toEqual([
+      [FETCH_SECRETS_UNIT, true],
+      [FETCH_SECRETS_REFRESH_UNIT, undefined],
+      [FETCH_SECRETS_REFRESH_TIMER, true],
+      ['etcd-member.service', undefined],
+      ['flanneld.service', undefined],
+    ]);
+    expect(snippet.systemd?.units?.slice(3)).toEqual(
       ['etcd-member.service', 'flanneld.service'].map((name) => ({
         name,
         dropins: [{ name: FETCH_SECRETS_DROPIN, contents: '[Unit]\nRequires=fetch-secrets.service\nAfter=fetch-secrets.service\n' }],
       })),
     );
+  });
+
+  test('the refresh service: the boot unit\'s [Service] in refresh mode, after the boot run, no RemainAfterExit, no [Install]', () => {
+    const boot = snippet.systemd?.units?.[0].contents ?? '';
+    const refresh = snippet.systemd?.units?.find((u) => u.name === FETCH_SECRETS_REFRESH_UNIT)?.contents ?? '';
+    expect(refresh).toMatch(/^\[Unit\]\nDescription=.*\nWants=network-online\.target\nAfter=fetch-secrets\.service network-online\.target\n\n\[Service\]\nType=oneshot\nTimeoutStartSec=720\n/);
+    expect(refresh).not.toMatch(/RemainAfterExit|\[Install\]|^Before=/m);
+    const serviceOf = (unit: string) => unit.slice(unit.indexOf('TimeoutStartSec='), unit.indexOf('ExecStart='));
+    expect(serviceOf(refresh)).toBe(
+      `${serviceOf(boot)}Environment=FETCH_SECRETS_MODE=refresh\nEnvironment="FETCH_SECRETS_RESTART=etcd-member.service flanneld.service"\nEnvironment=FETCH_SECRETS_ON_CHANGE=\n`,
+    );
+    expect(refresh.slice(refresh.indexOf('ExecStart='))).toBe(boot.slice(boot.indexOf('ExecStart='), boot.indexOf('\n\n[Install]') + 1));
+  });
+
+  test('the timer: an hour after boot, then every 12 hours, each after up to an hour at random; enabled into timers.target', () => {
+    const timer = snippet.systemd?.units?.find((u) => u.name === FETCH_SECRETS_REFRESH_TIMER);
+    expect(timer).toEqual({
+      name: FETCH_SECRETS_REFRESH_TIMER,
+      enabled: true,
+      contents: expect.stringMatching(/\n\[Timer\]\nOnBootSec=1h\nOnUnitActiveSec=12h\nRandomizedDelaySec=1h\n\n\[Install\]\nWantedBy=timers\.target\n$/),
+    });
+    // It starts the service of its own name (no Unit=).
+    expect(timer?.contents).not.toMatch(/^Unit=/m);
+  });
+
+  test('refresh options: restart and command go to the refresh unit only', () => {
+    const custom = secretFetchSnippet({ ...options([PEER]), refresh: { restart: ['kubelet.service', 'etcd-member.service'], command: '/opt/bin/restart-static-pods' } });
+    const refresh = custom.systemd?.units?.find((u) => u.name === FETCH_SECRETS_REFRESH_UNIT)?.contents;
+    expect(refresh).toContain('\nEnvironment="FETCH_SECRETS_RESTART=kubelet.service etcd-member.service"\nEnvironment=FETCH_SECRETS_ON_CHANGE=/opt/bin/restart-static-pods\n');
+    expect(custom.systemd?.units?.[0].contents).not.toMatch(/FETCH_SECRETS_(MODE|RESTART|ON_CHANGE)/);
+    const none = secretFetchSnippet({ ...options([PEER]), requiredBy: undefined });
+    expect(none.systemd?.units?.find((u) => u.name === FETCH_SECRETS_REFRESH_UNIT)?.contents).toContain('\nEnvironment="FETCH_SECRETS_RESTART="\n');
   });
 
   test('transpiles cleanly for platform gce', () => {
@@ -274,13 +481,31 @@ describe('the snippet', () => {
         deadlineSeconds: 0,
       }),
     ).toHaveLength(10);
+    expect(
+      secretFetchProblems({
+        ...options([PEER]),
+        refresh: { restart: ['etcd-member', 'a b.service', FETCH_SECRETS_UNIT, FETCH_SECRETS_REFRESH_UNIT, FETCH_SECRETS_REFRESH_TIMER, 'kubelet.service'], command: 'bin/x' },
+      }),
+    ).toEqual([
+      'refresh.restart: "etcd-member" is not a unit name such as "etcd-member.service"',
+      'refresh.restart: "a b.service" is not a unit name such as "etcd-member.service"',
+      'refresh.restart: fetch-secrets.service is the fetch\'s own unit',
+      'refresh.restart: fetch-secrets-refresh.service is the fetch\'s own unit',
+      'refresh.restart: fetch-secrets-refresh.timer is the fetch\'s own unit',
+      'refresh.command "bin/x" must be an absolute path, without "." or ".." segments, of letters, digits, ".", "_", "@", "+" and "-"',
+    ]);
+    for (const command of ['/opt/bin/../x', '/opt/bin/x y', '/opt/bin/$(reboot)', '/opt/bin/']) {
+      expect(secretFetchProblems({ ...options([PEER]), refresh: { command } })).toEqual([expect.stringMatching(/^refresh\.command ".*" must be an absolute path/)]);
+    }
+    expect(secretFetchProblems({ ...options([PEER]), refresh: { restart: [], command: '/opt/bin/restart-static-pods' } })).toEqual([]);
+    expect(() => secretFetchSnippet({ ...options([PEER]), refresh: { command: 'x' } })).toThrow(/^secret fetch: refresh\.command "x" must be an absolute path/);
     expect(() => secretFetchSnippet({ bucket: 'b', secrets: [] })).toThrow(/secret fetch: bucket "b" is not a Cloud Storage bucket name; secrets is empty/);
     expect(secretFetchProblems({ bucket: '${TfToken[TOKEN.1]}', prefix: '${TfToken[TOKEN.2]}', secrets: [PEER] })).toEqual([]);
   });
 });
 
 describeWithIgnition('the real Ignition installs the script, which then works', () => {
-  test('applied at spec 3.3.0, /opt/bin/fetch-secrets and the drop-in are in place and the script fetches', async () => {
+  test('applied at spec 3.3.0, /opt/bin/fetch-secrets, the drop-in, the refresh units and the timer\'s preset are in place and the script fetches', async () => {
     const fake = new FakeGcp(BUCKET);
     await fake.start();
     const snippet = secretFetchSnippet(options([{ ...PEER, owner: '0:0' }]));
@@ -289,6 +514,12 @@ describeWithIgnition('the real Ignition installs the script, which then works', 
       const installed = path.join(run.root, FETCH_SECRETS_SCRIPT);
       expect(statSync(installed).mode & 0o7777).toBe(0o755);
       expect(readFileSync(path.join(run.root, '/etc/systemd/system/etcd-member.service.d', FETCH_SECRETS_DROPIN), 'utf8')).toContain('Requires=fetch-secrets.service');
+      // The refresh service and its timer, the timer enabled (Ignition's preset) and the service not.
+      for (const unit of [FETCH_SECRETS_REFRESH_UNIT, FETCH_SECRETS_REFRESH_TIMER]) {
+        expect(readFileSync(path.join(run.root, '/etc/systemd/system', unit), 'utf8')).toBe(snippet.systemd?.units?.find((u) => u.name === unit)?.contents);
+      }
+      const preset = readFileSync(path.join(run.root, '/etc/systemd/system-preset/20-ignition.preset'), 'utf8').trimEnd().split('\n').sort();
+      expect(preset).toEqual([`enable ${FETCH_SECRETS_UNIT}`, `enable ${FETCH_SECRETS_REFRESH_TIMER}`].sort());
       const { env, args } = unpack(snippet);
       fake.put('etcd/peer.key', 'KEY FROM IGNITION ROOT');
       const target = mkdtempSync(path.join(tmpdir(), 'secret-fetch-root-'));

@@ -91,6 +91,8 @@ export interface EffectiveUnit {
   readonly install: { wantedBy: string[]; requiredBy: string[]; upheldBy: string[]; alias: string[]; also: string[] } | undefined;
   /** [Socket] Service=, or the socket's same-name service. */
   readonly socketService?: string;
+  /** [Service] Environment= assignments, as systemd merges them (EnvironmentFile= is not read). */
+  readonly environment: ReadonlyMap<string, string>;
 }
 
 const UNIT_NAME = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|mount|automount|swap|path|timer|slice|scope|device)$/;
@@ -149,6 +151,7 @@ export function effectiveUnit(
   let hasInstall = false;
   let defaultDependencies = true;
   let socketService: string | undefined;
+  const environment = new Map<string, string>();
   const files = fragment === 'masked' ? [] : [{ ...fragment, isFragment: true }, ...dropins.map((d) => ({ ...d, isFragment: false }))];
   for (const file of files) {
     for (const a of parseUnitText(file.text, file.path)) {
@@ -171,6 +174,14 @@ export function effectiveUnit(
         // `ExecStart=-@/usr/bin/foo argv0 ...`: with `@` the second word is argv[0], not an argument.
         const commandWords = prefix.includes('@') ? [program, ...words.slice(2)] : [program, ...words.slice(1)];
         exec.set(a.key, [...(exec.get(a.key) ?? []), { key: a.key, program, words: commandWords, ignoreFailure: prefix.includes('-'), origin: a.origin }]);
+      } else if (a.section === 'Service' && a.key === 'Environment') {
+        // Words as systemd splits them (quotes keep spaces), each NAME=VALUE; an empty assignment resets.
+        if (a.value === '') environment.clear();
+        for (const word of execWords(a.value, a.origin)) {
+          const eq = word.indexOf('=');
+          if (eq <= 0) throw new Error(`${a.origin}: Environment= word "${word}" is not NAME=VALUE`);
+          environment.set(word.slice(0, eq), word.slice(eq + 1));
+        }
       } else if (a.section === 'Socket' && a.key === 'Service') {
         socketService = a.value;
       } else if (a.section === 'Install' && file.isFragment) {
@@ -190,5 +201,6 @@ export function effectiveUnit(
     defaultDependencies,
     install: hasInstall ? install : undefined,
     socketService,
+    environment,
   };
 }

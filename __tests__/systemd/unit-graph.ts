@@ -226,9 +226,13 @@ function shortestCycle(start: string, members: Set<string>, next: Map<string, st
 /**
  * Why a command's program, found on the image, would still not run there: it is neither an ELF
  * binary nor a `#!` script, its interpreter is missing, or the shell script it is (or runs with
- * `sh -c`) runs a command the image does not have.
+ * `sh -c`) runs a command the image does not have. A script command named by an environment
+ * variable (`"$NAME"`: upper case, never assigned by the script) is what the unit's Environment=
+ * sets it to, and that must be on the image; a variable the unit leaves empty or unset names no
+ * program, and the script must not run it then (its own tests' business). Any other command named
+ * at run time cannot be followed, and is a problem.
  */
-export function programProblems(root: string, command: ExecCommand): string[] {
+export function programProblems(root: string, command: ExecCommand, environment: ReadonlyMap<string, string> = new Map()): string[] {
   const program = programInRoot(root, command.program);
   if (program === undefined) return [];
   if (readFileSync(path.join(root, program)).subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]))) return [];
@@ -238,6 +242,12 @@ export function programProblems(root: string, command: ExecCommand): string[] {
   const script = shellScriptOf(root, command);
   if (script === undefined) return [];
   return shellCommands(script.text).flatMap(({ name, line }) => {
+    const variable = /^\$([A-Z_][A-Z0-9_]*)$/.exec(name)?.[1];
+    if (variable !== undefined && !new RegExp(`(^|[\\s;&|(])${variable}=`).test(script.text)) {
+      const value = environment.get(variable) ?? '';
+      if (value === '') return [];
+      return programInRoot(root, value) === undefined ? [`${script.where}, line ${line}, runs ${name}, which the unit sets to ${value}, which is not on the image`] : [];
+    }
     if (name.includes('$')) return [`${script.where}, line ${line}, runs a command named at run time (${name}), which the graph check cannot follow`];
     return programInRoot(root, name) === undefined ? [`${script.where}, line ${line}, runs ${name}, which is not on the image`] : [];
   });
@@ -275,7 +285,7 @@ export function checkGraph(root: StubRoot, startUnits: readonly string[]): Graph
         if (programInRoot(root.dir, command.program) === undefined) {
           missingPrograms.add(`${name}: ${command.key}=${command.program} (${command.origin}): no such program on the image`);
         }
-        for (const problem of programProblems(root.dir, command)) missingPrograms.add(`${name}: ${command.key}=${command.program} (${command.origin}): ${problem}`);
+        for (const problem of programProblems(root.dir, command, unit.environment)) missingPrograms.add(`${name}: ${command.key}=${command.program} (${command.origin}): ${problem}`);
         // A client of a daemon nothing starts on demand needs the daemon started before it.
         for (const client of clientsOf(root.dir, command)) {
           if (client.activation !== 'none' || client.service === name) continue;

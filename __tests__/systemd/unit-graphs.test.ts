@@ -6,11 +6,20 @@
  * and ordered before, the units that read the TLS files it installs, as systemd itself reads the
  * units. The harness's self-tests prove each of those is caught. README.md says how.
  */
+import { lstatSync, readlinkSync } from 'node:fs';
+import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { classify, systemdAnalyzeUnavailable, systemdVersion, verify } from './analyze';
 import { LEGACY_WORKER_IGNITION } from './fixtures/legacy-worker';
 import { describeIfAvailable } from './gate';
-import { FETCH_SECRETS_DROPIN, FETCH_SECRETS_SCRIPT, FETCH_SECRETS_SH, FETCH_SECRETS_UNIT } from '../../constructs/secret-fetch';
+import {
+  FETCH_SECRETS_DROPIN,
+  FETCH_SECRETS_REFRESH_TIMER,
+  FETCH_SECRETS_REFRESH_UNIT,
+  FETCH_SECRETS_SCRIPT,
+  FETCH_SECRETS_SH,
+  FETCH_SECRETS_UNIT,
+} from '../../constructs/secret-fetch';
 import { analyzeIgnition, problemsOf, UnresolvedReferenceError, verifyWithChanges, type AnalyzeOptions, type RoleAnalysis } from './harness';
 import { butaneClusterRoles, clusterRoles, etcdMembersV3, type RoleConfig } from './roles';
 import { shellCommands } from './shell-commands';
@@ -43,11 +52,22 @@ function roles(): { etcdMembers: RoleConfig[]; workers: RoleConfig[] } {
   }
   return built;
 }
-/** Each role, a unit it must start, and the units that read the TLS files fetch-secrets.service installs. */
-const ROLES: { role: string; configs: () => RoleConfig[]; unit: string; needsSecrets: string[] }[] = [
-  { role: 'etcd member', configs: () => roles().etcdMembers, unit: 'etcd-member.service', needsSecrets: ['etcd-member.service'] },
-  { role: 'worker', configs: () => roles().workers, unit: 'docker.service', needsSecrets: ['flannel-config.service', 'flanneld.service'] },
+/**
+ * Each role, a unit it must start, the units that read the TLS files fetch-secrets.service
+ * installs, and those its refresh restarts when a file changed.
+ */
+const ROLES: { role: string; configs: () => RoleConfig[]; unit: string; needsSecrets: string[]; restartsOnChange: string }[] = [
+  { role: 'etcd member', configs: () => roles().etcdMembers, unit: 'etcd-member.service', needsSecrets: ['etcd-member.service'], restartsOnChange: 'etcd-member.service' },
+  { role: 'worker', configs: () => roles().workers, unit: 'docker.service', needsSecrets: ['flannel-config.service', 'flanneld.service'], restartsOnChange: 'flanneld.service' },
 ];
+
+/** One config per kind (Ignition version, base config): a cluster's members differ only in names and addresses. */
+function oneOfEachKind(configs: readonly RoleConfig[]): RoleConfig[] {
+  const kind = (c: RoleConfig) => c.label.slice(c.label.indexOf('('));
+  const chosen = configs.filter((c, i, all) => all.findIndex((other) => kind(other) === kind(c)) === i);
+  expect(chosen.map(kind)).toEqual(['(Ignition 2.3.0)', '(Ignition 3.3.0)', '(Ignition 3.3.0, Butane base)']);
+  return chosen;
+}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
@@ -77,6 +97,8 @@ describe.each(ROLES)('the $role role, graph check', ({ configs, unit }) => {
   test('names only rendered or fixture units, runs only programs Flatcar has, and has no ordering cycle', () => {
     for (const { label, analysis } of analyzeAll(configs(), { runVerify: false })) {
       expect(analysis.startUnits).toContain(unit); // the role's units were rendered and started
+      // The refresh run and its timer are started and checked too (the script's commands with them).
+      expect(analysis.startUnits).toEqual(expect.arrayContaining([FETCH_SECRETS_UNIT, FETCH_SECRETS_REFRESH_UNIT, FETCH_SECRETS_REFRESH_TIMER]));
       expect({ label, problems: problemsOf(analysis) }).toEqual({ label, problems: [] });
     }
   });
@@ -88,7 +110,7 @@ describeIfAvailable('unit graphs under systemd-analyze verify', systemdAnalyzeUn
     console.log(`systemd-analyze: ${systemdVersion()}`);
   });
 
-  describe.each(ROLES)('the $role role', ({ configs, needsSecrets }) => {
+  describe.each(ROLES)('the $role role', ({ configs, needsSecrets, restartsOnChange }) => {
     test('verifies with exit status 0 and says nothing: no cycle, no missing dependency, no bad directive', () => {
       for (const { label, analysis } of analyzeAll(configs(), {})) {
         expect(analysis.verify?.command).toContain('--root=');
@@ -97,11 +119,7 @@ describeIfAvailable('unit graphs under systemd-analyze verify', systemdAnalyzeUn
     });
 
     test(`fetch-secrets.service is required by ${needsSecrets.join(' and ')}, and ordered before, as systemd reads the units`, () => {
-      // One config per kind (Ignition version, base config): a cluster's members differ only in names and addresses.
-      const kind = (c: RoleConfig) => c.label.slice(c.label.indexOf('('));
-      const oneOfEachKind = configs().filter((c, i, all) => all.findIndex((other) => kind(other) === kind(c)) === i);
-      expect(oneOfEachKind.map(kind)).toEqual(['(Ignition 2.3.0)', '(Ignition 3.3.0)', '(Ignition 3.3.0, Butane base)']);
-      for (const { label, ignition } of oneOfEachKind) {
+      for (const { label, ignition } of oneOfEachKind(configs())) {
         const analysis = analyzeIgnition(ignition, { keepRoot: true, runVerify: false });
         try {
           expect({ label, enabled: analysis.root.enabled }).toEqual({ label, enabled: expect.arrayContaining([FETCH_SECRETS_UNIT]) });
@@ -136,6 +154,37 @@ describeIfAvailable('unit graphs under systemd-analyze verify', systemdAnalyzeUn
               masked: [`${unit}: Failed to create ${unit}/start: Unit ${FETCH_SECRETS_UNIT} is masked.`],
             });
           }
+        } finally {
+          analysis.root.cleanup();
+        }
+      }
+    });
+
+    test('the refresh timer is enabled into timers.target and verifies with its service, which runs after the boot fetch and restarts only what it should', () => {
+      for (const { label, ignition } of oneOfEachKind(configs())) {
+        const analysis = analyzeIgnition(ignition, { keepRoot: true, runVerify: false });
+        try {
+          // Enabled as Ignition enables it: the [Install] link into timers.target.wants; the service is the timer's to start.
+          expect({ label, enabled: analysis.root.enabled }).toEqual({ label, enabled: expect.arrayContaining([FETCH_SECRETS_REFRESH_TIMER]) });
+          expect(analysis.root.enabled).not.toContain(FETCH_SECRETS_REFRESH_UNIT);
+          const link = path.join(analysis.root.dir, ETC_UNITS, 'timers.target.wants', FETCH_SECRETS_REFRESH_TIMER);
+          expect(lstatSync(link).isSymbolicLink()).toBe(true);
+          expect(readlinkSync(link)).toBe(`${ETC_UNITS}/${FETCH_SECRETS_REFRESH_TIMER}`);
+          // systemd reads both units ([Timer] keys included) without a word.
+          const verified = verify(analysis.root, [FETCH_SECRETS_REFRESH_TIMER, FETCH_SECRETS_REFRESH_UNIT]);
+          expect({ label, status: verified.status, findings: verified.findings }).toEqual({ label, status: 0, findings: [] });
+          const units = loadUnits(analysis.root.dir);
+          // No Unit= in the timer: it starts the service of its own name, which is rendered.
+          expect(FETCH_SECRETS_REFRESH_TIMER.replace(/\.timer$/, '.service')).toBe(FETCH_SECRETS_REFRESH_UNIT);
+          expect(units.get(FETCH_SECRETS_REFRESH_UNIT)?.fragment).toBe(`${ETC_UNITS}/${FETCH_SECRETS_REFRESH_UNIT}`);
+          const refresh = units.get(FETCH_SECRETS_REFRESH_UNIT);
+          expect(refresh?.dependencies.filter((d) => d.key === 'After').map((d) => d.unit)).toEqual([FETCH_SECRETS_UNIT, 'network-online.target']);
+          expect({ label, environment: Object.fromEntries(refresh?.environment ?? []) }).toEqual({
+            label,
+            environment: expect.objectContaining({ FETCH_SECRETS_MODE: 'refresh', FETCH_SECRETS_RESTART: restartsOnChange, FETCH_SECRETS_ON_CHANGE: '' }),
+          });
+          // Same script, same arguments as the boot run.
+          expect(refresh?.exec.map((c) => c.words)).toEqual(units.get(FETCH_SECRETS_UNIT)?.exec.map((c) => c.words));
         } finally {
           analysis.root.cleanup();
         }
@@ -298,6 +347,27 @@ describeIfAvailable('unit graphs under systemd-analyze verify', systemdAnalyzeUn
 });
 
 describe('harness pieces', () => {
+  test('a script command named by an environment variable is what the unit sets it to (graph check)', () => {
+    const file = (filePath: string, text: string) => ({ filesystem: 'root', path: filePath, mode: 0o755, contents: { source: dataUrl(text) } });
+    const withHook = (environment: string, script = '#!/bin/sh\nset -u\nif [ -n "${HOOK:-}" ]; then "$HOOK"; fi\n') => ({
+      ignition: { version: '2.3.0' },
+      storage: { files: [file('/opt/bin/hooked', script), file('/opt/bin/own-hook', '#!/bin/sh\nexit 0\n')] },
+      systemd: { units: [{ name: 'hooked.service', enabled: true, contents: service('', `/opt/bin/hooked${environment}`) }] },
+    });
+    const missing = (ignition: Json) => analyzeIgnition(ignition, { runVerify: false }).graph.missingPrograms;
+    expect(missing(withHook('\nEnvironment=HOOK=/usr/bin/not-on-flatcar'))).toEqual([
+      expect.stringMatching(/^hooked\.service: ExecStart=\/opt\/bin\/hooked \(.*\): \/opt\/bin\/hooked, line 3, runs \$HOOK, which the unit sets to \/usr\/bin\/not-on-flatcar, which is not on the image$/),
+    ]);
+    expect(missing(withHook('\nEnvironment="HOOK=/opt/bin/own-hook"'))).toEqual([]);
+    // Left empty or unset by the unit, it names no program (the script must not run it then).
+    expect(missing(withHook('\nEnvironment=HOOK='))).toEqual([]);
+    expect(missing(withHook(''))).toEqual([]);
+    // A variable the script sets itself, or a lower-case one, cannot be followed.
+    const assigned = '#!/bin/sh\nHOOK=$(cat /etc/hook)\n"$HOOK"\n';
+    expect(missing(withHook('\nEnvironment=HOOK=/usr/bin/true', assigned))).toEqual([expect.stringMatching(/runs a command named at run time \(\$HOOK\), which the graph check cannot follow$/)]);
+    expect(missing(withHook('', '#!/bin/sh\nhook=/usr/bin/true\n"$hook"\n'))).toEqual([expect.stringMatching(/runs a command named at run time \(\$hook\)/)]);
+  });
+
   test('Ignition units merge by name; 2.x `enable` and 3.x `enabled` both enable', () => {
     const units = ignitionUnits({
       ignition: { version: '2.3.0' },
