@@ -80,6 +80,19 @@ describe('a KubernetesCluster with 3 controllers and 2 workers', () => {
     }
   });
 
+  test('renewed certificates reach running nodes: controllers restart etcd and the kubelet and recreate their static pods, workers restart the kubelet', () => {
+    const refreshOf = (ignition: Json) => {
+      const unit = (ignition.systemd.units as Json[]).find((u) => u.name === 'fetch-secrets-refresh.service')?.contents as string;
+      const files = (ignition.storage.files as Json[]).map((f) => f.path as string);
+      return { restart: /FETCH_SECRETS_RESTART=([^"]*)"/.exec(unit)?.[1], command: /FETCH_SECRETS_ON_CHANGE=(.*)/.exec(unit)?.[1], commandShipped: files };
+    };
+    const controller = refreshOf(ignitions.find((i) => i.id.includes('controllers_member-0'))?.ignition);
+    const worker = refreshOf(ignitions.find((i) => !i.id.includes('controllers_member'))?.ignition);
+    expect([controller.restart, controller.command]).toEqual(['etcd-member.service kubelet.service', '/opt/bin/restart-control-plane']);
+    expect(controller.commandShipped).toContain('/opt/bin/restart-control-plane');
+    expect([worker.restart, worker.command]).toEqual(['kubelet.service', '']);
+  });
+
   test('controllers sit behind the internal load balancer, one instance group per zone', () => {
     expect(resources(json, 'google_compute_instance_group')).toHaveLength(3);
     expect(resources(json, 'google_compute_forwarding_rule').map(([, f]) => [f.load_balancing_scheme, f.ports])).toEqual([['INTERNAL', ['6443']]]);

@@ -30,6 +30,7 @@ import {
   PKI_DIR,
   PKI_FILES,
 } from './cluster-settings';
+import { RESTART_CONTROL_PLANE_SCRIPT } from './control-plane-restart';
 import { kubernetesFirewall } from './kubernetes-firewall';
 import { KubernetesPki } from './kubernetes-pki';
 import { nodeConfigSnippet } from './node-config';
@@ -256,6 +257,9 @@ export class KubernetesCluster extends Construct {
           bootstrap: { caFile: PKI_FILES.ca, certFile: ADMIN_CERT, keyFile: ADMIN_KEY },
         }),
       requiredBySecrets: [KUBELET_UNIT, BOOTSTRAP_UNIT],
+      // After a renewal: etcd and the kubelet restart, the static pods are recreated (they bind
+      // their files by inode); the one-time add-on bootstrap is not run again.
+      secretRefresh: { restart: ['etcd-member.service', KUBELET_UNIT], command: RESTART_CONTROL_PLANE_SCRIPT },
     });
     for (const member of this.controllers.members) lb.addController({ name: member.name, zone: member.zone, selfLink: member.instance.selfLink });
 
