@@ -17,6 +17,7 @@ import type { ClcSnippet } from './config-composition';
 import { CoreOSInstance } from './coreos-instance';
 import { ETCD_CLIENT_PORT, ETCD_PEER_PORT } from './cluster-network';
 import { addressingOf, EtcdMemberAddressing, memberDnsName } from './etcd-addressing';
+import { etcdRejoinSnippet } from './etcd-rejoin';
 import { addDataDisk, dataDiskProblems, dataDiskSnippet, DEFAULT_DATA_DISK_SIZE_GB, DEFAULT_DATA_DISK_TYPE } from './etcd-data-disk';
 import { etcdArgsFromDropin, etcdDropinOf, etcdEnvironmentFromDropin, type EtcdMemberConfig } from './etcd-member';
 import {
@@ -221,8 +222,10 @@ export interface EtcdClusterProps extends InstanceProps {
   /**
    * How a member with an empty data dir starts: `new` bootstraps the cluster from
    * `initial_cluster`; `existing` joins the running cluster, once `etcdctl member add` has made
-   * room for it. A member with data ignores this. Set `existing` once the cluster has formed, so
-   * that a member replaced without its disk joins as a new member (docs/etcd.md §4.3).
+   * room for it. A member with data ignores this. On Flatcar with more than one member, a member
+   * without data first asks the others and, if the cluster knows it, rejoins as `existing` by
+   * itself (etcd-rejoin.ts); elsewhere set `existing` once the cluster has formed, so that a
+   * member replaced without its disk joins as a new member (docs/etcd.md §4.3).
    * @default 'new'
    */
   readonly initialClusterState?: EtcdInitialClusterState;
@@ -328,6 +331,13 @@ export class EtcdCluster extends Construct {
   public readonly memberAddressing: EtcdMemberAddressing;
   /** The etcd release the members run. */
   public readonly etcdVersion: string;
+  /**
+   * Whether a member whose data disk is lost rejoins by itself (etcd-rejoin.ts, docs/etcd.md
+   * §4.3): on Flatcar, with more than one member.
+   */
+  public readonly rejoins: boolean;
+  /** How a member without data starts unless etcd-rejoin finds the cluster knows it (initialClusterState). */
+  public readonly initialClusterState: EtcdInitialClusterState;
   /** Port of etcd's `/health` (the metrics listener), for health checks and their firewall rule. */
   public readonly healthCheckPort: number = ETCD_METRICS_PORT;
   /** Path of etcd's own health endpoint. */
@@ -354,6 +364,9 @@ export class EtcdCluster extends Construct {
         : [];
     const { addressing, problems: addressingProblems } = addressingOf(props);
     this.etcdVersion = props.etcdVersion ?? etcdVersionFor(props.dialect ?? dialectOf(image));
+    // Flatcar's etcd-wrapper hands the service's environment to etcd; one member has nobody to rejoin.
+    this.rejoins = image.distribution === ImageDistribution.FLATCAR && size > 1;
+    this.initialClusterState = props.initialClusterState ?? 'new';
     this.secretDelivery = props.secretDelivery ?? SecretDelivery.CLOUD_STORAGE;
     const fromBucket = this.secretDelivery === SecretDelivery.CLOUD_STORAGE;
     this.refuse([
@@ -472,6 +485,17 @@ export class EtcdCluster extends Construct {
       instance.addSnippet(tls, origin);
       instance.addSnippet({ systemd: { units: [{ name: 'etcd-member.service', dropins: [{ name: ETCD_TLS_DROPIN, contents: etcdTlsDropin() }] }] } }, origin);
       instance.addSnippet(etcdctlSnippet(this.clientEndpoints, MEMBER_TLS_FILES), origin);
+      if (this.rejoins) {
+        instance.addSnippet(
+          etcdRejoinSnippet({
+            name: identity.name,
+            peerUrl: identity.peerUrl,
+            otherClientUrls: this.clientEndpoints.filter((url) => url !== identity.clientUrl),
+            initialClusterState: this.initialClusterState,
+          }),
+          origin,
+        );
+      }
       if (props.memberSnippet) {
         const snippet = props.memberSnippet({ name: identity.name, index: i, zone: identity.zone, dnsName: identity.dnsName });
         instance.addSnippet(snippet, `memberSnippet() of EtcdCluster ${this.node.path} for ${identity.name}`);
@@ -505,7 +529,8 @@ export class EtcdCluster extends Construct {
         ignition: member.instance.ignition,
         etcdDropin,
         etcdArgs: etcdArgsFromDropin(etcdDropin),
-        etcdEnvironment: etcdEnvironmentFromDropin(etcdDropin),
+        // With rejoin the starting state is set beside ct's drop-in (etcd-rejoin.ts), not in it.
+        etcdEnvironment: { ...etcdEnvironmentFromDropin(etcdDropin), ...(this.rejoins ? { ETCD_INITIAL_CLUSTER_STATE: this.initialClusterState } : {}) },
       };
     });
   }
@@ -525,7 +550,8 @@ export class EtcdCluster extends Construct {
       listen_metrics_urls: `http://0.0.0.0:${ETCD_METRICS_PORT}`,
       initial_cluster: this.initialCluster,
       initial_cluster_token: this.initialClusterToken,
-      initial_cluster_state: props.initialClusterState ?? 'new',
+      // With rejoin, the state comes from the environment (etcd-rejoin.ts): a flag would override it.
+      ...(this.rejoins ? {} : { initial_cluster_state: this.initialClusterState }),
       strict_reconfig_check: true,
       ...v2ApiOption(this.etcdVersion, props.enableV2Api ?? false),
       ...etcdTlsOptions(),

@@ -24,7 +24,7 @@ export interface EtcdMemberConfig {
    * (on GCE, coreos-metadata fills `COREOS_GCE_IP_LOCAL_0` with the private IPv4).
    */
   readonly etcdArgs: readonly string[];
-  /** `Environment=` assignments of the drop-in, e.g. `{ ETCD_IMAGE_TAG: 'v3.5.33' }`. */
+  /** `Environment=` assignments of the drop-in, e.g. `{ ETCD_IMAGE_TAG: 'v3.5.33' }`, and with rejoin the starting state (`ETCD_INITIAL_CLUSTER_STATE`). */
   readonly etcdEnvironment: Readonly<Record<string, string>>;
 }
 

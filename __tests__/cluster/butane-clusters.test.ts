@@ -71,11 +71,13 @@ const withoutDataDisk = (ignition: Json): Json => {
 };
 /** The files every cluster node gets after the user's: the secret fetch script and etcdctl's settings. */
 const CLUSTER_FILES = ['/opt/bin/fetch-secrets', '/etc/etcd/etcdctl.env', '/etc/profile.d/etcdctl.sh'];
-/** `ignition` without the cluster's files, which come last: the user's storage. */
-const withoutClusterFiles = (ignition: Json): Json => {
+/** A member's (of a cluster of more than one): those, and etcd-rejoin. */
+const MEMBER_FILES = [...CLUSTER_FILES, '/opt/bin/etcd-rejoin'];
+/** `ignition` without the cluster's files (a member's unless `expected` says), which come last: the user's storage. */
+const withoutClusterFiles = (ignition: Json, expected = MEMBER_FILES): Json => {
   const files: Json[] = ignition.storage.files;
-  expect(files.slice(-CLUSTER_FILES.length).map((f) => f.path)).toEqual(CLUSTER_FILES);
-  return { ...ignition, storage: { ...ignition.storage, files: files.slice(0, -CLUSTER_FILES.length) } };
+  expect(files.slice(-expected.length).map((f) => f.path)).toEqual(expected);
+  return { ...ignition, storage: { ...ignition.storage, files: files.slice(0, -expected.length) } };
 };
 /** Without empty objects: Butane's output leaves them out (Go's omitempty), Flatcar's spec 2 -> 3 translation keeps `user: {}`. */
 const withoutEmpty = (value: Json): Json =>
@@ -110,7 +112,7 @@ describe('an EtcdCluster on a Butane config', () => {
       const storage = { ...ALONE().storage, files: [...ALONE().storage.files, ...withoutEmpty(own.storage.files)], filesystems: [DATA_FILESYSTEM] };
       expect(ignition).toEqual({ ...ALONE(), storage, systemd: { units: [...unitsOf(ALONE()), ...unitsOf(own)] } });
       expect(unitsOf(own).map((u) => u.name)).toEqual(['etcd-member.service', 'var-lib-etcd.mount', 'fetch-secrets.service', 'fetch-secrets-refresh.service', 'fetch-secrets-refresh.timer']);
-      expect(own.storage.files.map((f: Json) => f.path)).toEqual(CLUSTER_FILES);
+      expect(own.storage.files.map((f: Json) => f.path)).toEqual(MEMBER_FILES);
       expect(withBucketStandIn(etcd.members[i].instance.ignition, etcd.secretStore!.bucketName)).toEqual(ignition);
     });
   });
@@ -126,6 +128,7 @@ describe('an EtcdCluster on a Butane config', () => {
           { name: '30-etcd-data-disk.conf', contents: '[Unit]\nRequires=var-lib-etcd.mount\nAfter=var-lib-etcd.mount\n' },
           { name: '20-fetch-secrets.conf', contents: REQUIRES_FETCH },
           { name: '30-etcd-tls.conf', contents: ETCD_TLS_DROPIN },
+          { name: '40-etcd-rejoin.conf', contents: expect.stringMatching(/^\[Service\]\nEnvironment=ETCD_INITIAL_CLUSTER_STATE=new\nEnvironmentFile=-\/run\/etcd-rejoin\.env\nExecStartPre=\/opt\/bin\/etcd-rejoin /) },
         ],
       });
       const spec2Ignition = spec2.members[i].instance.ignition;
@@ -147,7 +150,7 @@ describe('an EtcdCluster on a Butane config', () => {
     expect(configs.map((c) => c.etcdArgs)).toEqual(clc.memberConfigs().map((c) => c.etcdArgs));
     expect(configs[0].etcdArgs).toContain('--name=demo-etcd-0');
     expect(configs[0].etcdArgs).toContain(`--initial-cluster=${etcd.initialCluster}`);
-    expect(configs[0].etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: `v${DEFAULT_ETCD_VERSION}` });
+    expect(configs[0].etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: `v${DEFAULT_ETCD_VERSION}`, ETCD_INITIAL_CLUSTER_STATE: 'new' });
   });
 
   test('flatcar 1.1.0 gives Ignition 3.4.0, with the same etcd unit merged in', () => {
@@ -235,7 +238,7 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
   test("workers are Ignition 3.3.0: the user's config, then the cluster's secret fetch and runtime units as Flatcar translates them", () => {
     expect(worker.ignition.version).toBe('3.3.0');
     expect(withBucketStandIn(cluster.workerPools[0].ignition, cluster.secretStore!.bucketName)).toEqual(worker);
-    expect(withoutUnits(withoutClusterFiles(worker))).toEqual(withoutUnits(ALONE()));
+    expect(withoutUnits(withoutClusterFiles(worker, CLUSTER_FILES))).toEqual(withoutUnits(ALONE()));
     const spec3 = withBucketStandIn(clc33.ignition, clc.secretStore!.bucketName);
     expect(unitsOf(worker)).toEqual([...unitsOf(ALONE()), ...unitsOf(spec3)]);
     expect(worker.storage.files.slice(-CLUSTER_FILES.length)).toEqual(withoutEmpty(spec3.storage.files));
@@ -256,7 +259,7 @@ describe('a ContainerLinuxCluster on a Butane config', () => {
 
   test('etcd members are Ignition 3.3.0 with the etcd-member drop-in and the user\'s config', () => {
     expect(member.ignition.version).toBe('3.3.0');
-    expect(withoutUnits(withoutClusterFiles(withoutDataDisk(member)))).toEqual(withoutUnits(ALONE()));
+    expect(withoutUnits(withoutClusterFiles(withoutDataDisk(member), CLUSTER_FILES))).toEqual(withoutUnits(ALONE()));
     expect(unitsOf(member).map((u) => u.name)).toEqual(MEMBER_UNITS);
     const clcMember = clc.etcd.members[0].instance.ignition;
     expect(unitNamed(member, 'etcd-member.service').dropins).toEqual(

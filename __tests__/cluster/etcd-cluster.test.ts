@@ -89,7 +89,6 @@ describe('a default etcd cluster', () => {
         '--listen-client-urls=https://0.0.0.0:2379',
         `--initial-advertise-peer-urls=https://${DNS(i, zone)}:2380`,
         `--initial-cluster=${INITIAL_CLUSTER}`,
-        '--initial-cluster-state=new',
         `--initial-cluster-token=${etcd.initialClusterToken}`,
         // The name its certificate holds, not the bare IP, which it does not.
         `--advertise-client-urls=https://${DNS(i, zone)}:2379`,
@@ -105,6 +104,18 @@ describe('a default etcd cluster', () => {
     expect(dropin).toContain('Requires=coreos-metadata.service');
     // etcd-wrapper mounts $ETCD_SSL_DIR read-only at /etc/ssl/certs, where the TLS flags look.
     expect(dropinOf(ignition, 'etcd-member.service', '30-etcd-tls.conf')).toBe('[Service]\nEnvironment="ETCD_SSL_DIR=/etc/ssl/etcd"\n');
+  });
+
+  test('each member runs etcd-rejoin before etcd, with the state etcd starts in as its environment, which the script may override', () => {
+    instances.forEach((instance, i) => {
+      const zone = ['a', 'b', 'c'][i];
+      const ignition = decodeUserData(instance.metadata['user-data']);
+      const others = [0, 1, 2].filter((j) => j !== i).map((j) => `https://${DNS(j, ['a', 'b', 'c'][j])}:2379`);
+      expect(dropinOf(ignition, 'etcd-member.service', '40-etcd-rejoin.conf')).toBe(
+        `[Service]\nEnvironment=ETCD_INITIAL_CLUSTER_STATE=new\nEnvironmentFile=-/run/etcd-rejoin.env\nExecStartPre=/opt/bin/etcd-rejoin demo-etcd-${i} https://${DNS(i, zone)}:2380 ${others.join(' ')}\n`,
+      );
+      expect(ignition.storage.files.find((f: Json) => f.path === '/opt/bin/etcd-rejoin')).toMatchObject({ mode: 0o755 });
+    });
   });
 
   test('each member fetches its three files from its own prefix of the bucket at boot, before etcd starts', () => {
@@ -183,7 +194,7 @@ describe('a default etcd cluster', () => {
       // In memory the bucket's name is still a token; Terraform fills it in.
       expect(withBucketStandIn(config.ignition, etcd.secretStore!.bucketName)).toEqual(decodeUserData(instances[i].metadata['user-data']));
       expect(config.etcdArgs).toEqual(etcdArgsOf(instances[i]));
-      expect(config.etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: `v${DEFAULT_ETCD_VERSION}` });
+      expect(config.etcdEnvironment).toEqual({ ETCD_IMAGE_TAG: `v${DEFAULT_ETCD_VERSION}`, ETCD_INITIAL_CLUSTER_STATE: 'new' });
     });
   });
 });
@@ -234,9 +245,14 @@ describe('options', () => {
     expect(member.metadata['user-data']).toContain('jsonencode(var.project)');
   });
 
-  test('initialClusterState: existing makes members join a running cluster', () => {
+  test('initialClusterState: existing makes members join a running cluster (a flag with one member, which has nobody to rejoin)', () => {
     const { etcd } = synthEtcd({ size: 1, initialClusterState: 'existing' });
+    expect(etcd.rejoins).toBe(false);
     expect(etcd.memberConfigs()[0].etcdArgs).toContain('--initial-cluster-state=existing');
+    const three = synthEtcd({ size: 3, initialClusterState: 'existing' }).etcd;
+    expect(three.rejoins).toBe(true);
+    expect(three.memberConfigs()[0].etcdArgs.some((a) => a.startsWith('--initial-cluster-state'))).toBe(false);
+    expect(three.memberConfigs()[0].etcdEnvironment.ETCD_INITIAL_CLUSTER_STATE).toBe('existing');
   });
 });
 

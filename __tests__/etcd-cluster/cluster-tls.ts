@@ -3,14 +3,14 @@
  * tls_* resources say (openssl-from-tls.ts), and installed for each node where its
  * fetch-secrets.service would put them (node-tls.ts), under a stand-in root per node.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { mint, OPENSSL_BINARY, tlsPlan, type MintedCert, type TlsPlan } from '../etcd-tls/openssl-from-tls';
-import { etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, type EtcdInvocation, type MemberMachine } from './etcd-member';
+import { ETCD_MEMBER_BASE_UNIT, etcdInvocation, etcdMemberDropins, etcdWrapperSslMount, fakeMetadata, METADATA_FILE, type EtcdInvocation, type MemberMachine } from './etcd-member';
 import { etcdUnavailable, LocalCluster, type ClientFiles, type HostMapping } from './local-cluster';
 import type { Json } from './member-configs';
 import { fetchedSecrets, installSecrets, tlsResourcesAsApplied, withExtraIpSans, type FetchedSecret } from './node-tls';
-import { parseEnvironmentFile } from './systemd-exec';
+import { parseEnvironmentFile, serviceCommands } from './systemd-exec';
 
 /** Why a TLS etcd cluster cannot run here (etcd, etcdctl, openssl), or undefined when it can. */
 export function etcdTlsUnavailable(): string | undefined {
@@ -95,6 +95,29 @@ export function clientFilesOf(environment: ReadonlyMap<string, string>, node: No
  * rendered drop-ins, and its installed /etc/ssl/etcd mounted where etcd-wrapper mounts
  * $ETCD_SSL_DIR. `args` replaces a member's flags (e.g. a copy the test edits).
  */
+/**
+ * What etcd reads from the environment etcd-wrapper hands it (the service's): the ETCD_* settings,
+ * without ETCD_DATA_DIR (the wrapper points it at its container's /var/lib/etcd; here `--data-dir`
+ * says where) and ETCD_NAME (the wrapper drops it when `--name` is given).
+ */
+export function etcdEnvironment(invocation: EtcdInvocation): Record<string, string> {
+  return Object.fromEntries([...invocation.environment].filter(([key]) => key.startsWith('ETCD_') && key !== 'ETCD_DATA_DIR' && key !== 'ETCD_NAME'));
+}
+
+/** etcd-member's ExecStartPre (etcd-rejoin and its arguments) as systemd would run it on `machine`. */
+export function etcdRejoinArgv(ignition: Json, machine: MemberMachine): string[] {
+  const files = [{ name: 'etcd-member.service', text: ETCD_MEMBER_BASE_UNIT }, ...etcdMemberDropins(ignition)];
+  const [pre] = serviceCommands(files, 'ExecStartPre', (file) => (file === METADATA_FILE ? fakeMetadata(machine) : undefined));
+  return pre.argv;
+}
+
+/** Writes the node's etcdctl.env as `file`, naming its certificate where it is installed here (etcd-rejoin's ETCD_REJOIN_ETCDCTL_ENV). */
+export function writeLocalEtcdctlEnv(ignition: Json, node: NodeFiles, file: string): string {
+  const files = clientFilesOf(etcdctlEnvironment(ignition, '/etc/etcd/etcdctl.env'), node);
+  writeFileSync(file, `ETCDCTL_CACERT=${files.ca}\nETCDCTL_CERT=${files.cert}\nETCDCTL_KEY=${files.key}\n`);
+  return file;
+}
+
 export function startRenderedMembers(
   members: readonly { readonly name: string; readonly ignition: Json }[],
   machines: readonly MemberMachine[],
@@ -109,7 +132,7 @@ export function startRenderedMembers(
   };
   const cluster = LocalCluster.startMachines(
     machines,
-    (i) => ({ args: options.args?.(i) ?? invocations[i].args, mounts: [etcdWrapperSslMount(invocations[i], root(i))] }),
+    (i) => ({ args: options.args?.(i) ?? invocations[i].args, mounts: [etcdWrapperSslMount(invocations[i], root(i))], env: etcdEnvironment(invocations[i]) }),
     { hostMapping: options.hostMapping, client: options.client, otherHosts: options.otherHosts },
   );
   return { cluster, invocations };

@@ -74,6 +74,8 @@ export interface LocalMember {
   readonly args: readonly string[];
   /** What etcd-wrapper would mount into its container (the TLS directory). */
   readonly mounts?: readonly ReadOnlyMount[];
+  /** etcd's environment beyond PATH and HOME, as etcd-wrapper hands it the service's (ETCD_*). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Local files etcdctl presents by default (--cacert, --cert, --key). */
@@ -179,6 +181,18 @@ export class LocalCluster {
     return path.join(this.dir, name);
   }
 
+  /** Starts one more member (a machine that boots later than the others). */
+  startMember(member: LocalMember): void {
+    if (this.running.some((r) => r.member.name === member.name)) throw new Error(`${member.name} was started already: use restart`);
+    this.running.push(this.spawnMember(member));
+  }
+
+  /** The member's data dir (where `--data-dir` points, else etcd's default `<name>.etcd`), as /var/lib/etcd on its node. */
+  dataDirOf(name: string): string {
+    const args = this.entry(name).args;
+    return path.join(this.memberDir(name), flagValue(args, 'data-dir') !== undefined ? 'data' : `${flagValue(args, 'name') ?? 'default'}.etcd`);
+  }
+
   private spawnMember(member: LocalMember): Running {
     const memberDir = this.memberDir(member.name);
     mkdirSync(memberDir, { recursive: true });
@@ -190,7 +204,7 @@ export class LocalCluster {
     // Its own process group, so that stop() reaches etcd whatever wraps it; no inherited ETCD_*.
     const child = spawn(command[0], command.slice(1), {
       cwd: memberDir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: memberDir },
+      env: { ...member.env, PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: memberDir },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -326,14 +340,14 @@ export class LocalCluster {
    * Starts a stopped member again, as its replacement VM would: `args` are the flags systemd would
    * pass the new VM; `wipeData` empties its directory first (a new, blank data disk).
    */
-  restart(name: string, args: readonly string[], options: { wipeData: boolean }): void {
+  restart(name: string, args: readonly string[], options: { wipeData: boolean; env?: Readonly<Record<string, string>> }): void {
     const index = this.running.findIndex((r) => r.member.name === name);
     const old = this.running[index];
     if (!old || old.exit === undefined) throw new Error(`${name} is still running: kill it first`);
     old.child.stdout?.destroy();
     old.child.stderr?.destroy();
     if (options.wipeData) rmSync(this.memberDir(name), { recursive: true, force: true });
-    this.running[index] = this.spawnMember({ ...old.member, args });
+    this.running[index] = this.spawnMember({ ...old.member, args, env: options.env ?? old.member.env });
   }
 
   /** Waits (at most `deadlineMs`) for a line of the member's log that matches; returns it, or throws with the log's tail. */

@@ -9,20 +9,38 @@
  *    `member remove`, `member add` and the flags of `initialClusterState: 'existing'` brings it
  *    back as a new member, new ID, same name and peer URL, with the cluster's data.
  *
+ * 3. The same loss without any hand work: every member's etcd-member.service runs etcd-rejoin
+ *    (ExecStartPre, constructs/etcd-rejoin.ts) with the arguments its drop-in gives; on a blank
+ *    disk it removes and re-adds the member (or adds it when it is no longer listed) and leaves
+ *    ETCD_INITIAL_CLUSTER_STATE=existing for etcd, which then rejoins with the cluster's data.
+ *    With data, or with no other member answering (the first bootstrap), it changes nothing.
+ *
  * And etcd's own /health on the metrics listener (plain http): healthy in the cluster, failing on a
  * member that has lost its quorum. Debian's etcd 3.4 runs the flags synthesized for etcd 3.5:
  * EtcdCluster only uses flags that both releases have, with the same meaning. Peers and clients
  * speak mutual TLS with certificates minted to the stack's tls_* resources, as in cluster.test.ts;
  * etcdctl runs as on member 0, with the files its etcdctl.env names.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { clientFilesOf, etcdctlEnvironment, etcdTlsUnavailable, provisionClusterTls, startRenderedMembers, type NodeFiles } from './cluster-tls';
+import { ETCD_REJOIN_SCRIPT, ETCD_REJOIN_SH } from '../../constructs/etcd-rejoin';
+import {
+  clientFilesOf,
+  etcdctlEnvironment,
+  etcdEnvironment,
+  etcdRejoinArgv,
+  etcdTlsUnavailable,
+  provisionClusterTls,
+  startRenderedMembers,
+  writeLocalEtcdctlEnv,
+  type NodeFiles,
+} from './cluster-tls';
 import { describeIfAvailable } from './gate';
 import { etcdInvocation, etcdMemberDropins, flagValue, type MemberMachine } from './etcd-member';
 import { hostMappingHere, httpGet, LocalCluster, type HostMapping } from './local-cluster';
 import { synthesizedEtcdCluster, type RenderedMember } from './member-configs';
+import { parseEnvironmentFile } from './systemd-exec';
 
 const IPS = ['127.0.0.21', '127.0.0.22', '127.0.0.23'];
 const HEALTH_DEADLINE_MS = 20_000;
@@ -57,6 +75,11 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
   let machines: MemberMachine[] = [];
   let newFlags: string[][] = [];
   let existingFlags: string[][] = [];
+  let newEnv: Record<string, string>[] = [];
+  let existingEnv: Record<string, string>[] = [];
+  let rejoinArgv: string[][] = [];
+  let rejoinScript = '';
+  let ctlEnvFiles: string[] = [];
   let cluster: LocalCluster;
   const firstIds = new Map<string, string>();
 
@@ -79,8 +102,16 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
     // Both stacks' members fetch the same objects; a replacement VM gets the same files again.
     const pki = provisionClusterTls(synthesized, fresh, dir, hostMapping === 'rewrite' ? new Map(machines.map((m) => [m.name, m.ip])) : new Map());
     const node = (i: number) => pki.nodes.get(fresh[i].name) as NodeFiles;
-    newFlags = fresh.map((m, i) => [...etcdInvocation(etcdMemberDropins(m.ignition), machines[i]).args]);
-    existingFlags = joining.map((m, i) => [...etcdInvocation(etcdMemberDropins(m.ignition), machines[i]).args]);
+    const freshInvocations = fresh.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
+    const joiningInvocations = joining.map((m, i) => etcdInvocation(etcdMemberDropins(m.ignition), machines[i]));
+    newFlags = freshInvocations.map((inv) => [...inv.args]);
+    existingFlags = joiningInvocations.map((inv) => [...inv.args]);
+    newEnv = freshInvocations.map(etcdEnvironment);
+    existingEnv = joiningInvocations.map(etcdEnvironment);
+    rejoinArgv = fresh.map((m, i) => etcdRejoinArgv(m.ignition, machines[i]));
+    rejoinScript = path.join(dir, 'etcd-rejoin');
+    writeFileSync(rejoinScript, ETCD_REJOIN_SH, { mode: 0o755 });
+    ctlEnvFiles = fresh.map((m, i) => writeLocalEtcdctlEnv(m.ignition, node(i), path.join(dir, `etcdctl-${i}.env`)));
     const client = clientFilesOf(etcdctlEnvironment(fresh[0].ignition, '/etc/etcd/etcdctl.env'), node(0));
     ({ cluster } = startRenderedMembers(fresh, machines, pki.nodes, { hostMapping, client, args: (i) => newFlags[i] }));
   }, 30_000);
@@ -90,10 +121,18 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 15_000);
 
-  test("initialClusterState: 'existing' changes one flag and nothing else", () => {
+  test("initialClusterState: 'existing' changes one setting of etcd's environment and nothing else (no flag, so that etcd-rejoin can override it)", () => {
     newFlags.forEach((flags, i) => {
-      expect(flagValue(flags, 'initial-cluster-state')).toBe('new');
-      expect(existingFlags[i]).toEqual(flags.map((f) => (f === '--initial-cluster-state=new' ? '--initial-cluster-state=existing' : f)));
+      expect(flagValue(flags, 'initial-cluster-state')).toBeUndefined();
+      expect(existingFlags[i]).toEqual(flags);
+      expect(newEnv[i].ETCD_INITIAL_CLUSTER_STATE).toBe('new');
+      expect(existingEnv[i]).toEqual({ ...newEnv[i], ETCD_INITIAL_CLUSTER_STATE: 'existing' });
+    });
+  });
+
+  test('etcd-member runs etcd-rejoin before etcd with its name, its peer URL and the other members\' client URLs', () => {
+    rejoinArgv.forEach((argv, i) => {
+      expect(argv).toEqual([ETCD_REJOIN_SCRIPT, name(i), fresh[i].peerUrl, ...fresh.filter((_, j) => j !== i).map((m) => m.clientUrl)]);
     });
   });
 
@@ -146,7 +185,7 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
     expect(added).toMatch(/ETCD_INITIAL_CLUSTER_STATE="existing"/);
 
     // The new VM on a new, blank disk, with the synthesized flags of initialClusterState: 'existing'.
-    cluster.restart(name(2), existingFlags[2], { wipeData: true });
+    cluster.restart(name(2), existingFlags[2], { wipeData: true, env: existingEnv[2] });
     await cluster.waitHealthy(HEALTH_DEADLINE_MS);
     const members = await cluster.memberList(via);
     const rejoined = members.find((m) => m.name === name(2));
@@ -156,7 +195,79 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
     expect(await readLocally(2, '/proof/missed')).toBe(`written while ${name(1)} was down`);
   }, HEALTH_DEADLINE_MS + 20_000);
 
+  /**
+   * etcd-member's start on a member's new VM: its ExecStartPre (etcd-rejoin, on the blank data dir
+   * `dataDir`) then etcd, with the environment systemd would give it after reading the file the
+   * script may have left (EnvironmentFile= overrides Environment=).
+   */
+  const startAsService = async (i: number, dataDir: string): Promise<{ status: number | null; log: string; state: string }> => {
+    const envFile = path.join(dir, `rejoin-${i}.env`);
+    const run = await cluster.run(['sh', rejoinScript, ...rejoinArgv[i].slice(1)], {
+      env: { ETCD_REJOIN_DATA_DIR: dataDir, ETCD_REJOIN_ENV_FILE: envFile, ETCD_REJOIN_ETCDCTL_ENV: ctlEnvFiles[i] },
+      timeoutMs: 40_000,
+    });
+    const written = existsSync(envFile) ? Object.fromEntries(parseEnvironmentFile(readFileSync(envFile, 'utf8'))) : {};
+    if (run.status === 0) cluster.restart(name(i), newFlags[i], { wipeData: true, env: { ...newEnv[i], ...written } });
+    return { status: run.status, log: run.stderr, state: written.ETCD_INITIAL_CLUSTER_STATE ?? newEnv[i].ETCD_INITIAL_CLUSTER_STATE };
+  };
+
+  test('(3a) with etcd-rejoin, a member whose disk is lost is removed, added back and rejoins with the data, by itself', async () => {
+    await cluster.waitHealthy(HEALTH_DEADLINE_MS);
+    const oldId = (await idsByName(0)).get(name(1)) as string;
+    await cluster.kill(name(1));
+    await cluster.waitHealthy(HEALTH_DEADLINE_MS);
+    const blank = mkdtempSync(path.join(dir, 'blank-'));
+    // With strict reconfig checks the others may refuse a reconfiguration for a few seconds: the
+    // service would fail and systemd start it again, as this loop does.
+    const logs: string[] = [];
+    const started = await eventually(30_000, async () => {
+      const result = await startAsService(1, blank);
+      logs.push(result.log);
+      return result.status === 0 ? result : undefined;
+    });
+    expect(logs[0]).toMatch(new RegExp(`${name(1)} \\(${oldId}\\) is a member but its data is gone: removing it and adding it back`));
+    expect(started.state).toBe('existing');
+    await cluster.waitHealthy(HEALTH_DEADLINE_MS);
+    const rejoined = (await cluster.memberList(cluster.clientEndpoint(name(0)))).find((m) => m.name === name(1));
+    expect(rejoined).toMatchObject({ started: true, peerURLs: [peerUrl(1)] });
+    expect(rejoined?.id).not.toBe(oldId);
+    expect(await readLocally(1, '/proof/missed')).toBe(`written while ${name(1)} was down`);
+  }, 120_000);
+
+  test('(3b) a member someone removed is added back; a member with data, or with nobody to ask, starts as configured', async () => {
+    const id = (await idsByName(0)).get(name(1)) as string;
+    await cluster.kill(name(1));
+    await cluster.waitHealthy(HEALTH_DEADLINE_MS);
+    await eventually(15_000, () => cluster.etcdctl(['--endpoints', cluster.clientEndpoint(name(0)), 'member', 'remove', id]));
+    const logs: string[] = [];
+    const started = await eventually(30_000, async () => {
+      const result = await startAsService(1, mkdtempSync(path.join(dir, 'blank-')));
+      logs.push(result.log);
+      return result.status === 0 ? result : undefined;
+    });
+    expect(logs[0]).toContain(`${name(1)} (${fresh[1].peerUrl}) is not a member: adding it`);
+    expect(started.state).toBe('existing');
+    await cluster.waitHealthy(HEALTH_DEADLINE_MS);
+    expect((await cluster.memberList(cluster.clientEndpoint(name(2)))).filter((m) => m.started).map((m) => m.name).sort()).toEqual([name(0), name(1), name(2)]);
+
+    // With data: nothing asked, nothing written.
+    const withData = mkdtempSync(path.join(dir, 'data-'));
+    mkdirSync(path.join(withData, 'member'));
+    const envFile = path.join(dir, 'untouched.env');
+    const kept = await cluster.run(['sh', rejoinScript, ...rejoinArgv[0].slice(1)], { env: { ETCD_REJOIN_DATA_DIR: withData, ETCD_REJOIN_ENV_FILE: envFile, ETCD_REJOIN_ETCDCTL_ENV: ctlEnvFiles[0] } });
+    expect([kept.status, kept.stderr, existsSync(envFile)]).toEqual([0, '', false]);
+    // The first bootstrap: nobody answers yet.
+    const alone = await cluster.run(['sh', rejoinScript, name(0), fresh[0].peerUrl, 'https://127.0.0.99:2379'], {
+      env: { ETCD_REJOIN_DATA_DIR: mkdtempSync(path.join(dir, 'blank-')), ETCD_REJOIN_ENV_FILE: envFile, ETCD_REJOIN_ETCDCTL_ENV: ctlEnvFiles[0] },
+      timeoutMs: 40_000,
+    });
+    expect(alone.status).toBe(0);
+    expect(alone.stderr).toMatch(/no other member answers .*: starting as configured/);
+    expect(existsSync(envFile)).toBe(false);
+  }, 120_000);
+
   test('/health fails on a member that has lost its quorum; the others come back with their data and it heals', async () => {
+    const before = await idsByName(2);
     await cluster.kill(name(0));
     await cluster.kill(name(1));
     const unhealthy = await eventually(15_000, async () => {
@@ -170,6 +281,6 @@ describeIfAvailable('replacing etcd members of a mutual-TLS cluster, with and wi
     await cluster.waitHealthy(HEALTH_DEADLINE_MS);
     for (let i = 0; i < 3; i++) expect((await get(cluster.healthUrl(name(i)))).status).toBe(200);
     const ids = await idsByName(2);
-    expect([ids.get(name(0)), ids.get(name(1))]).toEqual([firstIds.get(name(0)), firstIds.get(name(1))]);
+    expect([ids.get(name(0)), ids.get(name(1))]).toEqual([before.get(name(0)), before.get(name(1))]);
   }, HEALTH_DEADLINE_MS + 30_000);
 });
