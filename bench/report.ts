@@ -46,6 +46,10 @@ function measurementRows(results: BenchResults): Row[] {
     rows.push([`synth ${size.instances} CoreOSInstance peak RSS`, 'MiB', ...summaryCells(size.ours.peakRssMiB, 0)]);
     rows.push([`synth ${size.instances} raw ComputeInstance peak RSS`, 'MiB', ...summaryCells(size.baseline.peakRssMiB, 0)]);
   }
+  for (const cluster of results.clusters ?? []) {
+    rows.push([`synth ${cluster.kind} (${cluster.resources} resources)`, 'ms', ...summaryCells(cluster.ours.wallMs, 0)]);
+    rows.push([`synth ${cluster.kind}, plain cdktf replay`, 'ms', ...summaryCells(cluster.baseline.wallMs, 0)]);
+  }
   if (results.tests) rows.push(['npm test', 's', (results.tests.wallMs / 1000).toFixed(1), '-', '-', '1']);
   return rows;
 }
@@ -61,6 +65,7 @@ function ratioRows(results: BenchResults): Row[] {
       `synth ${size.instances}: ours / baseline (median wall, CPU, peak RSS)`,
       [size.wallRatio, size.cpuRatio, size.rssRatio].map(times).join(', '),
     ]),
+    ...(results.clusters ?? []).map((cluster): Row => [`synth ${cluster.kind}: ours / plain cdktf (median wall, CPU)`, [cluster.wallRatio, cluster.cpuRatio].map(times).join(', ')]),
   ];
 }
 

@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: transpile, the ct command, synth at scale and (with --with-tests) `npm test`,
+ * `npm run bench`: transpile, the ct command, synth at scale, cluster stacks and (with --with-tests) `npm test`,
  * each against its target. `--smoke` runs one small round of everything, for CI.
  */
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../main';
+import { runClusterBench } from './cluster-bench';
 import { runCommandBench } from './command-bench';
 import { peakRssSource } from './measure-process';
 import { formatReport, writeResults, type RunInfo } from './report';
@@ -19,11 +20,13 @@ const FULL_PLAN = {
   transpile: { warmupRounds: 20, rounds: 100 },
   command: { warmupRuns: 3, runs: 21 },
   synth: { sizes: [10, 100, 1000], warmupRuns: 1, runs: 7, budgetMsPerSize: 90_000 },
+  clusters: { warmupRuns: 1, runs: 7 },
 };
 const SMOKE_PLAN = {
   transpile: { warmupRounds: 2, rounds: 5 },
   command: { warmupRuns: 1, runs: 3 },
   synth: { sizes: [10], warmupRuns: 0, runs: 1, budgetMsPerSize: 30_000 },
+  clusters: { warmupRuns: 0, runs: 1 },
 };
 
 function main(argv: readonly string[]): void {
@@ -44,8 +47,10 @@ function main(argv: readonly string[]): void {
   const command = runCommandBench(plan.command);
   progress(`synth ${plan.synth.sizes.join(', ')} instances`);
   const synth = runSynthBench(plan.synth);
+  progress('synth the kubernetes stack and a cluster of 5 controllers and 10 pools');
+  const clusters = runClusterBench(plan.clusters);
   if (withTests) progress('npm test');
-  const results: BenchResults = { transpile, command, synth, tests: withTests ? runTestsBench(root) : undefined };
+  const results: BenchResults = { transpile, command, synth, clusters, tests: withTests ? runTestsBench(root) : undefined };
 
   const info: RunInfo = {
     startedAt,

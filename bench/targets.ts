@@ -1,4 +1,5 @@
 /** The issue's performance targets, judged against one run's results. */
+import type { ClusterSynthResult } from './cluster-bench';
 import type { CommandBenchResult } from './command-bench';
 import type { SynthSizeResult } from './synth-bench';
 import type { TestsBenchResult } from './tests-bench';
@@ -25,6 +26,8 @@ export interface BenchResults {
   readonly transpile: readonly TranspileVariantResult[];
   readonly command: CommandBenchResult;
   readonly synth: readonly SynthSizeResult[];
+  /** Cluster stacks against plain cdktf building the same JSON (no target: the issue asks for the figures). */
+  readonly clusters?: readonly ClusterSynthResult[];
   readonly tests?: TestsBenchResult;
 }
 
