@@ -5,13 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { App, TerraformStack } from 'cdktf';
 import { ComputeInstance, GoogleProvider } from '../constructs/google';
+import { loadedClass } from '../constructs/loaded-on-first-use';
 import { FLEET_IMAGE, FLEET_MACHINE_TYPE, FLEET_NETWORK, FLEET_ZONE, fleetInstanceName } from './fleet';
 import { parseSynthAppArgs, reportPeakRss } from './synth-args';
 
 function addRawFleet(stack: TerraformStack, userData: readonly string[]): void {
   new GoogleProvider(stack, 'google', { project: 'bench-project', region: 'us-central1' });
+  // The class itself, as a deep import would give it: no Proxy frames in cdktf's creation stacks.
+  const Instance = loadedClass(ComputeInstance);
   userData.forEach((data, index) => {
-    new ComputeInstance(stack, fleetInstanceName(index), {
+    new Instance(stack, fleetInstanceName(index), {
       name: fleetInstanceName(index),
       zone: FLEET_ZONE,
       machineType: FLEET_MACHINE_TYPE,

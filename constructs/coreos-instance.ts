@@ -11,6 +11,7 @@ import { loadConfigSource } from './config-source';
 import { instanceNameFromIds, validateInstanceName } from './gce-validation';
 import { ComputeInstance } from './google';
 import { Image } from './image';
+import { loadedClass } from './loaded-on-first-use';
 import { assignsExternalIp, configSourceOf, instancePropsProblems, serviceAccountOf, type InstanceProps } from './instance-props';
 
 export interface CoreOSInstanceProps extends InstanceProps {
@@ -80,7 +81,7 @@ export class CoreOSInstance extends ConfigOwner {
     });
 
     const externalIp = assignsExternalIp(props, true);
-    this.instance = new ComputeInstance(this, 'Resource', {
+    this.instance = new (loadedClass(ComputeInstance))(this, 'Resource', {
       name,
       zone: props.zone,
       machineType: props.machineType,

@@ -5,6 +5,8 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor signature
 type AnyClass = abstract new (...args: any[]) => unknown;
 
+const loaders = new WeakMap<object, () => AnyClass>();
+
 export function loadedOnFirstUse<C extends AnyClass>(load: () => C): C {
   let loaded: C | undefined;
   const real = (): C => (loaded ??= load());
@@ -17,5 +19,17 @@ export function loadedOnFirstUse<C extends AnyClass>(load: () => C): C {
     has: (_target, key) => Reflect.has(real(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(real()),
   });
+  loaders.set(standIn, real);
   return standIn;
+}
+
+/**
+ * The class behind a stand-in (loading it now), or `cls` itself. Constructing the stand-in adds the
+ * Proxy trap and `Reflect.construct` to the call stack, and cdktf captures and formats the whole
+ * stack about twenty times per resource (the `creationStack` of each attribute reference): where a
+ * thousand resources are built, `new (loadedClass(C))(...)` saves those frames every time.
+ */
+export function loadedClass<C extends AnyClass>(cls: C): C {
+  const load = loaders.get(cls);
+  return load ? (load() as C) : cls;
 }

@@ -7,8 +7,6 @@ import {
   isUnrecognizedKey,
   mergeIgnitionConfigs,
   SUPPORTED_BUTANE_SPECS,
-  transpile,
-  transpileButane,
   TranspileError,
   type ButaneConfig,
   type ButaneResult,
@@ -16,6 +14,7 @@ import {
   type Diagnostic,
   type GeneratedOutput,
 } from '../transpiler';
+import { cachedTranspile, cachedTranspileButane } from './cached-transpile';
 import type { ConfigSource } from './config-source';
 import type { ConfigTokens } from './config-tokens';
 import { dialectOf, formatProblems } from './image';
@@ -34,7 +33,7 @@ export function transpileButaneChecked(
 ): ButaneResult {
   let result: ButaneResult;
   try {
-    result = transpileButane(input, { filesDir: source.filesDir, origin: source.origin });
+    result = cachedTranspileButane(input, { filesDir: source.filesDir, origin: source.origin });
   } catch (error) {
     if (error instanceof TranspileError) throw new Error(error.diagnostics.filter((d) => d.severity === 'error').map(describe).join('\n'));
     throw error;
@@ -77,7 +76,7 @@ export function withClcSnippets(
   const generated: GeneratedOutput[] = [];
   snippets.forEach((snippet, i) => {
     const hidden = tokens.hideInObject(snippet, `${source.origin} snippet ${i + 1}`);
-    const child = transpile(hidden, { platform: 'gce', dialect: dialectOf(options.image), ignitionVersion: '3.3.0' });
+    const child = cachedTranspile(hidden, { platform: 'gce', dialect: dialectOf(options.image), ignitionVersion: '3.3.0' });
     generated.push(...child.generated);
     const merged = mergeIgnitionConfigs(ignition, child.ignition, base.ignitionVersion);
     if (merged.errors.length > 0) {

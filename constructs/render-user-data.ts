@@ -4,7 +4,7 @@
  * limit, and escape it for Terraform. Used by CoreOSInstance and WorkerPool's instance template.
  */
 import { createHash } from 'node:crypto';
-import { isUnrecognizedKey, transpile, TranspileError, type ButaneConfig, type ContainerLinuxConfig, type Diagnostic, type Dialect, type GeneratedOutput, type IgnitionVersion, type TranspileResult } from '../transpiler';
+import { isUnrecognizedKey, TranspileError, type ButaneConfig, type ContainerLinuxConfig, type Diagnostic, type Dialect, type GeneratedOutput, type IgnitionVersion, type TranspileResult } from '../transpiler';
 import type { ConfigFingerprint } from './config-change';
 import type { ConfigSource } from './config-source';
 import { ConfigTokens } from './config-tokens';
@@ -13,6 +13,7 @@ import { dialectOf, formatProblems, sectionProblems, type Image } from './image'
 import { transpileButaneChecked, withClcSnippets } from './render-butane';
 import { renderUserDataTemplate } from './user-data-template';
 import { configJson } from './config-json';
+import { cachedTranspile } from './cached-transpile';
 
 export interface RenderUserDataOptions {
   /** The boot image: Fedora CoreOS refuses Container Linux-only sections. */
@@ -93,7 +94,7 @@ export function transpileChecked(
   const describe = (diagnostic: Diagnostic): string => describeDiagnostic(diagnostic, source.origin, tokens);
   let result: TranspileResult;
   try {
-    result = transpile(input, {
+    result = cachedTranspile(input, {
       platform: 'gce',
       origin: source.origin,
       filesDir: source.filesDir,

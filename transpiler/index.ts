@@ -4,7 +4,7 @@
  * (or Flatcar's ct v0.9.4 with `dialect: 'flatcar'`); `transpileButane` does the same for Butane
  * v0.23.0 configs (`flatcar` and `fcos` variants, Ignition 3).
  */
-export { transpile, TranspilePanic } from './transpile';
+export { transpile, transpileWith, goFileReader, TranspilePanic, type LocalFileReader } from './transpile';
 export { SUPPORTED_PLATFORMS } from './sections/platform';
 export type { GeneratedDropin, GeneratedFile, GeneratedKey, GeneratedOutput, TranspileOptions, TranspileResult, ValueEncoding } from './api';
 export type { Dialect } from './convert';

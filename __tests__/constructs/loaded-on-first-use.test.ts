@@ -1,4 +1,4 @@
-import { loadedOnFirstUse } from '../../constructs/loaded-on-first-use';
+import { loadedClass, loadedOnFirstUse } from '../../constructs/loaded-on-first-use';
 
 class Real {
   static readonly kind = 'real';
@@ -50,5 +50,29 @@ describe('loadedOnFirstUse', () => {
     expect([sub.triple(), sub.double(), Sub.kind]).toEqual([15, 10, 'real']);
     expect(sub).toBeInstanceOf(Sub);
     expect(sub).toBeInstanceOf(Real);
+  });
+});
+
+describe('loadedClass', () => {
+  test('gives the class behind a stand-in, loading it, and any other class as is', () => {
+    const { Lazy, loads } = standIn();
+    expect(loadedClass(Lazy)).toBe(Real);
+    expect(loads()).toBe(1);
+    expect(loadedClass(Real)).toBe(Real);
+  });
+
+  test('constructing the class itself leaves the Proxy out of the call stack', () => {
+    let stack = '';
+    class Recording {
+      constructor() {
+        stack = new Error().stack ?? '';
+      }
+    }
+    const Lazy = loadedOnFirstUse(() => Recording);
+    new Lazy();
+    const throughProxy = stack.split('\n').length;
+    new (loadedClass(Lazy))();
+    expect(stack.split('\n').length).toBeLessThan(throughProxy);
+    expect(stack).not.toContain('Reflect.construct');
   });
 });
