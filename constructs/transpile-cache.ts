@@ -17,7 +17,7 @@
  * problem reading or writing it only costs the transpile.
  *
  * Where: `CDKTF_COREOS_TRANSPILE_CACHE_DIR`, else `node_modules/.cache/cdktf-coreos` in the working
- * directory when `node_modules` exists there. `CDKTF_COREOS_TRANSPILE_CACHE=off` turns it off; it is
+ * directory when `node_modules` exists there; one file per app (its main module). `CDKTF_COREOS_TRANSPILE_CACHE=off` turns it off; it is
  * off under jest and with NODE_ENV=test unless set to `on`.
  */
 import { createHash } from 'node:crypto';
@@ -27,6 +27,7 @@ import { cacheKeyText } from './cache-key';
 
 export const TRANSPILE_CACHE_ENV = 'CDKTF_COREOS_TRANSPILE_CACHE';
 export const TRANSPILE_CACHE_DIR_ENV = 'CDKTF_COREOS_TRANSPILE_CACHE_DIR';
+/** The default file name; each app gets its own (transpileCacheFileName), so that an app loads only its own entries. */
 export const TRANSPILE_CACHE_FILE = 'transpile-cache.json';
 /** Bumped whenever an entry's shape changes. */
 const FORMAT = 1;
@@ -61,8 +62,13 @@ export class TranspileCache {
   /**
    * @param dir where the cache file lives
    * @param transpilerId what identifies the transpiler's code (computed on first use)
+   * @param fileName the cache file's name in `dir`
    */
-  constructor(private readonly dir: string, private readonly transpilerId: () => string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly transpilerId: () => string,
+    private readonly fileName = TRANSPILE_CACHE_FILE,
+  ) {}
 
   /**
    * The cached value for `keyParts`, or `compute`'s (cached when it returns). `compute` must read
@@ -99,7 +105,7 @@ export class TranspileCache {
   /** Writes the file if this run added entries; never throws. */
   public flush(): void {
     if (this.added === 0 || !this.entries) return;
-    const file = join(this.dir, TRANSPILE_CACHE_FILE);
+    const file = join(this.dir, this.fileName);
     const temporary = `${file}.${process.pid}.tmp`;
     try {
       const kept: Record<string, Entry> = {};
@@ -135,7 +141,7 @@ export class TranspileCache {
     this.entries = new Map();
     let text: string;
     try {
-      text = readFileSync(join(this.dir, TRANSPILE_CACHE_FILE), 'utf8');
+      text = readFileSync(join(this.dir, this.fileName), 'utf8');
     } catch {
       return this.entries;
     }
@@ -215,6 +221,11 @@ export function transpileCacheDir(env: NodeJS.ProcessEnv = process.env, cwd = pr
   if (env[TRANSPILE_CACHE_DIR_ENV]) return resolve(cwd, env[TRANSPILE_CACHE_DIR_ENV]);
   const modules = join(cwd, 'node_modules');
   return existsSync(modules) ? join(modules, '.cache', 'cdktf-coreos') : undefined;
+}
+
+/** `transpile-cache-<hash of the app's main module>.json`: one file per app in a shared directory. */
+export function transpileCacheFileName(mainModule: string | undefined): string {
+  return mainModule ? `transpile-cache-${sha256(mainModule).slice(0, 16)}.json` : TRANSPILE_CACHE_FILE;
 }
 
 let processCache: TranspileCache | null | undefined;

@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { directoryDigest, MAX_ENTRIES, TRANSPILE_CACHE_FILE, TranspileCache, transpileCacheDir, transpileCacheEnabled, type ValueCodec } from '../../constructs/transpile-cache';
+import { directoryDigest, MAX_ENTRIES, TRANSPILE_CACHE_FILE, TranspileCache, transpileCacheDir, transpileCacheEnabled, transpileCacheFileName, type ValueCodec } from '../../constructs/transpile-cache';
 
 const TEXT: ValueCodec<string> = {
   encode: (value) => value,
@@ -174,4 +174,15 @@ describe('settings', () => {
     writeFileSync(join(dir, 'sub', 'b.js'), 'twO');
     expect(directoryDigest(dir)).not.toBe(before);
   });
+});
+
+test('each app has its own file', () => {
+  expect(transpileCacheFileName('/project/dist/main.js')).toMatch(/^transpile-cache-[0-9a-f]{16}\.json$/);
+  expect(transpileCacheFileName('/project/dist/main.js')).not.toBe(transpileCacheFileName('/project/dist/other.js'));
+  expect(transpileCacheFileName(undefined)).toBe(TRANSPILE_CACHE_FILE);
+  const one = new TranspileCache(dir, () => 'id', transpileCacheFileName('a'));
+  one.get(['k'], noFiles, () => 'from a', TEXT);
+  one.flush();
+  expect(new TranspileCache(dir, () => 'id', transpileCacheFileName('b')).get(['k'], noFiles, () => 'b computes', TEXT)).toBe('b computes');
+  expect(new TranspileCache(dir, () => 'id', transpileCacheFileName('a')).get(['k'], noFiles, () => 'a computes', TEXT)).toBe('from a');
 });
