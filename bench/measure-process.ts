@@ -25,6 +25,8 @@ export interface ProcessSpec {
   readonly args: readonly string[];
   readonly stdin?: string | Buffer;
   readonly cwd?: string;
+  /** Added to this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Keep the measurement when the process exits non-zero (e.g. failing tests). @default false */
   readonly allowFailure?: boolean;
 }
@@ -38,7 +40,8 @@ export function measureProcess(spec: ProcessSpec, withResourceUsage: boolean): P
   const timeFile = scratch && join(scratch, 'time.txt');
   const [command, args] = timeFile ? [GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, spec.command, ...spec.args]] : [spec.command, spec.args];
   const start = process.hrtime.bigint();
-  const child = spawnSync(command, args, { input: spec.stdin, cwd: spec.cwd, maxBuffer: 64 * 1024 * 1024 });
+  const env = spec.env ? { ...process.env, ...spec.env } : undefined;
+  const child = spawnSync(command, args, { input: spec.stdin, cwd: spec.cwd, env, maxBuffer: 64 * 1024 * 1024 });
   const wallMs = millisecondsSince(start);
   try {
     if (child.status !== 0 && !spec.allowFailure) {
