@@ -155,3 +155,8 @@ export class TranspileError extends Error {
     return `${where}Container Linux Config failed to transpile:\n${lines.join('\n')}`;
   }
 }
+
+/** ct crashed (a Go panic): it exits with 2 and a stack trace instead of a report (docs/ct.md §9). */
+export class TranspilePanic extends TranspileError {
+  readonly exitCode = 2;
+}

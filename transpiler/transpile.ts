@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { GeneratedOutput, TranspileOptions, TranspileResult } from './api';
 import { AstNode } from './ast';
 import type { ConvertContext, Dialect } from './convert';
-import { goSprintfNoArgs, Report, TranspileError, type Diagnostic } from './diagnostics';
+import { goSprintfNoArgs, Report, TranspileError, TranspilePanic, type Diagnostic } from './diagnostics';
 import { marshalGo } from './go/json';
 import { goReadFileError } from './go/os-error';
 import { emitV33, ignitionVersionError, wantsV33 } from './ign3/ct-output';
@@ -44,10 +44,7 @@ export function printReport(report: Report): string {
   return goSprintfNoArgs(report.toString()).replace(/\n$/, '') + '\n';
 }
 
-/** ct crashed (a Go panic): it exits with 2 and a stack trace instead of a report (docs/ct.md §9). */
-export class TranspilePanic extends TranspileError {
-  readonly exitCode = 2;
-}
+export { TranspilePanic };
 
 interface Outcome {
   readonly ok: boolean;

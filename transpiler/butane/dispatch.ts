@@ -3,23 +3,11 @@
  * with a first yaml.v3 pass, then pick the translator registered under `variant+version`.
  */
 import { newVersion, semverString } from '../go/semver';
-import type { IgnitionVersion } from '../ignition-v3/types';
 import { field, str, struct, type GoStruct } from '../schema';
 import { decode, YamlError, type YamlNode } from '../yaml';
+import { SUPPORTED_SPECS, type SupportedSpec } from './specs';
 
-/** The variant/version pairs this port translates, with the Ignition spec each emits (docs/butane.md §3). */
-export type SupportedSpec = { readonly ignition: IgnitionVersion } & (
-  | { readonly variant: 'flatcar'; readonly version: '1.0.0' | '1.1.0' }
-  | { readonly variant: 'fcos'; readonly version: '1.4.0' | '1.5.0' | '1.6.0' }
-);
-
-export const SUPPORTED_SPECS: readonly SupportedSpec[] = [
-  { variant: 'flatcar', version: '1.0.0', ignition: '3.3.0' },
-  { variant: 'flatcar', version: '1.1.0', ignition: '3.4.0' },
-  { variant: 'fcos', version: '1.4.0', ignition: '3.3.0' },
-  { variant: 'fcos', version: '1.5.0', ignition: '3.4.0' },
-  { variant: 'fcos', version: '1.6.0', ignition: '3.5.0' },
-];
+export { SUPPORTED_SPECS, type SupportedSpec };
 
 /** Every pair Butane v0.23.0 registers (`config/config.go`); the ones not in SUPPORTED_SPECS are refused with our own message. */
 const REGISTERED: ReadonlySet<string> = new Set([

@@ -4,7 +4,8 @@
  * `butane` command, and returns its report as structured diagnostics.
  */
 import { TranspileError, type Diagnostic, type Severity } from '../diagnostics';
-import { isButaneConfig as isButaneObject, type ButaneConfig } from './config-types';
+import type { ButaneConfig } from './config-types';
+export { isButaneConfig } from './detect';
 import { pathString } from './path';
 import { formatReport, type PlacedEntry } from './report';
 import { translateButane } from './transpile';
@@ -42,12 +43,6 @@ export interface ButaneResult {
   readonly warnings: readonly Diagnostic[];
   /** Exactly what `butane` writes to stderr on success ('' when clean). */
   readonly stderr: string;
-}
-
-/** Whether a config (YAML text or an object) is a Butane config rather than a Container Linux Config: it names a `variant`. */
-export function isButaneConfig(config: unknown): boolean {
-  if (typeof config === 'string') return /^["']?variant["']?[ \t]*:/m.test(config);
-  return isButaneObject(config);
 }
 
 function diagnosticOf(e: PlacedEntry): Diagnostic {
