@@ -64,12 +64,25 @@ interface PackResult {
   readonly unpackedSize: number;
 }
 
+/** What `scripts/bundle-commands.js` makes for each command: its bin, its bundle and the bundle's code cache. */
+const COMMAND_FILES = ['butane', 'ct'].flatMap((name) => [`dist/bin/${name}.bundle.cache`, `dist/bin/${name}.bundle.js`, `dist/bin/${name}.js`]);
+
+/** Checks the commands' files in the tarball; returns the others. */
+function checkCommandFiles(files: readonly PackedFile[]): PackedFile[] {
+  const inBin = (file: PackedFile) => file.path.startsWith('dist/bin/');
+  const packed = files.filter(inBin).map((file) => file.path).sort();
+  if (packed.join('\n') !== COMMAND_FILES.join('\n')) {
+    throw new StepFailure(`dist/bin/ in the tarball holds ${packed.join(', ') || 'nothing'}; expected ${COMMAND_FILES.join(', ')}`);
+  }
+  return files.filter((file) => !inBin(file));
+}
+
 function pack(destination: string): PackResult {
   // `prepare` builds dist/ in a fresh clone; here the npm script has just built it.
   const [packed] = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', destination], ROOT)) as [
     { filename: string; size: number; unpackedSize: number; files: PackedFile[] },
   ];
-  checkTarballFiles(ROOT, packed.files);
+  checkTarballFiles(ROOT, checkCommandFiles(packed.files));
   return { tarball: path.join(destination, packed.filename), files: packed.files, size: packed.size, unpackedSize: packed.unpackedSize };
 }
 
@@ -119,7 +132,7 @@ function checkSinglePeers(dir: string, versions: ConsumerVersions): string {
   return `constructs ${installed.version}`;
 }
 
-/** The package's `ct` command, installed as a bin, transpiles a config. */
+/** The package's `ct` command, installed as a bin (the bundled `dist/bin/ct.js`), transpiles a config. */
 function checkCtCommand(dir: string): void {
   const bin = path.join(dir, 'node_modules', '.bin', 'ct');
   const result = spawnSync(bin, ['--platform', 'gce'], { cwd: dir, encoding: 'utf8', input: 'passwd:\n  users:\n    - name: core\n' });
@@ -130,7 +143,7 @@ function checkCtCommand(dir: string): void {
   }
 }
 
-/** The package's `butane` command, installed as a bin, translates a Butane config. */
+/** The package's `butane` command, installed as a bin (the bundled `dist/bin/butane.js`), translates a Butane config. */
 function checkButaneCommand(dir: string): void {
   const bin = path.join(dir, 'node_modules', '.bin', 'butane');
   const result = spawnSync(bin, [], { cwd: dir, encoding: 'utf8', input: 'variant: flatcar\nversion: 1.1.0\npasswd:\n  users:\n    - name: core\n' });

@@ -12,6 +12,7 @@ import { quoteGo } from './go/quote';
 import { ignitionVersionError } from './ign3/ct-output';
 import { SUPPORTED_PLATFORMS } from './sections/platform';
 import { goFileReader, TranspilePanic, transpileWith } from './transpile';
+import { writeStdio } from './write-std';
 /**
  * A small port of Go's `flag` package as ct's `main` uses it (docs/ct.md §2): `-x` and `--x`,
  * `--x=v` and `--x v`, bool flags, stop at the first non-flag or `--`, lexically sorted usage,
@@ -215,10 +216,10 @@ export function runCt(argv: readonly string[], stdin: Uint8Array | (() => Uint8A
   return ctRun('', result.stderr, 0);
 }
 
-function main(): void {
+/** The command itself; `dist/bin/ct.js` calls it in the bundle. */
+export function main(): void {
   const run = runCt(process.argv.slice(2), () => readFileSync(0), process.cwd());
-  if (run.stdout) process.stdout.write(run.stdout);
-  if (run.stderrBytes.length > 0) process.stderr.write(run.stderrBytes);
+  writeStdio(run.stdout, run.stderrBytes);
   process.exitCode = run.exitCode;
 }
 

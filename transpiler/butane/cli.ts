@@ -9,6 +9,7 @@ import { nodeButaneFs } from './files-dir';
 import { parsePflags, pflagDefaults, type PflagDef } from './pflag';
 import { formatReport } from './report';
 import { translateButane } from './transpile';
+import { writeStdio } from '../write-std';
 
 export const BUTANE_VERSION = 'Butane v0.23.0';
 
@@ -88,10 +89,10 @@ function goErrno(err: unknown): string {
   return text[(err as NodeJS.ErrnoException).code ?? ''] ?? (err as Error).message;
 }
 
-function main(): void {
+/** The command itself; `dist/bin/butane.js` calls it in the bundle. */
+export function main(): void {
   const run = runButane(process.argv.slice(2), () => readFileSync(0), process.cwd());
-  if (run.stdout) process.stdout.write(run.stdout);
-  if (run.stderr) process.stderr.write(run.stderr);
+  writeStdio(run.stdout, run.stderr);
   process.exitCode = run.exitCode;
 }
 

@@ -3,7 +3,17 @@
  * gzip+base64 `data:` URL for inline/local contents (docs/butane.md §5.1).
  */
 import { escapeDataUrl } from '../go/dataurl';
-import { goGzipBestCompression } from '../go/gzip';
+
+let gzip: typeof import('../go/gzip') | undefined;
+
+/**
+ * The gzip writer, loaded on first use: only contents of more than about 40 bytes are tried, and
+ * building its tables at load time was a tenth of a cold `butane` run.
+ */
+function goGzipBestCompression(data: Uint8Array): Uint8Array {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (gzip ??= require('../go/gzip') as typeof import('../go/gzip')).goGzipBestCompression(data);
+}
 
 export interface MadeDataUrl {
   readonly url: string;

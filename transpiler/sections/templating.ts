@@ -168,13 +168,27 @@ const KIND_SUFFIX: Readonly<Record<string, OptionKind>> = { i: 'int', b: 'bool' 
  * the key with `_` turned into `-` unless `flags` renames it.
  */
 export function optionSet(goName: string, entries: readonly string[], flags: Readonly<Record<string, string>> = {}): OptionSet {
-  const options = entries.map((entry): OptionSpec => {
-    const [key, suffix] = entry.split(':');
-    return { key, flag: flags[key] ?? key.replace(/_/g, '-'), kind: suffix ? KIND_SUFFIX[suffix] : 'string' };
-  });
-  const fields: FieldDef[] = options.map((o) => field(goFieldName(o.key), o.key, ptr(goTypeOf(o.kind))));
-  const set: OptionSet = { def: { goName, fields }, options };
-  optionSetsByDef.set(set.def, set);
+  // built on first use: a dozen sets of up to 70 options at load time were the biggest part of a cold `ct` start
+  let built: OptionSet | undefined;
+  const build = (): OptionSet => {
+    if (built) return built;
+    const options = entries.map((entry): OptionSpec => {
+      const [key, suffix] = entry.split(':');
+      return { key, flag: flags[key] ?? key.replace(/_/g, '-'), kind: suffix ? KIND_SUFFIX[suffix] : 'string' };
+    });
+    const fields: FieldDef[] = options.map((o) => field(goFieldName(o.key), o.key, ptr(goTypeOf(o.kind))));
+    built = { def: { goName, fields }, options };
+    optionSetsByDef.set(built.def, set);
+    return built;
+  };
+  const set: OptionSet = {
+    get def() {
+      return build().def;
+    },
+    get options() {
+      return build().options;
+    },
+  };
   return set;
 }
 
