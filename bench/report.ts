@@ -36,7 +36,8 @@ function measurementRows(results: BenchResults): Row[] {
     const medianConfig = variant.medianConfigMicroseconds;
     if (medianConfig !== undefined) rows.push([`${name} median config`, 'µs', medianConfig.toFixed(1), '-', '-', '-']);
   }
-  rows.push(['ct --pretty, cold process', 'ms', ...summaryCells(results.command.ctMs, 1)]);
+  rows.push(['ct --pretty, cold process', 'ms', ...summaryCells(results.command.ct.ms, 1)]);
+  rows.push(['butane --pretty, cold process', 'ms', ...summaryCells(results.command.butane.ms, 1)]);
   rows.push(['node -e 0', 'ms', ...summaryCells(results.command.nodeBaselineMs, 1)]);
   for (const size of results.synth) {
     rows.push([`synth ${size.instances} CoreOSInstance`, 'ms', ...summaryCells(size.ours.wallMs, 0)]);
@@ -60,7 +61,10 @@ function times(ratio: number | undefined): string {
 
 function ratioRows(results: BenchResults): Row[] {
   return [
-    ['ct / node -e 0 (median wall, CPU)', [results.command.ratio, results.command.cpuRatio].map(times).join(', ')],
+    ...(['ct', 'butane'] as const).map((name): Row => {
+      const command = results.command[name];
+      return [`${name} / node -e 0 (median wall, CPU)`, [command.ratio, command.cpuRatio].map(times).join(', ')];
+    }),
     ...results.synth.map((size): Row => [
       `synth ${size.instances}: ours / baseline (median wall, CPU, peak RSS)`,
       [size.wallRatio, size.cpuRatio, size.rssRatio].map(times).join(', '),

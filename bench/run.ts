@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: transpile, the ct command, synth at scale, cluster stacks and (with --with-tests) `npm test`,
+ * `npm run bench`: transpile, the ct and butane commands, synth at scale, cluster stacks and (with --with-tests) `npm test`,
  * each against its target. `--smoke` runs one small round of everything, for CI.
  */
 import { cpus, loadavg } from 'node:os';
@@ -43,7 +43,7 @@ function main(argv: readonly string[]): void {
   const progress = (step: string) => process.stderr.write(`bench: ${step}...\n`);
   progress('transpile');
   const transpile = runTranspileBench(plan.transpile, root);
-  progress('ct command');
+  progress('ct and butane commands');
   const command = runCommandBench(plan.command);
   progress(`synth ${plan.synth.sizes.join(', ')} instances`);
   const synth = runSynthBench(plan.synth);
