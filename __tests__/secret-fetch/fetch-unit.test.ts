@@ -30,6 +30,10 @@ import { FakeGcp } from './fake-gcp';
 import { describeWithIgnition } from '../ignition-apply/gate';
 import { applyIgnition } from '../ignition-apply/harness';
 
+// A test runs the real script (dozens of processes, curl among them) up to three times and may wait
+// out its 3 s deadline: past Jest's 5 s default on a loaded 2-core machine (CI at load 7 did).
+jest.setTimeout(20_000);
+
 const BUCKET = 'demo-secrets';
 const PREFIX = 'etcd/';
 const OWNER = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;

@@ -150,8 +150,22 @@ export function resolveInRoot(root: string, file: string, depth = 0): string | u
 /** systemd's fixed search path for Exec programs given without a path (merged /usr). */
 export const EXEC_SEARCH_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin'];
 
+/**
+ * programInRoot's answers per root. The root's programs are all written before the first question
+ * (buildStubRoot) and never change after (later changes are to unit files), and a graph check asks
+ * about the same few dozen programs thousands of times: resolving each anew was half its time.
+ */
+const programsByRoot = new Map<string, Map<string, string | undefined>>();
+
 /** The image's path of `program` (absolute, or found on the search path), symlinks resolved. */
 export function programInRoot(root: string, program: string): string | undefined {
+  let known = programsByRoot.get(root);
+  if (known === undefined) programsByRoot.set(root, (known = new Map()));
+  if (!known.has(program)) known.set(program, findProgramInRoot(root, program));
+  return known.get(program);
+}
+
+function findProgramInRoot(root: string, program: string): string | undefined {
   const candidates = program.startsWith('/') ? [program] : EXEC_SEARCH_PATH.map((dir) => `${dir}/${program}`);
   for (const candidate of candidates) {
     const resolved = resolveInRoot(root, candidate);
@@ -307,7 +321,10 @@ export interface StubRootOptions {
  */
 export function buildStubRoot(ignition: Json, load: (root: string) => Map<string, EffectiveUnit>, options: StubRootOptions = {}): StubRoot {
   const dir = mkdtempSync(path.join(tmpdir(), 'systemd-graph-'));
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const cleanup = () => {
+    programsByRoot.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     chmodSync(dir, 0o755);
     const { flatcarFixtures, systemdFixtures } = layImage(dir);
