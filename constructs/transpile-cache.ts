@@ -17,8 +17,9 @@
  * problem reading or writing it only costs the transpile.
  *
  * Where: `CDKTF_COREOS_TRANSPILE_CACHE_DIR`, else `node_modules/.cache/cdktf-coreos` in the working
- * directory when `node_modules` exists there; one file per app (its main module). `CDKTF_COREOS_TRANSPILE_CACHE=off` turns it off; it is
- * off under jest and with NODE_ENV=test unless set to `on`.
+ * directory when `node_modules` exists there; one file per app (its main module).
+ * `CDKTF_COREOS_TRANSPILE_CACHE=off` turns it off; it is off under jest and with NODE_ENV=test
+ * unless set to `on`.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -243,6 +244,7 @@ export function processTranspileCache(transpilerEntry: () => string): TranspileC
         : new TranspileCache(
             dir,
             memoize(() => directoryDigest(dirname(transpilerEntry()))),
+            transpileCacheFileName(require.main?.filename ?? process.argv[1]),
           );
     if (processCache) {
       const cache = processCache;

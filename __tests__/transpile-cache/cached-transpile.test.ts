@@ -4,12 +4,13 @@
  * registry over the same cache file), equals a direct transpile field for field; and two synths of
  * one app are byte-identical, the second without transpiling.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { loadButaneVectors } from '../../scripts/conformance-butane';
 import { DIALECTS, expectedFor, findVectorsDir, loadVectors } from '../../scripts/conformance';
+import { transpileCacheFileName } from '../../constructs/transpile-cache';
 import { transpile, transpileButane, type TranspileOptions } from '../../transpiler';
 
 type CachedModule = typeof import('../../constructs/cached-transpile');
@@ -162,4 +163,6 @@ test('two synths of one app are byte-identical, and the second transpiles nothin
   expect(first.misses).toBe(20);
   expect(second).toMatchObject({ hits: 20, misses: 0 });
   expect(second.result).toBe(first.result);
+  // one file, named for this app's main module (here jest's), none under the shared default name
+  expect(readdirSync(cacheDir)).toEqual([transpileCacheFileName(require.main?.filename ?? process.argv[1])]);
 });
