@@ -25,7 +25,10 @@ export function cachedTranspile(input: string | ContainerLinuxConfig, options: T
   const cache = processTranspileCache(transpilerEntry);
   const compute = (readFile: (path: string) => Uint8Array): TranspileResult => transpileWith(input, options, readFile);
   if (!cache) return compute(goFileReader(cwd));
-  return cache.get(['ct', cwd, options, input], goFileReader(cwd), compute, CT_CODEC);
+  // made on first read: goFileReader loads the whole transpiler, which a cache hit never needs
+  let reader: ((path: string) => Uint8Array) | undefined;
+  const readLocal = (path: string): Uint8Array => (reader ??= goFileReader(cwd))(path);
+  return cache.get(['ct', cwd, options, input], readLocal, compute, CT_CODEC);
 }
 
 /** `transpileButane(input, options)`; with a files directory (whose trees a hit could not check) uncached. */
