@@ -10,7 +10,8 @@
  * - an entry also records each local file the transpile read with the SHA-256 of its contents; a hit
  *   re-reads and compares them;
  * - the file belongs to one transpiler: the SHA-256 of every file of the transpiler's code as loaded
- *   (a changed or upgraded transpiler starts an empty cache);
+ *   (a changed or upgraded transpiler starts an empty cache), vouched for by the files' stat while
+ *   that is unchanged (code-identity.ts);
  * - the file carries the SHA-256 of its body (a damaged file is ignored), is written once at exit
  *   through a temporary file and a rename, and keeps at most MAX_ENTRIES entries, this run's first.
  * Failed transpiles are never cached: their errors are always fresh. The cache is best effort: any
@@ -22,9 +23,10 @@
  * unless set to `on`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cacheKeyText } from './cache-key';
+import { directoryIdentity, digestIdentity, type CodeIdentity } from './code-identity';
 
 export const TRANSPILE_CACHE_ENV = 'CDKTF_COREOS_TRANSPILE_CACHE';
 export const TRANSPILE_CACHE_DIR_ENV = 'CDKTF_COREOS_TRANSPILE_CACHE_DIR';
@@ -47,7 +49,10 @@ export type FileReader = (path: string) => Uint8Array;
 
 interface Header {
   readonly format: number;
+  /** The SHA-256 of the transpiler's code (code-identity.ts). */
   readonly transpiler: string;
+  /** The stamp of that code when the digest was taken: while it holds, so does the digest. */
+  readonly transpilerStamp?: string;
   readonly sha256: string;
 }
 
@@ -57,19 +62,26 @@ export class TranspileCache {
   private entries?: Map<string, Entry>;
   private readonly usedKeys = new Set<string>();
   private added = 0;
+  private readonly transpiler: CodeIdentity;
+  /** The digest of the transpiler's code, once known (computed, or vouched for by its stamp). */
+  private transpilerDigest?: string;
+  /** The file's entries are this transpiler's but its stamp is not the code's now: rewrite it. */
+  private staleStamp = false;
   /** Hits and misses so far, for tests and the benchmark. */
   public readonly stats = { hits: 0, misses: 0 };
 
   /**
    * @param dir where the cache file lives
-   * @param transpilerId what identifies the transpiler's code (computed on first use)
+   * @param transpiler what identifies the transpiler's code (computed on first use), or its digest alone
    * @param fileName the cache file's name in `dir`
    */
   constructor(
     private readonly dir: string,
-    private readonly transpilerId: () => string,
+    transpiler: CodeIdentity | (() => string),
     private readonly fileName = TRANSPILE_CACHE_FILE,
-  ) {}
+  ) {
+    this.transpiler = typeof transpiler === 'function' ? digestIdentity(transpiler) : transpiler;
+  }
 
   /**
    * The cached value for `keyParts`, or `compute`'s (cached when it returns). `compute` must read
@@ -103,9 +115,9 @@ export class TranspileCache {
     return value;
   }
 
-  /** Writes the file if this run added entries; never throws. */
+  /** Writes the file if this run added entries or found its stamp stale; never throws. */
   public flush(): void {
-    if (this.added === 0 || !this.entries) return;
+    if ((this.added === 0 && !this.staleStamp) || !this.entries) return;
     const file = join(this.dir, this.fileName);
     const temporary = `${file}.${process.pid}.tmp`;
     try {
@@ -121,13 +133,15 @@ export class TranspileCache {
       const body = JSON.stringify(kept);
       const header: Header = {
         format: FORMAT,
-        transpiler: this.transpilerId(),
+        transpiler: this.currentTranspilerDigest(),
+        transpilerStamp: this.transpiler.stamp(),
         sha256: sha256(body),
       };
       mkdirSync(this.dir, { recursive: true });
       writeFileSync(temporary, `${JSON.stringify(header)}\n${body}`);
       renameSync(temporary, file);
       this.added = 0;
+      this.staleStamp = false;
     } catch {
       try {
         rmSync(temporary, { force: true });
@@ -150,7 +164,7 @@ export class TranspileCache {
     try {
       const header = JSON.parse(text.slice(0, newline)) as Partial<Header>;
       const body = text.slice(newline + 1);
-      if (header.format !== FORMAT || header.transpiler !== this.transpilerId() || header.sha256 !== sha256(body)) return this.entries;
+      if (header.format !== FORMAT || !this.isThisTranspiler(header) || header.sha256 !== sha256(body)) return this.entries;
       const stored = JSON.parse(body) as Record<string, Entry>;
       for (const [key, entry] of Object.entries(stored)) {
         if (isEntry(entry)) this.entries.set(key, entry);
@@ -159,6 +173,24 @@ export class TranspileCache {
       this.entries.clear();
     }
     return this.entries;
+  }
+
+  /** Whether the file was written by this transpiler's code: by the stamp when it holds, else by the digest. */
+  private isThisTranspiler(header: Partial<Header>): boolean {
+    if (typeof header.transpiler !== 'string') return false;
+    const stamp = this.transpiler.stamp();
+    if (stamp !== undefined && header.transpilerStamp === stamp) {
+      this.transpilerDigest = header.transpiler;
+      return true;
+    }
+    const same = header.transpiler === this.currentTranspilerDigest();
+    // rewritten (a rebuild that changed no byte): recording the new stamp spares the next run the digest
+    this.staleStamp = same && stamp !== undefined;
+    return same;
+  }
+
+  private currentTranspilerDigest(): string {
+    return (this.transpilerDigest ??= this.transpiler.digest());
   }
 }
 
@@ -186,27 +218,6 @@ function readsUnchanged(reads: readonly FileRead[]): boolean {
       return false;
     }
   });
-}
-
-/** SHA-256 over every file below `dir` (paths relative to it, sorted, with their contents). */
-export function directoryDigest(dir: string): string {
-  const hash = createHash('sha256');
-  const walk = (relative: string): void => {
-    const entries = readdirSync(join(dir, relative), {
-      withFileTypes: true,
-    }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const path = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile())
-        hash
-          .update(`${path}\0`)
-          .update(readFileSync(join(dir, path)))
-          .update('\0');
-    }
-  };
-  walk('');
-  return hash.digest('hex');
 }
 
 /** Whether the cache is on, per the environment (see the module comment). */
@@ -243,7 +254,7 @@ export function processTranspileCache(transpilerEntry: () => string): TranspileC
         ? null
         : new TranspileCache(
             dir,
-            memoize(() => directoryDigest(dirname(transpilerEntry()))),
+            directoryIdentity(() => dirname(transpilerEntry())),
             transpileCacheFileName(require.main?.filename ?? process.argv[1]),
           );
     if (processCache) {
@@ -252,9 +263,4 @@ export function processTranspileCache(transpilerEntry: () => string): TranspileC
     }
   }
   return processCache ?? undefined;
-}
-
-function memoize<T>(compute: () => T): () => T {
-  let value: { readonly of: T } | undefined;
-  return () => (value ??= { of: compute() }).of;
 }

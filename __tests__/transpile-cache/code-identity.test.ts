@@ -1,0 +1,83 @@
+/**
+ * The transpiler's identity for the cache: the digest follows the contents exactly; the stamp
+ * moves with any write, so that a cache file's recorded digest is trusted only while nothing was
+ * written; and a cache trusts a matching stamp without reading the code.
+ */
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { directoryDigest, directoryIdentity, directoryStamp, type CodeIdentity } from '../../constructs/code-identity';
+import { TranspileCache } from '../../constructs/transpile-cache';
+import { noFiles, TEXT } from './text-codec';
+
+
+let dir: string;
+let code: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'code-identity-'));
+  code = join(dir, 'code');
+  mkdirSync(join(code, 'sub'), { recursive: true });
+  writeFileSync(join(code, 'a.js'), 'one');
+  writeFileSync(join(code, 'sub', 'b.js'), 'two');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('the digest changes with any file below, and only then', () => {
+  const before = directoryDigest(code);
+  expect(directoryDigest(code)).toBe(before);
+  writeFileSync(join(code, 'sub', 'b.js'), 'twO');
+  expect(directoryDigest(code)).not.toBe(before);
+  writeFileSync(join(code, 'sub', 'b.js'), 'two');
+  expect(directoryDigest(code)).toBe(before);
+  writeFileSync(join(code, 'c.js'), '');
+  expect(directoryDigest(code)).not.toBe(before);
+});
+
+test('the stamp moves with every write, even of the same bytes with the old times put back', () => {
+  const before = directoryStamp(code);
+  expect(directoryStamp(code)).toBe(before);
+  const file = join(code, 'a.js');
+  const old = new Date('2020-01-01T00:00:00Z');
+  utimesSync(file, old, old);
+  const touched = directoryStamp(code);
+  expect(touched).not.toBe(before);
+  writeFileSync(file, 'one');
+  utimesSync(file, old, old);
+  // same size, same bytes, same modification time: the change time still moved
+  expect(directoryStamp(code)).not.toBe(touched);
+});
+
+/** An identity of `code` that counts how often it reads the contents. */
+function countingIdentity(): CodeIdentity & { digests: number } {
+  const identity = directoryIdentity(() => code);
+  const counted = { digests: 0, stamp: identity.stamp, digest: () => (counted.digests++, identity.digest()) };
+  return counted;
+}
+
+test('a cache whose recorded stamp holds skips the digest; a write makes it read the code again', () => {
+  const first = new TranspileCache(dir, countingIdentity());
+  first.get(['k'], noFiles, () => 'cached', TEXT);
+  first.flush();
+
+  const unchanged = countingIdentity();
+  expect(new TranspileCache(dir, unchanged).get(['k'], noFiles, () => 'computed', TEXT)).toBe('cached');
+  expect(unchanged.digests).toBe(0);
+
+  // the same bytes written again: a new stamp, the same digest, so still a hit
+  writeFileSync(join(code, 'a.js'), 'one');
+  const rewritten = countingIdentity();
+  const cache = new TranspileCache(dir, rewritten);
+  expect(cache.get(['k'], noFiles, () => 'computed', TEXT)).toBe('cached');
+  expect(rewritten.digests).toBe(1);
+  // nothing new, but the new stamp is recorded
+  cache.flush();
+  const afterFlush = countingIdentity();
+  expect(new TranspileCache(dir, afterFlush).get(['k'], noFiles, () => 'computed', TEXT)).toBe('cached');
+  expect(afterFlush.digests).toBe(0);
+
+  // other code: a miss
+  writeFileSync(join(code, 'a.js'), 'changed');
+  const changed = countingIdentity();
+  expect(new TranspileCache(dir, changed).get(['k'], noFiles, () => 'computed', TEXT)).toBe('computed');
+  expect(changed.digests).toBe(1);
+});
