@@ -56,9 +56,9 @@ function synthVerdicts(results: readonly SynthSizeResult[]): TargetVerdict[] {
   const n = SYNTH_TARGET_INSTANCES.toLocaleString('en-US');
   return [
     {
-      target: `synth ${n}: ours/baseline ≤ ${SYNTH_OVERHEAD_RATIO}×`,
-      measured: atTarget ? `${atTarget.wallRatio.toFixed(2)}×` : NOT_MEASURED,
-      pass: atTarget && atTarget.wallRatio <= SYNTH_OVERHEAD_RATIO,
+      target: `synth ${n}: re-synth/baseline ≤ ${SYNTH_OVERHEAD_RATIO}× (wall, CPU)`,
+      measured: atTarget ? [atTarget.wallRatio, atTarget.cpuRatio].map((ratio) => (ratio === undefined ? '-' : `${ratio.toFixed(2)}×`)).join(', ') : NOT_MEASURED,
+      pass: atTarget && atTarget.wallRatio <= SYNTH_OVERHEAD_RATIO && (atTarget.cpuRatio === undefined || atTarget.cpuRatio <= SYNTH_OVERHEAD_RATIO),
     },
     { target: `synth ${n}: wall < ${SYNTH_WALL_MS / 1000} s`, measured: wall === undefined ? NOT_MEASURED : `${(wall / 1000).toFixed(2)} s`, pass: wall === undefined ? undefined : wall < SYNTH_WALL_MS },
     { target: `synth ${n}: peak RSS < ${SYNTH_PEAK_RSS_MIB} MiB`, measured: rss === undefined ? NOT_MEASURED : `${rss.toFixed(0)} MiB`, pass: rss === undefined ? undefined : rss < SYNTH_PEAK_RSS_MIB },
