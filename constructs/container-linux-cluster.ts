@@ -4,7 +4,6 @@
  * workers' units are worker-runtime.ts's; docs/workers.md gives the design and what was checked
  * where, docs/security.md the PKI and how keys reach the nodes.
  */
-import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import type { ButaneConfig, ContainerLinuxConfig } from '../transpiler';
@@ -271,7 +270,7 @@ export class ContainerLinuxCluster extends Construct {
     pool.addSnippet(secrets.snippet, origin);
     pool.addSnippet(etcdctlSnippet(this.etcd.clientEndpoints, CLIENT_TLS_FILES), origin);
     // A new template (and so a new instance) only once the workers' grant and objects exist; the fetch retries while IAM propagates.
-    if (secrets.reader && this.secretStore) pool.template.dependsOn = this.secretStore.dependablesOf(secrets.reader).map((d) => dependable(d));
+    if (secrets.reader && this.secretStore) pool.template.dependsOn = this.secretStore.dependsOnOf(secrets.reader);
     const units = workerRuntimeUnits({
       etcdEndpoints: this.etcd.clientEndpoints,
       etcdTls: hostPaths(CLIENT_TLS_FILES),

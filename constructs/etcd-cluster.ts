@@ -7,7 +7,7 @@
  * bucket with a service account of its own (docs/security.md). Operations: docs/etcd.md.
  */
 import { createHash } from 'node:crypto';
-import { dependable, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import type { EtcdConfig } from '../transpiler';
@@ -501,7 +501,7 @@ export class EtcdCluster extends Construct {
         instance.addSnippet(snippet, `memberSnippet() of EtcdCluster ${this.node.path} for ${identity.name}`);
       }
       // Created once its grant and objects exist, so that the first fetch usually succeeds (the fetch retries while IAM propagates).
-      if (reader && this.secretStore) instance.instance.dependsOn = this.secretStore.dependablesOf(reader).map((d) => dependable(d));
+      if (reader && this.secretStore) instance.instance.dependsOn = this.secretStore.dependsOnOf(reader);
       const dataDisk = addDataDisk(this, `disk-${i}`, { name: identity.name, zone: identity.zone, instance }, {
         sizeGb: props.dataDiskSizeGb ?? DEFAULT_DATA_DISK_SIZE_GB,
         type: props.dataDiskType ?? DEFAULT_DATA_DISK_TYPE,

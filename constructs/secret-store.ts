@@ -10,7 +10,7 @@
  * global and a guessable one can be taken first by someone else.
  */
 import { createHash } from 'node:crypto';
-import { Token, type ITerraformDependable } from 'cdktf';
+import { dependable, Token, type ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ConstructError } from './construct-error';
 import { ServiceAccount, StorageBucket, StorageBucketIamMember, StorageBucketObject } from './google';
@@ -107,6 +107,7 @@ export class ClusterSecretStore extends Construct {
   private readonly readers: { readonly id: string; readonly reader: SecretReader }[] = [];
   /** Grants beyond each reader's own prefix (grant()): prefixes several readers may share. */
   private readonly sharedGrants: { readonly reader: SecretReader; readonly prefix: string; readonly grant: StorageBucketIamMember }[] = [];
+  private readonly dependableTokens = new Map<ITerraformDependable, string>();
 
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
     super(scope, id);
@@ -214,6 +215,19 @@ export class ClusterSecretStore extends Construct {
       ...this.sharedGrants.filter((g) => g.reader === reader).map((g) => g.grant),
       ...this.objects.filter((o) => prefixes.some((prefix) => o.name.startsWith(prefix))).map((o) => o.object),
     ];
+  }
+
+  /**
+   * dependablesOf as `depends_on` entries. One token per resource however many nodes wait for it:
+   * cdktf captures a full stack trace for each token made, and a cluster's nodes wait for the same
+   * few dozen grants and objects.
+   */
+  public dependsOnOf(reader: SecretReader): string[] {
+    return this.dependablesOf(reader).map((d) => {
+      let token = this.dependableTokens.get(d);
+      if (token === undefined) this.dependableTokens.set(d, (token = dependable(d)));
+      return token;
+    });
   }
 
   private sharedPrefixes(): string[] {

@@ -6,7 +6,6 @@
  * secret fetched at boot from the cluster's bucket by the node's own service account. No SSH, no
  * provisioner, no key in any metadata.
  */
-import { dependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ClusterNetwork } from '../cluster-network';
 import { ConstructError } from '../construct-error';
@@ -289,7 +288,7 @@ export class KubernetesCluster extends Construct {
     const workers = new KubernetesWorkerPool(this, id, { ...pool, cluster: this.reference });
     // A new template (and so new instances) only once the grant and the objects exist; a pool in
     // another stack gets the same order from the stack dependency.
-    workers.template.dependsOn = this.secretStore.dependablesOf(this.workerReader).map((d) => dependable(d));
+    workers.template.dependsOn = this.secretStore.dependsOnOf(this.workerReader);
     this.workerPools.push(workers);
     return workers;
   }
