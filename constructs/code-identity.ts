@@ -1,8 +1,9 @@
 /**
- * What identifies a directory of code for the transpile cache: the SHA-256 of its files' contents
- * (`digest`), and a cheap stand-in for it (`stamp`): the SHA-256 of each file's path, size, inode,
- * modification and change times. Hashing the transpiler's 1.7 MB took 16 ms of every synth on
- * 2 cores; stating its files takes about 2.
+ * What identifies a directory of code for the transpile cache: the SHA-256 of its `.js` files'
+ * contents (`digest`), and a cheap stand-in for it (`stamp`): the SHA-256 of each file's path,
+ * size, inode, modification and change times. Reading and hashing the transpiler's directory took
+ * about 27 ms of a fresh process on 2 cores (15 ms for its 141 `.js` files alone); stating those
+ * takes about 10. The declarations beside them do not change what runs, so they are left out.
  *
  * A cache file records both. When the stamp it recorded is the stamp now, no file was written,
  * replaced, added or removed since (writing a file moves its change time, which no tool sets
@@ -13,36 +14,35 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The files below `dir` (paths relative to it, `/`-separated), in a fixed order. */
-function filesBelow(dir: string): string[] {
+/** The `.js` files below `dir` (paths relative to it, `/`-separated), in a fixed order. */
+function codeFilesBelow(dir: string): string[] {
   const files: string[] = [];
   const walk = (relative: string): void => {
     const entries = readdirSync(join(dir, relative), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) files.push(path);
+      else if (entry.isFile() && entry.name.endsWith('.js')) files.push(path);
     }
   };
   walk('');
   return files;
 }
 
-/** SHA-256 over every file below `dir` (paths relative to it, sorted, with their contents). */
+/** SHA-256 over every `.js` file below `dir` (paths relative to it, sorted, with their contents). */
 export function directoryDigest(dir: string): string {
   const hash = createHash('sha256');
-  for (const path of filesBelow(dir)) hash.update(`${path}\0`).update(readFileSync(join(dir, path))).update('\0');
+  for (const path of codeFilesBelow(dir)) hash.update(`${path}\0`).update(readFileSync(join(dir, path))).update('\0');
   return hash.digest('hex');
 }
 
-/** SHA-256 over every file below `dir`'s path, size, inode, and modification and change times (ns). */
+/** SHA-256 over every `.js` file below `dir`'s path, size, inode, and modification and change times. */
 export function directoryStamp(dir: string): string {
-  const hash = createHash('sha256');
-  for (const path of filesBelow(dir)) {
-    const stat = statSync(join(dir, path), { bigint: true });
-    hash.update(`${path}\0${stat.size}\0${stat.ino}\0${stat.mtimeNs}\0${stat.ctimeNs}\n`);
-  }
-  return hash.digest('hex');
+  const lines = codeFilesBelow(dir).map((path) => {
+    const stat = statSync(join(dir, path));
+    return `${path}\0${stat.size}\0${stat.ino}\0${stat.mtimeMs}\0${stat.ctimeMs}\n`;
+  });
+  return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
 /** The identity of some code: a cheap stamp, and the digest of its contents. */

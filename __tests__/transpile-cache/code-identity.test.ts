@@ -22,13 +22,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the digest changes with any file below, and only then', () => {
+test('the digest changes with any .js file below, and only then', () => {
   const before = directoryDigest(code);
   expect(directoryDigest(code)).toBe(before);
   writeFileSync(join(code, 'sub', 'b.js'), 'twO');
   expect(directoryDigest(code)).not.toBe(before);
   writeFileSync(join(code, 'sub', 'b.js'), 'two');
   expect(directoryDigest(code)).toBe(before);
+  // declarations do not run: neither part of the digest nor of the stamp
+  const stamp = directoryStamp(code);
+  writeFileSync(join(code, 'a.d.ts'), 'export {};');
+  expect(directoryDigest(code)).toBe(before);
+  expect(directoryStamp(code)).toBe(stamp);
   writeFileSync(join(code, 'c.js'), '');
   expect(directoryDigest(code)).not.toBe(before);
 });
