@@ -13,7 +13,9 @@
  *   (a changed or upgraded transpiler starts an empty cache), vouched for by the files' stat while
  *   that is unchanged (code-identity.ts);
  * - the file carries the SHA-256 of its body (a damaged file is ignored), is written once at exit
- *   through a temporary file and a rename, and keeps at most MAX_ENTRIES entries, this run's first.
+ *   through a temporary file and a rename, and keeps this run's entries and as many older ones
+ *   (at least OLDER_ENTRIES_FLOOR), MAX_ENTRIES in all: loading the file costs about 15 ms per
+ *   thousand entries, so it must stay in proportion to the app that pays for it.
  * Failed transpiles are never cached: their errors are always fresh. The cache is best effort: any
  * problem reading or writing it only costs the transpile.
  *
@@ -35,6 +37,12 @@ export const TRANSPILE_CACHE_FILE = 'transpile-cache.json';
 /** Bumped whenever an entry's shape changes. */
 const FORMAT = 1;
 export const MAX_ENTRIES = 20_000;
+/**
+ * Older entries kept beside this run's: as many as this run used, and at least this many. A stack
+ * switched back and forth between two versions (a branch, a revert) still finds the other one;
+ * older generations of an app that keeps changing are dropped.
+ */
+export const OLDER_ENTRIES_FLOOR = 100;
 
 /** A local file a transpile read: its absolute path and the SHA-256 of its contents. */
 type FileRead = readonly [path: string, sha256: string];
@@ -123,9 +131,10 @@ export class TranspileCache {
     try {
       const kept: Record<string, Entry> = {};
       let count = 0;
-      // this run's entries first, then the older ones in their order, up to MAX_ENTRIES
+      // this run's entries first, then the older ones in their order (the most recent run's first)
+      const limit = Math.min(MAX_ENTRIES, this.usedKeys.size + Math.max(this.usedKeys.size, OLDER_ENTRIES_FLOOR));
       for (const key of [...this.usedKeys, ...this.entries.keys()]) {
-        if (count >= MAX_ENTRIES) break;
+        if (count >= limit) break;
         if (key in kept) continue;
         kept[key] = this.entries.get(key) as Entry;
         count++;

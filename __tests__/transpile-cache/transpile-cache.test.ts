@@ -5,7 +5,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_ENTRIES, TRANSPILE_CACHE_FILE, TranspileCache, transpileCacheDir, transpileCacheEnabled, transpileCacheFileName, type ValueCodec } from '../../constructs/transpile-cache';
+import { MAX_ENTRIES, OLDER_ENTRIES_FLOOR, TRANSPILE_CACHE_FILE, TranspileCache, transpileCacheDir, transpileCacheEnabled, transpileCacheFileName, type ValueCodec } from '../../constructs/transpile-cache';
 import { noFiles, TEXT } from './text-codec';
 
 
@@ -110,15 +110,45 @@ describe('TranspileCache', () => {
 
   test('keeps at most MAX_ENTRIES, this run first', () => {
     const first = open();
-    for (let i = 0; i < MAX_ENTRIES; i++) first.get([i], noFiles, () => `old ${i}`, TEXT);
+    for (let i = 0; i < MAX_ENTRIES + 5; i++) first.get([i], noFiles, () => `old ${i}`, TEXT);
     first.flush();
     const second = open();
-    second.get(['new'], noFiles, () => 'new', TEXT);
+    expect(second.get([0], noFiles, () => 'recomputed', TEXT)).toBe('old 0');
+    expect(second.get([MAX_ENTRIES + 4], noFiles, () => 'evicted', TEXT)).toBe('evicted');
+  });
+
+  test('keeps as many older entries as this run used, and at least OLDER_ENTRIES_FLOOR', () => {
+    const first = open();
+    for (let i = 0; i < 1000; i++) first.get(['gen 1', i], noFiles, () => `one ${i}`, TEXT);
+    first.flush();
+    // a small run: its entry, then the most recent older ones up to the floor
+    const second = open();
+    second.get(['small'], noFiles, () => 'small', TEXT);
     second.flush();
     const third = open();
-    expect(third.get(['new'], noFiles, () => 'recomputed', TEXT)).toBe('new');
-    expect(third.get([0], noFiles, () => 'recomputed', TEXT)).toBe('old 0');
-    expect(third.get([MAX_ENTRIES - 1], noFiles, () => 'evicted', TEXT)).toBe('evicted');
+    expect(third.get(['small'], noFiles, () => 'recomputed', TEXT)).toBe('small');
+    expect(third.get(['gen 1', OLDER_ENTRIES_FLOOR - 1], noFiles, () => 'recomputed', TEXT)).toBe(`one ${OLDER_ENTRIES_FLOOR - 1}`);
+    expect(third.get(['gen 1', OLDER_ENTRIES_FLOOR], noFiles, () => 'evicted', TEXT)).toBe('evicted');
+  });
+
+  test('a stack switched between two versions finds both; a third generation drops the first', () => {
+    const run = (generation: string, calls: { calls: number }) => {
+      const cache = open();
+      for (let i = 0; i < 300; i++) cache.get([generation, i], noFiles, compute(calls, `${generation} ${i}`), TEXT);
+      cache.flush();
+    };
+    const calls = { calls: 0 };
+    run('a', calls);
+    run('b', calls);
+    expect(calls.calls).toBe(600);
+    run('a', calls);
+    run('b', calls);
+    expect(calls.calls).toBe(600);
+    run('c', calls);
+    run('b', calls);
+    expect(calls.calls).toBe(900);
+    run('a', calls);
+    expect(calls.calls).toBe(1200);
   });
 
   test('an unwritable directory costs nothing but the cache', () => {
