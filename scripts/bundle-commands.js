@@ -42,12 +42,15 @@ const wrapped = (id, code) => `(function (exports, require, module, __filename, 
 const bundleId = (source) => source.slice(source.indexOf('// ') + 3, source.indexOf('\n'));
 
 /**
- * A cache starts with the id of its bundle, the Node version and the architecture, padded to 128
- * bytes (V8 copies cached data that is not 8-byte aligned). V8 checks the rest: its own version,
- * the flags, the source's length, the data's length.
+ * A cache starts with the id of its bundle, the Node version, the architecture and the SHA-256 of
+ * the cached data, padded to 256 bytes (V8 copies cached data that is not 8-byte aligned). V8
+ * checks its own version, the flags and the lengths, but verifies the data's checksum only under
+ * `--verify-snapshot-checksum`: fed damaged data of the right length, it crashes the process. The
+ * bin checks the digest itself (about 1 ms).
  */
-const CACHE_HEADER_BYTES = 128;
-const cacheHeader = (id) => `${id} ${process.version} ${process.arch}`.padEnd(CACHE_HEADER_BYTES);
+const CACHE_HEADER_BYTES = 256;
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+const cacheHeader = (id, data) => `${id} ${process.version} ${process.arch} ${sha256(data)}`.padEnd(CACHE_HEADER_BYTES);
 
 /**
  * The name stack traces give the bundle, the same wherever it was built or installed: V8 keeps the
@@ -89,14 +92,15 @@ function bundle(name) {
   const code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
   // the bin reads the bundle as latin1, exact only for ASCII
   if (Buffer.byteLength(code) !== code.length) throw new Error(`${name}: the bundle is not ASCII`);
-  return wrapped(`${PACKAGE} ${name} ${createHash('sha256').update(code).digest('hex')}`, code);
+  return wrapped(`${PACKAGE} ${name} ${sha256(code)}`, code);
 }
 
 function binSource(name) {
   const { bundle: file, cache } = paths(name);
   return `#!/usr/bin/env node
 // The \`${name}\` command: ${path.basename(file)}, compiled with its V8 code cache when the cache
-// was made for this very bundle by this Node, else afresh. Made by scripts/bundle-commands.js.
+// was made for this very bundle by this Node and is whole, else afresh. Made by
+// scripts/bundle-commands.js.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -112,8 +116,13 @@ function codeCache(source) {
     return undefined;
   }
   const id = source.slice(source.indexOf('// ') + 3, source.indexOf('\\n'));
-  const header = \`\${id} \${process.version} \${process.arch}\`.padEnd(${CACHE_HEADER_BYTES});
-  return data.toString('latin1', 0, ${CACHE_HEADER_BYTES}) === header ? data.subarray(${CACHE_HEADER_BYTES}) : undefined;
+  const expected = \`\${id} \${process.version} \${process.arch} \`;
+  const header = data.toString('latin1', 0, ${CACHE_HEADER_BYTES}).trimEnd();
+  if (!header.startsWith(expected)) return undefined;
+  const cached = data.subarray(${CACHE_HEADER_BYTES});
+  // V8 would crash on damaged data of the right length
+  const digest = require('node:crypto').createHash('sha256').update(cached).digest('hex');
+  return header.slice(expected.length) === digest ? cached : undefined;
 }
 
 const source = readFileSync(BUNDLE, 'latin1');
@@ -134,9 +143,10 @@ function makeCodeCache(name) {
   script.runInThisContext()(bundle.exports, require, bundle, file, BIN);
   const run = COMMANDS[name].sample(bundle.exports);
   if (run.exitCode !== 0) throw new Error(`${name}: the sample run failed: ${run.stderr}`);
-  const header = cacheHeader(bundleId(source));
+  const data = script.createCachedData();
+  const header = cacheHeader(bundleId(source), data);
   if (header.length !== CACHE_HEADER_BYTES) throw new Error(`${name}: the cache header is longer than ${CACHE_HEADER_BYTES} bytes`);
-  writeAtomically(cache, Buffer.concat([Buffer.from(header, 'latin1'), script.createCachedData()]));
+  writeAtomically(cache, Buffer.concat([Buffer.from(header, 'latin1'), data]));
 }
 
 function build() {
