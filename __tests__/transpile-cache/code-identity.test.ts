@@ -59,30 +59,29 @@ function countingIdentity(): CodeIdentity & { digests: number } {
   return counted;
 }
 
+/** A fresh cache over `dir` looks up one key: what it gives, and how often it read the code. */
+function lookUp(): { value: string; digests: number; cache: TranspileCache } {
+  const identity = countingIdentity();
+  const cache = new TranspileCache(dir, identity);
+  const value = cache.get(['k'], noFiles, () => 'computed', TEXT);
+  return { value, digests: identity.digests, cache };
+}
+
 test('a cache whose recorded stamp holds skips the digest; a write makes it read the code again', () => {
   const first = new TranspileCache(dir, countingIdentity());
   first.get(['k'], noFiles, () => 'cached', TEXT);
   first.flush();
-
-  const unchanged = countingIdentity();
-  expect(new TranspileCache(dir, unchanged).get(['k'], noFiles, () => 'computed', TEXT)).toBe('cached');
-  expect(unchanged.digests).toBe(0);
+  expect(lookUp()).toMatchObject({ value: 'cached', digests: 0 });
 
   // the same bytes written again: a new stamp, the same digest, so still a hit
   writeFileSync(join(code, 'a.js'), 'one');
-  const rewritten = countingIdentity();
-  const cache = new TranspileCache(dir, rewritten);
-  expect(cache.get(['k'], noFiles, () => 'computed', TEXT)).toBe('cached');
-  expect(rewritten.digests).toBe(1);
+  const rewritten = lookUp();
+  expect(rewritten).toMatchObject({ value: 'cached', digests: 1 });
   // nothing new, but the new stamp is recorded
-  cache.flush();
-  const afterFlush = countingIdentity();
-  expect(new TranspileCache(dir, afterFlush).get(['k'], noFiles, () => 'computed', TEXT)).toBe('cached');
-  expect(afterFlush.digests).toBe(0);
+  rewritten.cache.flush();
+  expect(lookUp()).toMatchObject({ value: 'cached', digests: 0 });
 
   // other code: a miss
   writeFileSync(join(code, 'a.js'), 'changed');
-  const changed = countingIdentity();
-  expect(new TranspileCache(dir, changed).get(['k'], noFiles, () => 'computed', TEXT)).toBe('computed');
-  expect(changed.digests).toBe(1);
+  expect(lookUp()).toMatchObject({ value: 'computed', digests: 1 });
 });
