@@ -1,7 +1,7 @@
 /** Prints one run's results as a table and writes them as JSON under bench/results/. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Summary } from './stats';
+import { formatRatio, type Summary } from './stats';
 import type { BenchResults, TargetVerdict } from './targets';
 
 export interface RunInfo {
@@ -61,23 +61,19 @@ function measurementRows(results: BenchResults): Row[] {
   return rows;
 }
 
-function times(ratio: number | undefined): string {
-  return ratio === undefined ? '-' : `${ratio.toFixed(2)}×`;
-}
-
 function ratioRows(results: BenchResults): Row[] {
   return [
     ...(['ct', 'butane'] as const).map((name): Row => {
       const command = results.command[name];
-      return [`${name} / node -e 0 (median wall, CPU)`, [command.ratio, command.cpuRatio].map(times).join(', ')];
+      return [`${name} / node -e 0 (median wall, CPU)`, [command.ratio, command.cpuRatio].map(formatRatio).join(', ')];
     }),
     ...results.synth.flatMap((size): Row[] => [
-      [`synth ${size.instances}: re-synth / baseline (median wall, CPU, peak RSS)`, [size.wallRatio, size.cpuRatio, size.rssRatio].map(times).join(', ')],
-      [`synth ${size.instances}: first synth / baseline (median wall, CPU)`, [size.coldWallRatio, size.coldCpuRatio].map(times).join(', ')],
+      [`synth ${size.instances}: re-synth / baseline (median wall, CPU, peak RSS)`, [size.wallRatio, size.cpuRatio, size.rssRatio].map(formatRatio).join(', ')],
+      [`synth ${size.instances}: first synth / baseline (median wall, CPU)`, [size.coldWallRatio, size.coldCpuRatio].map(formatRatio).join(', ')],
     ]),
     ...(results.clusters ?? []).flatMap((cluster): Row[] => [
-      [`synth ${cluster.kind}: re-synth / plain cdktf (median wall, CPU)`, [cluster.wallRatio, cluster.cpuRatio].map(times).join(', ')],
-      [`synth ${cluster.kind}: first synth / plain cdktf (median wall, CPU)`, [cluster.coldWallRatio, cluster.coldCpuRatio].map(times).join(', ')],
+      [`synth ${cluster.kind}: re-synth / plain cdktf (median wall, CPU)`, [cluster.wallRatio, cluster.cpuRatio].map(formatRatio).join(', ')],
+      [`synth ${cluster.kind}: first synth / plain cdktf (median wall, CPU)`, [cluster.coldWallRatio, cluster.coldCpuRatio].map(formatRatio).join(', ')],
     ]),
   ];
 }

@@ -32,3 +32,8 @@ export function medianRatio(numerator: Summary | undefined, denominator: Summary
 export function millisecondsSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
+
+/** A ratio as the report prints it (`1.23×`), or `-` when it was not measured. */
+export function formatRatio(ratio: number | undefined): string {
+  return ratio === undefined ? '-' : `${ratio.toFixed(2)}×`;
+}

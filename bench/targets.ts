@@ -3,6 +3,7 @@ import type { ClusterSynthResult } from './cluster-bench';
 import type { CommandBenchResult } from './command-bench';
 import type { SynthSizeResult } from './synth-bench';
 import type { TestsBenchResult } from './tests-bench';
+import { formatRatio } from './stats';
 import { BUTANE_VARIANT, type TranspileVariantResult } from './transpile-bench';
 
 export const TRANSPILE_MICROSECONDS_PER_CONFIG = 90;
@@ -57,7 +58,7 @@ function synthVerdicts(results: readonly SynthSizeResult[]): TargetVerdict[] {
   return [
     {
       target: `synth ${n}: re-synth/baseline ≤ ${SYNTH_OVERHEAD_RATIO}× (wall, CPU)`,
-      measured: atTarget ? [atTarget.wallRatio, atTarget.cpuRatio].map((ratio) => (ratio === undefined ? '-' : `${ratio.toFixed(2)}×`)).join(', ') : NOT_MEASURED,
+      measured: atTarget ? [atTarget.wallRatio, atTarget.cpuRatio].map(formatRatio).join(', ') : NOT_MEASURED,
       pass: atTarget && atTarget.wallRatio <= SYNTH_OVERHEAD_RATIO && (atTarget.cpuRatio === undefined || atTarget.cpuRatio <= SYNTH_OVERHEAD_RATIO),
     },
     { target: `synth ${n}: wall < ${SYNTH_WALL_MS / 1000} s`, measured: wall === undefined ? NOT_MEASURED : `${(wall / 1000).toFixed(2)} s`, pass: wall === undefined ? undefined : wall < SYNTH_WALL_MS },
@@ -68,7 +69,7 @@ function synthVerdicts(results: readonly SynthSizeResult[]): TargetVerdict[] {
 function commandVerdicts(command: CommandBenchResult): TargetVerdict[] {
   return (['ct', 'butane'] as const).map((name) => ({
     target: `${name} cold start ≤ ${COMMAND_COLD_START_RATIO}× node -e 0`,
-    measured: `${command[name].ratio.toFixed(2)}×`,
+    measured: formatRatio(command[name].ratio),
     pass: command[name].ratio <= COMMAND_COLD_START_RATIO,
   }));
 }
