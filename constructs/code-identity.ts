@@ -70,8 +70,3 @@ export function directoryIdentity(dir: () => string): CodeIdentity {
     },
   };
 }
-
-/** An identity known only by its digest (no cheap stamp). */
-export function digestIdentity(digest: () => string): CodeIdentity {
-  return { stamp: () => undefined, digest };
-}

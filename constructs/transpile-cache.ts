@@ -28,7 +28,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { cacheKeyText } from './cache-key';
-import { directoryIdentity, digestIdentity, type CodeIdentity } from './code-identity';
+import { directoryIdentity, type CodeIdentity } from './code-identity';
 
 export const TRANSPILE_CACHE_ENV = 'CDKTF_COREOS_TRANSPILE_CACHE';
 export const TRANSPILE_CACHE_DIR_ENV = 'CDKTF_COREOS_TRANSPILE_CACHE_DIR';
@@ -70,7 +70,6 @@ export class TranspileCache {
   private entries?: Map<string, Entry>;
   private readonly usedKeys = new Set<string>();
   private added = 0;
-  private readonly transpiler: CodeIdentity;
   /** The digest of the transpiler's code, once known (computed, or vouched for by its stamp). */
   private transpilerDigest?: string;
   /** The file's entries are this transpiler's but its stamp is not the code's now: rewrite it. */
@@ -80,16 +79,14 @@ export class TranspileCache {
 
   /**
    * @param dir where the cache file lives
-   * @param transpiler what identifies the transpiler's code (computed on first use), or its digest alone
+   * @param transpiler what identifies the transpiler's code (each part computed on first use)
    * @param fileName the cache file's name in `dir`
    */
   constructor(
     private readonly dir: string,
-    transpiler: CodeIdentity | (() => string),
+    private readonly transpiler: CodeIdentity,
     private readonly fileName = TRANSPILE_CACHE_FILE,
-  ) {
-    this.transpiler = typeof transpiler === 'function' ? digestIdentity(transpiler) : transpiler;
-  }
+  ) {}
 
   /**
    * The cached value for `keyParts`, or `compute`'s (cached when it returns). `compute` must read

@@ -5,16 +5,19 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { CodeIdentity } from '../../constructs/code-identity';
 import { MAX_ENTRIES, OLDER_ENTRIES_FLOOR, TRANSPILE_CACHE_FILE, TranspileCache, transpileCacheDir, transpileCacheEnabled, transpileCacheFileName, type ValueCodec } from '../../constructs/transpile-cache';
 import { noFiles, TEXT } from './text-codec';
-
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'transpile-cache-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A transpiler known by its digest alone (no stamp), as the cache sees it. */
+const transpilerWithDigest = (digest: string): CodeIdentity => ({ stamp: () => undefined, digest: () => digest });
+
 /** One "process": a fresh cache over `dir` whose transpiler is `id`. */
-const open = (id = 'transpiler-1'): TranspileCache => new TranspileCache(dir, () => id);
+const open = (id = 'transpiler-1'): TranspileCache => new TranspileCache(dir, transpilerWithDigest(id));
 
 function compute(counter: { calls: number }, result: string) {
   return () => {
@@ -155,7 +158,7 @@ describe('TranspileCache', () => {
     if (process.getuid?.() === 0) {
       // root writes anywhere: make the cache path a file instead
       writeFileSync(join(dir, 'blocked'), '');
-      const cache = new TranspileCache(join(dir, 'blocked', 'sub'), () => 'id');
+      const cache = new TranspileCache(join(dir, 'blocked', 'sub'), transpilerWithDigest('id'));
       cache.get(['k'], noFiles, () => 'v', TEXT);
       expect(() => cache.flush()).not.toThrow();
       return;
@@ -194,9 +197,9 @@ test('each app has its own file', () => {
   expect(transpileCacheFileName('/project/dist/main.js')).toMatch(/^transpile-cache-[0-9a-f]{16}\.json$/);
   expect(transpileCacheFileName('/project/dist/main.js')).not.toBe(transpileCacheFileName('/project/dist/other.js'));
   expect(transpileCacheFileName(undefined)).toBe(TRANSPILE_CACHE_FILE);
-  const one = new TranspileCache(dir, () => 'id', transpileCacheFileName('a'));
+  const one = new TranspileCache(dir, transpilerWithDigest('id'), transpileCacheFileName('a'));
   one.get(['k'], noFiles, () => 'from a', TEXT);
   one.flush();
-  expect(new TranspileCache(dir, () => 'id', transpileCacheFileName('b')).get(['k'], noFiles, () => 'b computes', TEXT)).toBe('b computes');
-  expect(new TranspileCache(dir, () => 'id', transpileCacheFileName('a')).get(['k'], noFiles, () => 'a computes', TEXT)).toBe('from a');
+  expect(new TranspileCache(dir, transpilerWithDigest('id'), transpileCacheFileName('b')).get(['k'], noFiles, () => 'b computes', TEXT)).toBe('b computes');
+  expect(new TranspileCache(dir, transpilerWithDigest('id'), transpileCacheFileName('a')).get(['k'], noFiles, () => 'a computes', TEXT)).toBe('from a');
 });
